@@ -1,0 +1,8 @@
+import { defineConfig } from 'drizzle-kit';
+
+// Migrations are generated from the schema and applied by wrangler (`wrangler d1 migrations apply`).
+export default defineConfig({
+  dialect: 'sqlite',
+  schema: './worker/src/db/schema.ts',
+  out: './migrations',
+});

@@ -1,0 +1,38 @@
+/** Builds the Hono app: global middleware, one router per resource, one error renderer. */
+import { Hono } from 'hono';
+import { ConfigError } from './config';
+import type { AppEnv } from './env';
+import { AppError, errorBody } from './lib/errors';
+import { requireSitePassword } from './middleware/auth';
+import { requestContext } from './middleware/context';
+import { addressRoutes } from './routes/addresses';
+import { adminRoutes } from './routes/admin';
+import { mailRoutes } from './routes/mails';
+
+export function createApp() {
+  const app = new Hono<AppEnv>()
+    .use(requestContext)
+    .get('/health', (c) => c.json({ ok: true }))
+    .use('/api/*', requireSitePassword)
+    .use('/admin/*', requireSitePassword)
+    .route('/api', addressRoutes)
+    .route('/api', mailRoutes)
+    .route('/admin', adminRoutes);
+
+  app.notFound((c) => c.json(errorBody(new AppError('not_found', `No route for ${c.req.method} ${c.req.path}.`)), 404));
+
+  app.onError((err, c) => {
+    if (err instanceof AppError) return c.json(errorBody(err), err.status);
+    const requestId = c.get('requestId') ?? 'unknown';
+    // Details go to the log with the request id; clients get a generic message they can quote.
+    console.error(JSON.stringify({ level: 'error', requestId, path: c.req.path, error: String(err), stack: (err as Error).stack }));
+    const message =
+      err instanceof ConfigError
+        ? `The server is misconfigured; the operator should check the logs (request ${requestId}).`
+        : `Internal error (request ${requestId}).`;
+    return c.json(errorBody(new AppError('internal_error', message)), 500);
+  });
+  return app;
+}
+
+export type AppType = ReturnType<typeof createApp>;

@@ -1,0 +1,106 @@
+/**
+ * Runtime configuration: parsed and validated once per `env` object, then passed around as a typed
+ * value. Every variable is documented in README.md ("Configuration").
+ */
+import { z } from 'zod';
+
+/** Accepts `a,b`, `a b` or a JSON array `["a","b"]`, as users write lists in wrangler.toml or the dashboard. */
+const list = z
+  .string()
+  .optional()
+  .transform((raw, ctx) => {
+    const text = (raw ?? '').trim();
+    if (!text.startsWith('[')) return text.split(/[\s,]+/).filter(Boolean);
+    try {
+      return z.array(z.string()).parse(JSON.parse(text)).map((s) => s.trim()).filter(Boolean);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'expected a JSON array of strings or a comma-separated list' });
+      return z.NEVER;
+    }
+  });
+
+const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? fallback : Number(v)))
+    .pipe(z.number().int().min(min).max(max));
+
+const bool = (fallback: boolean) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? fallback : /^(1|true|yes|on)$/i.test(v.trim())));
+
+// D1 rows are capped at 2 MB; this leaves room for the parsed bodies stored beside the raw bytes.
+const D1_SAFE_BLOB_BYTES = 900_000;
+
+const configSchema = z.object({
+  DOMAINS: list.pipe(z.array(z.string()).min(1, 'DOMAINS must name at least one domain')),
+  CATCH_ALL: z.enum(['reject', 'create']).default('reject'),
+  MAX_MESSAGE_BYTES: int(25 * 1024 * 1024, 1024),
+  // Raw messages and attachments above this go to R2.
+  BLOB_THRESHOLD_BYTES: int(128 * 1024, 0, D1_SAFE_BLOB_BYTES),
+  ADMIN_ONLY_CREATE: bool(false),
+  JWT_SECRET: z.string({ error: 'JWT_SECRET is not set' }).min(16, 'JWT_SECRET must be at least 16 characters'),
+  JWT_TTL_SECONDS: int(0),
+  ADMIN_PASSWORDS: list,
+  PASSWORDS: list,
+  FORWARD_TO: list,
+  RETENTION_DAYS: int(0),
+  ADDRESS_TTL_DAYS: int(0),
+  CLEANUP_BATCH_SIZE: int(200, 1, 5000),
+});
+
+export interface Config {
+  domains: string[];
+  catchAll: 'reject' | 'create';
+  maxMessageBytes: number;
+  blobThresholdBytes: number;
+  adminOnlyCreate: boolean;
+  jwtSecret: Uint8Array;
+  /** 0 means address tokens never expire (they are revoked by rotation or deletion instead). */
+  jwtTtlSeconds: number;
+  adminPasswords: string[];
+  sitePasswords: string[];
+  forwardTo: string[];
+  retentionDays: number;
+  addressTtlDays: number;
+  cleanupBatchSize: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const cache = new WeakMap<object, Config>();
+
+/** Parses `env` into a Config, once per env object. Throws ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, unknown>): Config {
+  const cached = cache.get(env);
+  if (cached) return cached;
+  const strings = Object.fromEntries(Object.entries(env).filter(([, v]) => typeof v === 'string'));
+  const parsed = configSchema.safeParse(strings);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'env'}: ${i.message}`).join('; ');
+    throw new ConfigError(`invalid configuration: ${problems}`);
+  }
+  const v = parsed.data;
+  const config: Config = {
+    domains: v.DOMAINS.map((d) => d.toLowerCase()),
+    catchAll: v.CATCH_ALL,
+    maxMessageBytes: v.MAX_MESSAGE_BYTES,
+    blobThresholdBytes: v.BLOB_THRESHOLD_BYTES,
+    adminOnlyCreate: v.ADMIN_ONLY_CREATE,
+    jwtSecret: new TextEncoder().encode(v.JWT_SECRET),
+    jwtTtlSeconds: v.JWT_TTL_SECONDS,
+    adminPasswords: v.ADMIN_PASSWORDS,
+    sitePasswords: v.PASSWORDS,
+    forwardTo: v.FORWARD_TO,
+    retentionDays: v.RETENTION_DAYS,
+    addressTtlDays: v.ADDRESS_TTL_DAYS,
+    cleanupBatchSize: v.CLEANUP_BATCH_SIZE,
+  };
+  cache.set(env, config);
+  return config;
+}

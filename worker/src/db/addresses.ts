@@ -1,0 +1,73 @@
+/** Queries on the `addresses` table. */
+import { and, desc, eq, lt, sql } from 'drizzle-orm';
+import type { Db } from './client';
+import { addresses, type AddressRow } from './schema';
+
+export async function insertAddress(
+  db: Db,
+  values: { address: string; now: number; sendBalance: number },
+): Promise<AddressRow | null> {
+  const rows = await db
+    .insert(addresses)
+    .values({ address: values.address, createdAt: values.now, lastActiveAt: values.now, sendBalance: values.sendBalance })
+    .onConflictDoNothing({ target: addresses.address })
+    .returning();
+  return rows[0] ?? null;
+}
+
+export async function findAddressById(db: Db, id: number): Promise<AddressRow | null> {
+  return (await db.select().from(addresses).where(eq(addresses.id, id)).get()) ?? null;
+}
+
+export async function findAddressByName(db: Db, address: string): Promise<AddressRow | null> {
+  return (await db.select().from(addresses).where(eq(addresses.address, address)).get()) ?? null;
+}
+
+export async function bumpTokenVersion(db: Db, id: number): Promise<AddressRow | null> {
+  const rows = await db
+    .update(addresses)
+    .set({ tokenVersion: sql`${addresses.tokenVersion} + 1` })
+    .where(eq(addresses.id, id))
+    .returning();
+  return rows[0] ?? null;
+}
+
+/** Deletes the address; its mail, contents and attachment rows go with it (ON DELETE CASCADE). */
+export async function deleteAddressRow(db: Db, id: number): Promise<boolean> {
+  const rows = await db.delete(addresses).where(eq(addresses.id, id)).returning({ id: addresses.id });
+  return rows.length > 0;
+}
+
+/** Marks the address as used, at most once per `minIntervalMs` so reads do not each cost a write. */
+export async function touchAddress(db: Db, id: number, now: number, minIntervalMs: number): Promise<void> {
+  await db
+    .update(addresses)
+    .set({ lastActiveAt: now })
+    .where(and(eq(addresses.id, id), lt(addresses.lastActiveAt, now - minIntervalMs)));
+}
+
+export async function searchAddresses(
+  db: Db,
+  opts: { query?: string; limit: number; offset: number },
+): Promise<{ rows: AddressRow[]; total: number }> {
+  // Escape LIKE wildcards so a search for "a_b" matches literally.
+  const pattern = opts.query ? `%${opts.query.replace(/[\\%_]/g, (m) => `\\${m}`)}%` : undefined;
+  const where = pattern ? sql`${addresses.address} LIKE ${pattern} ESCAPE '\\'` : undefined;
+  const [rows, totalRow] = await Promise.all([
+    db.select().from(addresses).where(where).orderBy(desc(addresses.id)).limit(opts.limit).offset(opts.offset),
+    db.select({ n: sql<number>`count(*)` }).from(addresses).where(where).get(),
+  ]);
+  return { rows, total: totalRow?.n ?? 0 };
+}
+
+/** Ids of addresses idle since before `cutoff`, oldest first. */
+export async function findIdleAddressIds(db: Db, cutoff: number, limit: number): Promise<number[]> {
+  const rows = await db
+    .select({ id: addresses.id })
+    .from(addresses)
+    .where(lt(addresses.lastActiveAt, cutoff))
+    .orderBy(addresses.lastActiveAt)
+    .limit(limit);
+  return rows.map((r) => r.id);
+}
+

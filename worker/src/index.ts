@@ -1,0 +1,12 @@
+/** The Worker's entry points. Wiring only: each delegates to its handler. */
+import { createApp } from './app';
+import { handleEmail } from './handlers/email';
+import { handleScheduled } from './handlers/scheduled';
+
+const app = createApp();
+
+export default {
+  fetch: (request, env, ctx) => app.fetch(request, env, ctx),
+  email: (message, env) => handleEmail(message, env),
+  scheduled: (_controller, env, ctx) => ctx.waitUntil(handleScheduled(env)),
+} satisfies ExportedHandler<Env>;

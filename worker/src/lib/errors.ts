@@ -1,0 +1,49 @@
+/**
+ * The one error type services throw. `onError` (HTTP) and the email entry turn it into a response or
+ * a rejection; the code is stable API, the message is for humans.
+ */
+export const ERROR_STATUS = {
+  validation_failed: 400,
+  invalid_mime: 400,
+  missing_token: 401,
+  invalid_token: 401,
+  token_expired: 401,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  mailbox_not_found: 404,
+  message_not_found: 404,
+  attachment_not_found: 404,
+  address_taken: 409,
+  payload_too_large: 413,
+  rate_limited: 429,
+  internal_error: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+export type ErrorStatus = (typeof ERROR_STATUS)[ErrorCode];
+
+export class AppError extends Error {
+  readonly status: ErrorStatus;
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    /** The request field the error is about, when there is one. */
+    readonly param?: string,
+  ) {
+    super(message);
+    this.name = 'AppError';
+    this.status = ERROR_STATUS[code];
+  }
+}
+
+/** The JSON body every error response carries. */
+export interface ErrorBody {
+  ok: false;
+  error: { code: ErrorCode; message: string; param?: string };
+}
+
+export function errorBody(err: AppError): ErrorBody {
+  return { ok: false, error: { code: err.code, message: err.message, ...(err.param ? { param: err.param } : {}) } };
+}

@@ -1,0 +1,32 @@
+/** Creating an address and the mailbox's own settings and token. */
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { AppEnv } from '../env';
+import { AppError } from '../lib/errors';
+import { validate } from '../lib/validate';
+import { isAdmin, requireAddress } from '../middleware/auth';
+import { createAddress, rotateToken } from '../services/addresses';
+import { issueAddressToken } from '../services/tokens';
+import { addressInfo } from './presenters';
+
+// Unknown fields are ignored, not refused: existing clients send extras (e.g. a captcha token).
+export const newAddressBody = z.object({
+  // An empty name means "pick one for me", as existing clients send it.
+  name: z.string().trim().max(64).optional().transform((v) => v || undefined),
+  domain: z.string().trim().max(253).optional().transform((v) => v || undefined),
+});
+
+export const addressRoutes = new Hono<AppEnv>()
+  .post('/new_address', validate('json', newAddressBody), async (c) => {
+    const { deps } = c.var;
+    if (deps.config.adminOnlyCreate && !(await isAdmin(deps, c.req.header('x-admin-auth')))) {
+      throw new AppError('unauthorized', 'Only an admin can create addresses on this server.');
+    }
+    const row = await createAddress(deps, c.req.valid('json'));
+    return c.json({ address: row.address, address_id: row.id, jwt: await issueAddressToken(deps, row) });
+  })
+  .get('/settings', requireAddress, (c) => c.json(addressInfo(c.var.mailbox)))
+  .post('/rotate_token', requireAddress, async (c) => {
+    const row = await rotateToken(c.var.deps, c.var.mailbox.id);
+    return c.json({ address: row.address, address_id: row.id, jwt: await issueAddressToken(c.var.deps, row) });
+  });

@@ -1,0 +1,78 @@
+/** Admin API (`x-admin-auth`): manage every address, read any mailbox, import mail. */
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { z } from 'zod';
+import type { AppEnv } from '../env';
+import { AppError } from '../lib/errors';
+import { idParam, pageQuery, validate } from '../lib/validate';
+import { requireAdmin } from '../middleware/auth';
+import { createAddress, deleteAddress, findAddress, getAddress, listAddresses, rotateToken } from '../services/addresses';
+import { importMail } from '../services/import';
+import { listSummaries, listWithRaw } from '../services/mailbox';
+import { issueAddressToken } from '../services/tokens';
+import { newAddressBody } from './addresses';
+import { addressInfo, compatMail, mailSummary } from './presenters';
+
+const addressQuery = pageQuery.extend({ query: z.string().trim().max(320).optional() });
+const mailboxQuery = pageQuery.extend({ address: z.email().max(320) });
+const importQuery = z.object({ to: z.email().max(320) });
+
+// An mbox migration can be large; Workers accept request bodies up to 100 MB on the free plan.
+const MAX_IMPORT_BYTES = 100 * 1024 * 1024;
+
+export const adminRoutes = new Hono<AppEnv>()
+  .use(requireAdmin)
+  .post('/new_address', validate('json', newAddressBody), async (c) => {
+    const row = await createAddress(c.var.deps, c.req.valid('json'));
+    return c.json({ address: row.address, address_id: row.id, jwt: await issueAddressToken(c.var.deps, row) });
+  })
+  .get('/addresses', validate('query', addressQuery), async (c) => {
+    const { rows, total } = await listAddresses(c.var.deps, c.req.valid('query'));
+    return c.json({ results: rows.map(addressInfo), count: total });
+  })
+  .get('/addresses/:id', validate('param', idParam), async (c) => {
+    return c.json(addressInfo(await getAddress(c.var.deps, c.req.valid('param').id)));
+  })
+  .delete('/addresses/:id', validate('param', idParam), async (c) => {
+    await deleteAddress(c.var.deps, c.req.valid('param').id);
+    return c.json({ ok: true });
+  })
+  /** A token for the address as it stands (existing tokens keep working). */
+  .post('/addresses/:id/token', validate('param', idParam), async (c) => {
+    const row = await getAddress(c.var.deps, c.req.valid('param').id);
+    return c.json({ address: row.address, address_id: row.id, jwt: await issueAddressToken(c.var.deps, row) });
+  })
+  /** Revokes every existing token of the address and returns a fresh one. */
+  .post('/addresses/:id/rotate_token', validate('param', idParam), async (c) => {
+    const row = await rotateToken(c.var.deps, c.req.valid('param').id);
+    return c.json({ address: row.address, address_id: row.id, jwt: await issueAddressToken(c.var.deps, row) });
+  })
+  .get('/mails', validate('query', mailboxQuery), async (c) => {
+    const { address, ...page } = c.req.valid('query');
+    const mailbox = await findAddress(c.var.deps, address);
+    const { rows, count } = await listWithRaw(c.var.deps, mailbox, page);
+    return c.json({ results: rows.map(compatMail), count });
+  })
+  .get('/parsed_mails', validate('query', mailboxQuery), async (c) => {
+    const { address, ...page } = c.req.valid('query');
+    const mailbox = await findAddress(c.var.deps, address);
+    const { rows, count } = await listSummaries(c.var.deps, mailbox, page);
+    return c.json({ results: rows.map(mailSummary), count });
+  })
+  .post(
+    '/mails/import',
+    bodyLimit({
+      maxSize: MAX_IMPORT_BYTES,
+      onError: () => {
+        throw new AppError('payload_too_large', `Import bodies are limited to ${MAX_IMPORT_BYTES} bytes.`);
+      },
+    }),
+    validate('query', importQuery),
+    async (c) => {
+      const data = new Uint8Array(await c.req.arrayBuffer());
+      if (data.byteLength === 0) throw new AppError('validation_failed', 'The body must be a raw message or an mbox file.');
+      const report = await importMail(c.var.deps, c.req.valid('query').to, data);
+      return c.json({ ok: true, ...report });
+    },
+  );
+

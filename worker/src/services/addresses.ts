@@ -1,0 +1,110 @@
+/** Creating, finding, revoking and deleting mailbox addresses. */
+import {
+  bumpTokenVersion,
+  deleteAddressRow,
+  findAddressById,
+  findAddressByName,
+  insertAddress,
+  searchAddresses,
+} from '../db/addresses';
+import type { AddressRow } from '../db/schema';
+import { randomToken } from '../lib/clock';
+import { AppError } from '../lib/errors';
+import { addressBlobPrefix, deleteBlobPrefix } from './blobs';
+import type { Deps } from './deps';
+
+/** Lowercase letters, digits, `.`, `-`, `_`; no leading, trailing or doubled dot (RFC 5321 dot-atom). */
+export const LOCAL_PART = /^(?!\.)(?!.*\.\.)[a-z0-9._-]{1,64}(?<!\.)$/;
+
+export interface NewAddressInput {
+  name?: string;
+  domain?: string;
+}
+
+/** Creates an address, with a random local part when no name is given. A taken name is `address_taken`. */
+export async function createAddress(deps: Deps, input: NewAddressInput): Promise<AddressRow> {
+  const domain = input.domain?.toLowerCase() ?? deps.config.domains[0]!;
+  if (!deps.config.domains.includes(domain)) {
+    throw new AppError('validation_failed', `Domain must be one of: ${deps.config.domains.join(', ')}.`, 'domain');
+  }
+  if (input.name !== undefined) {
+    const name = input.name.toLowerCase();
+    if (!LOCAL_PART.test(name)) {
+      throw new AppError(
+        'validation_failed',
+        'Name must be 1-64 characters of lowercase letters, digits, ".", "-" or "_", not starting or ending with ".".',
+        'name',
+      );
+    }
+    const row = await insertAddress(deps.db, { address: `${name}@${domain}`, now: deps.clock.now(), sendBalance: 0 });
+    if (!row) throw new AppError('address_taken', `The address ${name}@${domain} is already taken.`, 'name');
+    return row;
+  }
+  // A collision among 36^10 names is vanishingly rare; retry a few times rather than fail.
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const row = await insertAddress(deps.db, {
+      address: `${randomToken(10)}@${domain}`,
+      now: deps.clock.now(),
+      sendBalance: 0,
+    });
+    if (row) return row;
+  }
+  throw new Error('could not allocate a random address');
+}
+
+/**
+ * The mailbox a message for `recipient` goes to, following the catch-all policy. Throws
+ * `mailbox_not_found` when the domain is not ours or the address is unknown under `reject`.
+ */
+export async function resolveMailbox(deps: Deps, recipient: string): Promise<AddressRow> {
+  const address = recipient.trim().toLowerCase();
+  const at = address.lastIndexOf('@');
+  const local = address.slice(0, at);
+  const domain = address.slice(at + 1);
+  if (at < 1 || !deps.config.domains.includes(domain)) {
+    throw new AppError('mailbox_not_found', `This server does not accept mail for ${domain || 'that domain'}.`);
+  }
+  const existing = await findAddressByName(deps.db, address);
+  if (existing) return existing;
+  if (deps.config.catchAll === 'create' && LOCAL_PART.test(local)) {
+    // Two first messages may race; whichever insert loses reads the winner's row.
+    return (await insertAddress(deps.db, { address, now: deps.clock.now(), sendBalance: 0 })) ?? (await mustFind(deps, address));
+  }
+  throw new AppError('mailbox_not_found', 'No such mailbox here.');
+}
+
+async function mustFind(deps: Deps, address: string): Promise<AddressRow> {
+  const row = await findAddressByName(deps.db, address);
+  if (!row) throw new Error(`address ${address} vanished during creation`);
+  return row;
+}
+
+/** Looks an address up by name; never creates one, whatever the catch-all policy. */
+export async function findAddress(deps: Deps, address: string): Promise<AddressRow> {
+  const row = await findAddressByName(deps.db, address.trim().toLowerCase());
+  if (!row) throw new AppError('mailbox_not_found', 'No such address.');
+  return row;
+}
+
+export async function getAddress(deps: Deps, id: number): Promise<AddressRow> {
+  const row = await findAddressById(deps.db, id);
+  if (!row) throw new AppError('mailbox_not_found', 'No such address.');
+  return row;
+}
+
+/** Revokes every token issued so far and returns the row at its new version. */
+export async function rotateToken(deps: Deps, id: number): Promise<AddressRow> {
+  const row = await bumpTokenVersion(deps.db, id);
+  if (!row) throw new AppError('mailbox_not_found', 'No such address.');
+  return row;
+}
+
+/** Deletes the address, all its mail, and its R2 objects. */
+export async function deleteAddress(deps: Deps, id: number): Promise<void> {
+  if (!(await deleteAddressRow(deps.db, id))) throw new AppError('mailbox_not_found', 'No such address.');
+  await deleteBlobPrefix(deps.blobs, addressBlobPrefix(id));
+}
+
+export function listAddresses(deps: Deps, opts: { query?: string; limit: number; offset: number }) {
+  return searchAddresses(deps.db, { ...opts, query: opts.query?.toLowerCase() });
+}

@@ -1,0 +1,40 @@
+/** Admin import: one raw RFC 822 message or a whole mbox, stored through the normal ingest path. */
+import type { Bytes } from '../lib/bytes';
+import { isMbox, splitMbox } from '../lib/mbox';
+import { AppError } from '../lib/errors';
+import { resolveMailbox } from './addresses';
+import type { Deps } from './deps';
+import { ingestMessage } from './ingest';
+
+export interface ImportReport {
+  imported: number;
+  duplicates: number;
+  failed: { index: number; error: string }[];
+  mail_ids: number[];
+}
+
+export async function importMail(deps: Deps, recipient: string, data: Bytes): Promise<ImportReport> {
+  const mailbox = await resolveMailbox(deps, recipient);
+  if (!isMbox(data)) {
+    // A single message fails as a whole, with its own error (e.g. 413 when too large).
+    const result = await ingestMessage(deps, { mailbox, envelopeFrom: '', envelopeTo: mailbox.address, raw: data });
+    return { imported: result.status === 'stored' ? 1 : 0, duplicates: result.status === 'duplicate' ? 1 : 0, failed: [], mail_ids: [result.mailId] };
+  }
+  const messages = splitMbox(data);
+  if (messages.length === 0) throw new AppError('invalid_mime', 'The mbox file holds no message.');
+  const report: ImportReport = { imported: 0, duplicates: 0, failed: [], mail_ids: [] };
+  // Sequential on purpose: D1 serialises writes anyway, and order keeps ids in mbox order.
+  for (const [index, raw] of messages.entries()) {
+    try {
+      const result = await ingestMessage(deps, { mailbox, envelopeFrom: '', envelopeTo: mailbox.address, raw });
+      report.mail_ids.push(result.mailId);
+      if (result.status === 'stored') report.imported++;
+      else report.duplicates++;
+    } catch (err) {
+      // One oversized message must not abort a migration; storage failures still do.
+      if (!(err instanceof AppError)) throw err;
+      report.failed.push({ index, error: err.message });
+    }
+  }
+  return report;
+}

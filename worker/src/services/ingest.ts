@@ -1,0 +1,113 @@
+/**
+ * The one path every received message takes (Email Routing, admin import): parse, store losslessly,
+ * never twice. Blobs go to R2 before the D1 transaction, so a row never points at a missing object;
+ * any failure throws, and the caller (the sending MTA) retries.
+ */
+import { findMailIdByDedupeKey, insertMailRecord, type MailRecord } from '../db/mails';
+import type { AddressRow } from '../db/schema';
+import { sha256Hex, type Bytes } from '../lib/bytes';
+import { AppError } from '../lib/errors';
+import { mailBlobPrefix, putBlob } from './blobs';
+import type { Deps } from './deps';
+import { parseMessage, snippetOf, type ParsedMessage } from './parse';
+
+export interface IncomingMessage {
+  mailbox: AddressRow;
+  /** Envelope sender (MAIL FROM). */
+  envelopeFrom: string;
+  /** Envelope recipient (RCPT TO). */
+  envelopeTo: string;
+  raw: Bytes;
+}
+
+/** UTF-8 needs at most 3 bytes per UTF-16 unit, so this stays under ~768 KB in the row. */
+const MAX_INLINE_BODY_CHARS = 256 * 1024;
+
+export type IngestResult = { status: 'stored' | 'duplicate'; mailId: number };
+
+export async function ingestMessage(deps: Deps, incoming: IncomingMessage): Promise<IngestResult> {
+  const { mailbox, raw } = incoming;
+  if (raw.byteLength > deps.config.maxMessageBytes) {
+    throw new AppError('payload_too_large', `Message exceeds the ${deps.config.maxMessageBytes}-byte limit.`);
+  }
+  const parsed = await parseMessage(raw);
+  // A redelivery carries the same Message-ID (or, lacking one, the same bytes).
+  const dedupeKey = parsed.messageId ? `mid:${parsed.messageId}` : `sha:${await sha256Hex(raw)}`;
+  const existing = await findMailIdByDedupeKey(deps.db, mailbox.id, dedupeKey);
+  if (existing !== null) return { status: 'duplicate', mailId: existing };
+
+  const record = await buildRecord(deps, incoming, parsed, dedupeKey);
+  try {
+    return { status: 'stored', mailId: await insertMailRecord(deps.db, record) };
+  } catch (err) {
+    // A concurrent delivery of the same message won the unique index: that is success, not failure.
+    const winner = await findMailIdByDedupeKey(deps.db, mailbox.id, dedupeKey);
+    if (winner !== null) return { status: 'duplicate', mailId: winner };
+    throw err;
+  }
+}
+
+async function buildRecord(deps: Deps, incoming: IncomingMessage, parsed: ParsedMessage, dedupeKey: string): Promise<MailRecord> {
+  const { mailbox, raw } = incoming;
+  const threshold = deps.config.blobThresholdBytes;
+  // Keys derive from the dedupe key, so a retried delivery overwrites rather than orphans objects.
+  const prefix = mailBlobPrefix(mailbox.id, (await sha256Hex(dedupeKey)).slice(0, 32));
+  const uploads: Promise<void>[] = [];
+
+  let rawKey: string | null = null;
+  if (raw.byteLength > threshold) {
+    rawKey = `${prefix}raw.eml`;
+    uploads.push(putBlob(deps.blobs, rawKey, raw, 'message/rfc822'));
+  }
+  const attachments = parsed.attachments.map((a, idx) => {
+    const large = a.content.byteLength > threshold;
+    const blobKey = large ? `${prefix}att-${idx}` : null;
+    if (blobKey) uploads.push(putBlob(deps.blobs, blobKey, a.content, a.contentType));
+    return {
+      idx,
+      filename: a.filename,
+      contentType: a.contentType,
+      disposition: a.disposition,
+      contentId: a.contentId,
+      size: a.content.byteLength,
+      content: large ? null : a.content,
+      blobKey,
+    };
+  });
+  await Promise.all(uploads);
+  // Bodies this large would overflow a D1 row (2 MB); readers re-parse the raw message for them.
+  const bodiesInRaw = (parsed.text?.length ?? 0) + (parsed.html?.length ?? 0) > MAX_INLINE_BODY_CHARS;
+
+  return {
+    mail: {
+      addressId: mailbox.id,
+      dedupeKey,
+      messageId: parsed.messageId,
+      source: incoming.envelopeFrom,
+      recipient: mailbox.address,
+      fromName: parsed.from?.name || null,
+      fromAddress: parsed.from?.address || null,
+      toJson: JSON.stringify(parsed.to),
+      ccJson: JSON.stringify(parsed.cc),
+      replyToJson: JSON.stringify(parsed.replyTo),
+      subject: parsed.subject,
+      sentAt: parsed.date,
+      inReplyTo: parsed.inReplyTo,
+      references: parsed.references,
+      snippet: snippetOf(parsed),
+      hasAttachments: attachments.length > 0,
+      rawSize: raw.byteLength,
+      parseError: parsed.parseError,
+      createdAt: deps.clock.now(),
+    },
+    contents: {
+      raw: rawKey ? null : raw,
+      rawKey,
+      text: bodiesInRaw ? null : parsed.text,
+      html: bodiesInRaw ? null : parsed.html,
+      bodiesInRaw,
+      headersJson: JSON.stringify(parsed.headers),
+    },
+    attachments,
+  };
+}

@@ -1,0 +1,114 @@
+/** Reading and deleting one mailbox's messages. Every lookup is scoped by the mailbox id. */
+import {
+  blobKeysOf,
+  deleteMailRows,
+  findAttachment,
+  findMail,
+  listAttachmentMeta,
+  listMailSummaries,
+  listMailsWithRaw,
+  markSeen,
+  type AttachmentMeta,
+  type MailContentsRow,
+} from '../db/mails';
+import type { AddressRow, MailRow } from '../db/schema';
+import type { Bytes } from '../lib/bytes';
+import { AppError } from '../lib/errors';
+import { deleteBlobs, getBlob } from './blobs';
+import type { Deps } from './deps';
+import { parseMessage } from './parse';
+
+export interface Page {
+  limit: number;
+  offset: number;
+}
+
+// The same answer for "not yours" and "does not exist": a 404 never confirms another mailbox's mail.
+const notFound = () => new AppError('message_not_found', 'No such message in this mailbox.');
+
+export async function listWithRaw(deps: Deps, mailbox: AddressRow, page: Page) {
+  const rows = await listMailsWithRaw(deps.db, mailbox.id, page.limit, page.offset);
+  const withRaw = await Promise.all(
+    rows.map(async ({ raw, rawKey, ...row }) => ({ ...row, raw: await rawBytes(deps, { raw, rawKey }) })),
+  );
+  return { rows: withRaw, count: mailbox.mailCount };
+}
+
+export async function listSummaries(deps: Deps, mailbox: AddressRow, page: Page) {
+  const rows = await listMailSummaries(deps.db, mailbox.id, page.limit, page.offset);
+  return { rows, count: mailbox.mailCount };
+}
+
+export async function getRawMessage(deps: Deps, mailbox: AddressRow, id: number): Promise<{ mail: MailRow; raw: Bytes }> {
+  const found = await findMail(deps.db, mailbox.id, id);
+  if (!found) throw notFound();
+  return { mail: found.mail, raw: await rawBytes(deps, found.contents) };
+}
+
+export interface FullMessage {
+  mail: MailRow;
+  text: string | null;
+  html: string | null;
+  headers: { key: string; value: string }[];
+  attachments: AttachmentMeta[];
+}
+
+/** The parsed message; reading it marks it seen. */
+export async function getFullMessage(deps: Deps, mailbox: AddressRow, id: number, opts = { markSeen: true }): Promise<FullMessage> {
+  const found = await findMail(deps.db, mailbox.id, id);
+  if (!found) throw notFound();
+  const { mail, contents } = found;
+  let { text, html } = contents;
+  if (contents.bodiesInRaw) ({ text, html } = await parseMessage(await rawBytes(deps, contents)));
+  const [attachments] = await Promise.all([
+    listAttachmentMeta(deps.db, mail.id),
+    opts.markSeen && !mail.seen ? markSeen(deps.db, mailbox.id, mail.id) : undefined,
+  ]);
+  return {
+    mail: { ...mail, seen: mail.seen || opts.markSeen },
+    text,
+    html,
+    headers: JSON.parse(contents.headersJson) as FullMessage['headers'],
+    attachments,
+  };
+}
+
+export async function getAttachmentContent(
+  deps: Deps,
+  mailbox: AddressRow,
+  mailId: number,
+  idx: number,
+): Promise<{ meta: AttachmentMeta; body: Bytes | ReadableStream }> {
+  const row = await findAttachment(deps.db, mailbox.id, mailId, idx);
+  if (!row) throw new AppError('attachment_not_found', 'No such attachment on this message.');
+  const { content, ...meta } = row;
+  if (content) return { meta, body: content };
+  if (!row.blobKey) throw new Error(`attachment ${row.id} has neither inline content nor a blob key`);
+  return { meta, body: (await getBlob(deps.blobs, row.blobKey)).body };
+}
+
+export async function deleteMessage(deps: Deps, mailbox: AddressRow, id: number): Promise<void> {
+  if ((await deleteMessages(deps, mailbox.id, [id])) === 0) throw notFound();
+}
+
+// D1 binds at most 100 parameters per statement; the counter update binds each id once plus two.
+const DELETE_CHUNK = 40;
+
+/** Deletes mails of one mailbox with their R2 objects; returns how many rows went. */
+export async function deleteMessages(deps: Deps, addressId: number, ids: number[]): Promise<number> {
+  let deleted = 0;
+  for (let i = 0; i < ids.length; i += DELETE_CHUNK) {
+    const chunk = ids.slice(i, i + DELETE_CHUNK);
+    const keys = await blobKeysOf(deps.db, addressId, chunk);
+    deleted += await deleteMailRows(deps.db, addressId, chunk);
+    // Rows first: an orphaned object costs storage, a row without its object loses mail.
+    await deleteBlobs(deps.blobs, keys);
+  }
+  return deleted;
+}
+
+async function rawBytes(deps: Deps, contents: Pick<MailContentsRow, 'raw' | 'rawKey'>): Promise<Bytes> {
+  if (contents.raw) return contents.raw;
+  if (!contents.rawKey) throw new Error('mail has neither inline raw bytes nor a blob key');
+  return new Uint8Array(await (await getBlob(deps.blobs, contents.rawKey)).arrayBuffer());
+}

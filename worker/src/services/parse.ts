@@ -1,0 +1,122 @@
+/** Turns raw MIME into the fields we store, tolerating anything postal-mime cannot make sense of. */
+import PostalMime, { type Address, type Email } from 'postal-mime';
+import { latin1Decode, type Bytes } from '../lib/bytes';
+
+export interface MailboxAddress {
+  name: string;
+  address: string;
+}
+
+export interface ParsedAttachment {
+  filename: string | null;
+  contentType: string;
+  disposition: string | null;
+  contentId: string | null;
+  content: Bytes;
+}
+
+export interface ParsedMessage {
+  messageId: string | null;
+  subject: string | null;
+  from: MailboxAddress | null;
+  to: MailboxAddress[];
+  cc: MailboxAddress[];
+  replyTo: MailboxAddress[];
+  /** Date header in ms since epoch, null when missing or unparseable. */
+  date: number | null;
+  inReplyTo: string | null;
+  references: string | null;
+  text: string | null;
+  html: string | null;
+  headers: { key: string; value: string }[];
+  attachments: ParsedAttachment[];
+  /** Set when the MIME could not be parsed; the other fields then hold what the header scan found. */
+  parseError: string | null;
+}
+
+export async function parseMessage(raw: Bytes): Promise<ParsedMessage> {
+  let email: Email;
+  try {
+    email = await PostalMime.parse(raw, { attachmentEncoding: 'arraybuffer' });
+  } catch (err) {
+    return scanHeaders(raw, err instanceof Error ? err.message : String(err));
+  }
+  return {
+    messageId: clean(email.messageId),
+    subject: clean(email.subject),
+    from: email.from ? (flatten([email.from])[0] ?? null) : null,
+    to: flatten(email.to),
+    cc: flatten(email.cc),
+    replyTo: flatten(email.replyTo),
+    date: toEpoch(email.date),
+    inReplyTo: clean(email.inReplyTo),
+    references: clean(email.references),
+    text: email.text ?? null,
+    html: email.html ?? null,
+    headers: email.headers.map((h) => ({ key: h.key, value: h.value })),
+    attachments: email.attachments.map((a) => ({
+      filename: a.filename || null,
+      contentType: a.mimeType || 'application/octet-stream',
+      disposition: a.disposition ?? null,
+      contentId: a.contentId ?? null,
+      content: toBytes(a.content),
+    })),
+    parseError: null,
+  };
+}
+
+/** A short plain-text preview for lists. */
+export function snippetOf(message: Pick<ParsedMessage, 'text' | 'html'>, max = 200): string {
+  const source = message.text ?? (message.html ? message.html.replace(/<style[\s\S]*?<\/style>|<script[\s\S]*?<\/script>|<[^>]+>/gi, ' ') : '');
+  const collapsed = source.replace(/\s+/g, ' ').trim();
+  return collapsed.length > max ? `${collapsed.slice(0, max - 1)}…` : collapsed;
+}
+
+function flatten(list: Address[] | undefined): MailboxAddress[] {
+  const out: MailboxAddress[] = [];
+  for (const entry of list ?? []) {
+    if (entry.group) out.push(...entry.group.map((m) => ({ name: m.name, address: m.address })));
+    else if (entry.address !== undefined) out.push({ name: entry.name, address: entry.address });
+  }
+  return out;
+}
+
+function clean(value: string | undefined | null): string | null {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : null;
+}
+
+function toEpoch(date: string | undefined): number | null {
+  if (!date) return null;
+  const ms = Date.parse(date);
+  return Number.isNaN(ms) ? null : ms;
+}
+
+function toBytes(content: ArrayBuffer | Uint8Array | string): Bytes {
+  if (typeof content === 'string') return new TextEncoder().encode(content);
+  return content instanceof Uint8Array ? Uint8Array.from(content) : new Uint8Array(content);
+}
+
+/** Last resort for MIME the parser rejects: pull the few headers we index out of the header block. */
+function scanHeaders(raw: Bytes, parseError: string): ParsedMessage {
+  const head = latin1Decode(raw.subarray(0, 64 * 1024)).split(/\r?\n\r?\n/)[0] ?? '';
+  const unfolded = head.replace(/\r?\n[ \t]+/g, ' ');
+  const headers = [...unfolded.matchAll(/^([!-9;-~]+):[ \t]*(.*)$/gm)].map((m) => ({ key: m[1]!.toLowerCase(), value: m[2]! }));
+  const first = (key: string) => clean(headers.find((h) => h.key === key)?.value);
+  return {
+    messageId: first('message-id'),
+    subject: first('subject'),
+    from: null,
+    to: [],
+    cc: [],
+    replyTo: [],
+    date: toEpoch(first('date') ?? undefined),
+    inReplyTo: first('in-reply-to'),
+    references: first('references'),
+    text: null,
+    html: null,
+    headers,
+    attachments: [],
+    parseError,
+  };
+}

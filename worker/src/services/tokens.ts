@@ -1,0 +1,50 @@
+/**
+ * Address JWTs: the mailbox's password everywhere (web UI, HTTP API, SMTP). HS256 with JWT_SECRET.
+ * A token names the address, its id and the token version it was issued at; bumping the version
+ * (rotation) or deleting the address makes every earlier token fail.
+ */
+import { errors, jwtVerify, SignJWT } from 'jose';
+import { findAddressById } from '../db/addresses';
+import type { AddressRow } from '../db/schema';
+import { AppError } from '../lib/errors';
+import type { Deps } from './deps';
+
+interface AddressClaims {
+  address: string;
+  address_id: number;
+  ver: number;
+}
+
+export async function issueAddressToken(deps: Pick<Deps, 'config' | 'clock'>, row: AddressRow): Promise<string> {
+  const claims: AddressClaims = { address: row.address, address_id: row.id, ver: row.tokenVersion };
+  const nowSeconds = Math.floor(deps.clock.now() / 1000);
+  const jwt = new SignJWT({ ...claims }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setIssuedAt(nowSeconds);
+  if (deps.config.jwtTtlSeconds > 0) jwt.setExpirationTime(nowSeconds + deps.config.jwtTtlSeconds);
+  return jwt.sign(deps.config.jwtSecret);
+}
+
+// One message for every way a token can be wrong, so a response never reveals whether a mailbox exists.
+const INVALID = 'The token is invalid or has been revoked.';
+
+/** Resolves a token to its live address row, or throws `invalid_token` / `token_expired` (401). */
+export async function verifyAddressToken(deps: Pick<Deps, 'config' | 'clock' | 'db'>, token: string): Promise<AddressRow> {
+  let claims: Partial<AddressClaims>;
+  try {
+    const { payload } = await jwtVerify<Partial<AddressClaims>>(token, deps.config.jwtSecret, {
+      algorithms: ['HS256'],
+      currentDate: new Date(deps.clock.now()),
+    });
+    claims = payload;
+  } catch (err) {
+    if (err instanceof errors.JWTExpired) throw new AppError('token_expired', 'The token has expired.');
+    throw new AppError('invalid_token', INVALID);
+  }
+  if (typeof claims.address_id !== 'number' || typeof claims.address !== 'string') {
+    throw new AppError('invalid_token', INVALID);
+  }
+  const row = await findAddressById(deps.db, claims.address_id);
+  if (!row || row.address !== claims.address || row.tokenVersion !== (claims.ver ?? 0)) {
+    throw new AppError('invalid_token', INVALID);
+  }
+  return row;
+}
