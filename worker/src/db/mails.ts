@@ -1,5 +1,5 @@
 /** Queries on `mails` and the tables hanging off it (`mail_contents`, `attachments`). */
-import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, inArray, lt, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from './client';
 import { addresses, attachments, mailContents, mails, type MailRow, type NewAttachment, type NewMail } from './schema';
@@ -109,7 +109,7 @@ export async function findMail(
 }
 
 export async function listAttachmentMeta(db: Db, mailId: number): Promise<AttachmentMeta[]> {
-  const { content: _content, ...columns } = attachments._.columns;
+  const { content: _content, ...columns } = getTableColumns(attachments);
   return db.select(columns).from(attachments).where(eq(attachments.mailId, mailId)).orderBy(attachments.idx);
 }
 

@@ -93,7 +93,8 @@ function toEpoch(date: string | undefined): number | null {
 }
 
 function toBytes(content: ArrayBuffer | Uint8Array | string): Bytes {
-  if (typeof content === 'string') return new TextEncoder().encode(content);
+  // TextEncoder always allocates a fresh ArrayBuffer; the DOM typings just do not say so.
+  if (typeof content === 'string') return new TextEncoder().encode(content) as Bytes;
   return content instanceof Uint8Array ? Uint8Array.from(content) : new Uint8Array(content);
 }
 

@@ -1,0 +1,41 @@
+/**
+ * Worker tests run inside workerd (vitest-pool-workers) with real local D1 and R2 from wrangler.toml.
+ * Fixtures are read here, on the Node side, and handed to the tests as a binding, because code
+ * inside workerd cannot read the file system.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
+import { defineConfig } from 'vitest/config';
+
+const fixturesDir = fileURLToPath(new URL('./worker/test/fixtures', import.meta.url));
+const fixtures = Object.fromEntries(
+  readdirSync(fixturesDir)
+    .filter((name) => name.endsWith('.eml') || name.endsWith('.bin'))
+    .map((name) => [name, readFileSync(`${fixturesDir}/${name}`).toString('base64')]),
+);
+
+export default defineConfig({
+  plugins: [
+    cloudflareTest(async () => ({
+      wrangler: { configPath: './wrangler.toml' },
+      miniflare: {
+        bindings: {
+          // Test-only values; real deployments set these with `wrangler secret put`.
+          JWT_SECRET: 'test-secret-not-for-production-0123456789',
+          ADMIN_PASSWORDS: 'admin-test-password',
+          PASSWORDS: '',
+          DOMAINS: 'example.com,mail.test',
+          TEST_MIGRATIONS: await readD1Migrations(fileURLToPath(new URL('./migrations', import.meta.url))),
+          TEST_FIXTURES: fixtures,
+        },
+      },
+    })),
+  ],
+  test: {
+    include: ['worker/**/*.test.ts'],
+    setupFiles: ['./worker/test/setup.ts'],
+    // Large-message tests move megabytes through workerd on a 2-core machine.
+    testTimeout: 30_000,
+  },
+});

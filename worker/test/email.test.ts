@@ -1,0 +1,202 @@
+import { describe, expect, it } from 'vitest';
+import { sha256Hex } from '../src/lib/bytes';
+import { admin, bearer, call, createAddress, deliver, deliverFixture, envWith, fixture, json, TestEmailMessage } from './helpers';
+
+async function parsedList(jwt: string) {
+  return json<{ results: any[]; count: number }>(await call('/api/parsed_mails?limit=50', { headers: bearer(jwt) }));
+}
+
+async function parsedMail(jwt: string, id: number) {
+  const res = await call(`/api/parsed_mail/${id}`, { headers: bearer(jwt) });
+  expect(res.status).toBe(200);
+  return json(res);
+}
+
+describe('email() receiving', () => {
+  it('stores a multipart/alternative message with decoded text and html', async () => {
+    const { jwt } = await createAddress('alt');
+    await deliverFixture('multipart-alternative.eml', 'alt@example.com');
+    const { results, count } = await parsedList(jwt);
+    expect(count).toBe(1);
+    expect(results[0]).toMatchObject({
+      subject: 'Your verification code',
+      from: { name: 'Alice Example', address: 'alice@sender.test' },
+      to: [{ name: '', address: 'bob@example.com' }],
+      source: 'alice@sender.test',
+      address: 'alt@example.com',
+      has_attachments: false,
+      seen: false,
+      date: '2026-03-02T10:00:00.000Z',
+    });
+    expect(results[0].snippet).toContain('Your code is 482913.');
+    const mail = await parsedMail(jwt, results[0].id);
+    expect(mail.text).toContain('Café ☕');
+    expect(mail.html).toContain('<b>482913</b>');
+    expect(mail.message_id).toBe('<alt-1@sender.test>');
+    expect(mail.headers.find((h: any) => h.key === 'received')).toBeDefined();
+  });
+
+  it('keeps attachment metadata: filename (RFC 2231), type, size, content-id, disposition', async () => {
+    const { jwt } = await createAddress('att');
+    await deliverFixture('attachments.eml', 'att@example.com');
+    const [summary] = (await parsedList(jwt)).results;
+    expect(summary.has_attachments).toBe(true);
+    const mail = await parsedMail(jwt, summary.id);
+    expect(mail.attachments).toEqual([
+      { index: 0, filename: 'chart.png', content_type: 'image/png', size: 3008, content_id: '<chart@sender.test>', disposition: 'inline' },
+      { index: 1, filename: 'résumé.pdf', content_type: 'application/pdf', size: 20016, content_id: null, disposition: 'attachment' },
+      { index: 2, filename: 'data.csv', content_type: 'text/csv', size: 14, content_id: null, disposition: 'attachment' },
+    ]);
+    expect(mail.cc).toEqual([{ name: 'Dave', address: 'dave@example.com' }]);
+    expect(mail.reply_to).toEqual([{ name: '', address: 'replies@sender.test' }]);
+    expect(mail.to).toHaveLength(2);
+  });
+
+  it('keeps a nested message/rfc822 as a downloadable attachment', async () => {
+    const { jwt } = await createAddress('fwd');
+    await deliverFixture('nested-rfc822.eml', 'fwd@example.com');
+    const [summary] = (await parsedList(jwt)).results;
+    const mail = await parsedMail(jwt, summary.id);
+    expect(mail.text).toContain('Forwarding this to you.');
+    expect(mail.attachments[0]).toMatchObject({ filename: 'original.eml', content_type: 'message/rfc822' });
+    const att = await call(`/api/mails/${summary.id}/attachments/0`, { headers: bearer(jwt) });
+    expect(await att.text()).toContain('This is the forwarded original body.');
+  });
+
+  it.each([
+    ['iso-8859-1.eml', 'Résumé reçu', 'Café crème, à bientôt. £100 ½ prière.'],
+    ['shift-jis.eml', 'ご注文の確認', 'こんにちは世界。確認コードは 1234 です。'],
+    ['gb2312.eml', '验证码通知', '你好，世界。您的验证码是 5678。'],
+  ])('decodes %s subject and body from its charset', async (name, subject, body) => {
+    const local = name.replace(/[^a-z0-9]/g, '');
+    const { jwt } = await createAddress(local);
+    await deliverFixture(name, `${local}@example.com`);
+    const [summary] = (await parsedList(jwt)).results;
+    expect(summary.subject).toBe(subject);
+    const mail = await parsedMail(jwt, summary.id);
+    expect(mail.text.trim()).toBe(body);
+  });
+
+  it('decodes folded RFC 2047 encoded words in Subject and From', async () => {
+    const { jwt } = await createAddress('subj');
+    await deliverFixture('rfc2047-subject.eml', 'subj@example.com');
+    const [summary] = (await parsedList(jwt)).results;
+    expect(summary.subject).toBe('Café ☕ naïve 😀');
+    expect(summary.from).toEqual({ name: 'Jürgen Müller', address: 'jm@sender.test' });
+  });
+
+  it('stores malformed MIME raw, byte for byte, with whatever could be parsed', async () => {
+    const { jwt } = await createAddress('broken');
+    await deliverFixture('malformed.eml', 'broken@example.com');
+    const { results, count } = await parsedList(jwt);
+    expect(count).toBe(1);
+    expect(results[0].subject).toBe('Broken message');
+    const raw = await call(`/api/mails/${results[0].id}/raw`, { headers: bearer(jwt) });
+    expect(new Uint8Array(await raw.arrayBuffer())).toEqual(fixture('malformed.eml'));
+  });
+
+  it('stores a retried delivery only once (by Message-ID, or by content without one)', async () => {
+    const { jwt } = await createAddress('retry');
+    for (let i = 0; i < 3; i++) {
+      await deliverFixture('multipart-alternative.eml', 'retry@example.com');
+      await deliverFixture('no-message-id.eml', 'retry@example.com');
+    }
+    const { count, results } = await parsedList(jwt);
+    expect(count).toBe(2);
+    expect(results).toHaveLength(2);
+  });
+
+  it('lowercases the recipient so Bob@Example.com reaches bob@example.com', async () => {
+    const { jwt } = await createAddress('casey');
+    await deliverFixture('no-message-id.eml', 'Casey@Example.COM');
+    expect((await parsedList(jwt)).count).toBe(1);
+  });
+});
+
+describe('email() recipient policy', () => {
+  it('rejects an unknown address under the "reject" policy and stores nothing', async () => {
+    const message = await deliverFixture('no-message-id.eml', 'nobody-here@example.com');
+    expect(message.rejected).toMatch(/no such mailbox/i);
+    const res = await call('/admin/addresses?query=nobody-here', { headers: admin });
+    expect((await json(res)).count).toBe(0);
+  });
+
+  it('rejects mail for a domain that is not in DOMAINS', async () => {
+    const message = await deliverFixture('no-message-id.eml', 'bob@other.test');
+    expect(message.rejected).toMatch(/does not accept mail/);
+  });
+
+  it('creates the address on first mail under the "create" policy', async () => {
+    const e = envWith({ CATCH_ALL: 'create' });
+    const message = await deliverFixture('no-message-id.eml', 'fresh.user@mail.test', e);
+    expect(message.rejected).toBeNull();
+    const res = await call('/admin/addresses?query=fresh.user', { headers: admin }, e);
+    const body = await json(res);
+    expect(body.results).toEqual([expect.objectContaining({ address: 'fresh.user@mail.test', mail_count: 1 })]);
+  });
+
+  it('still rejects an invalid local part under the "create" policy', async () => {
+    const e = envWith({ CATCH_ALL: 'create' });
+    const message = await deliverFixture('no-message-id.eml', '"weird name"@mail.test', e);
+    expect(message.rejected).not.toBeNull();
+  });
+});
+
+describe('email() size limit', () => {
+  it('rejects a message whose declared size exceeds MAX_MESSAGE_BYTES without reading it', async () => {
+    await createAddress('big');
+    const message = new TestEmailMessage('a@sender.test', 'big@example.com', fixture('no-message-id.eml'), { rawSize: 26 * 1024 * 1024 });
+    await deliver(message);
+    expect(message.rejected).toMatch(/too large/);
+  });
+
+  it('rejects a stream longer than the limit even when the declared size lies', async () => {
+    const { jwt } = await createAddress('liar');
+    const e = envWith({ MAX_MESSAGE_BYTES: '4096' });
+    const big = new TextEncoder().encode(`Subject: big\r\n\r\n${'x'.repeat(10_000)}\r\n`);
+    const message = new TestEmailMessage('a@sender.test', 'liar@example.com', big, { rawSize: 100 });
+    await deliver(message, e);
+    expect(message.rejected).toMatch(/too large/);
+    expect((await parsedList(jwt)).count).toBe(0);
+  });
+
+  it('keeps a 2 MB message and its attachment in R2 above the threshold, downloadable byte for byte', async () => {
+    const { jwt } = await createAddress('huge');
+    const payload = new Uint8Array(2 * 1024 * 1024).map((_, i) => (i * 31) & 0xff);
+    let b64 = '';
+    for (let i = 0; i < payload.length; i += 0x8000) b64 += String.fromCharCode(...payload.subarray(i, i + 0x8000));
+    b64 = btoa(b64).replace(/.{76}/g, '$&\r\n');
+    const raw = new TextEncoder().encode(
+      `From: a@sender.test\r\nTo: huge@example.com\r\nSubject: big file\r\nMessage-ID: <huge@sender.test>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n--b\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\nContent-Disposition: attachment; filename=blob.bin\r\n\r\n${b64}\r\n--b--\r\n`,
+    );
+    await deliver(new TestEmailMessage('a@sender.test', 'huge@example.com', raw));
+    const [summary] = (await parsedList(jwt)).results;
+    expect(summary.size).toBe(raw.byteLength);
+    const listed = await testEnvBlobKeys();
+    expect(listed.some((k) => k.endsWith('raw.eml'))).toBe(true);
+    const att = await call(`/api/mails/${summary.id}/attachments/0`, { headers: bearer(jwt) });
+    expect(await sha256Hex(new Uint8Array(await att.arrayBuffer()))).toBe(await sha256Hex(payload));
+    const rawRes = await call(`/api/mails/${summary.id}/raw`, { headers: bearer(jwt) });
+    expect(await sha256Hex(new Uint8Array(await rawRes.arrayBuffer()))).toBe(await sha256Hex(raw));
+  });
+});
+
+describe('email() forwarding', () => {
+  it('forwards every stored message to each FORWARD_TO destination', async () => {
+    await createAddress('fw');
+    const e = envWith({ FORWARD_TO: 'me@personal.test, backup@personal.test' });
+    const message = await deliverFixture('no-message-id.eml', 'fw@example.com', e);
+    expect(message.forwarded).toEqual(['me@personal.test', 'backup@personal.test']);
+  });
+
+  it('does not forward a rejected message', async () => {
+    const e = envWith({ FORWARD_TO: 'me@personal.test' });
+    const message = await deliverFixture('no-message-id.eml', 'unknown-fw@example.com', e);
+    expect(message.forwarded).toEqual([]);
+  });
+});
+
+async function testEnvBlobKeys(): Promise<string[]> {
+  const { testEnv } = await import('./helpers');
+  return (await testEnv.BLOBS.list()).objects.map((o) => o.key);
+}
