@@ -1,8 +1,9 @@
 /** Builds the Hono app: global middleware, one router per resource, one error renderer. */
 import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import { ConfigError } from './config';
 import type { AppEnv } from './env';
-import { AppError, errorBody } from './lib/errors';
+import { AppError, ERROR_STATUS, errorBody } from './lib/errors';
 import { requireSitePassword } from './middleware/auth';
 import { requestContext } from './middleware/context';
 import { addressRoutes } from './routes/addresses';
@@ -23,6 +24,11 @@ export function createApp() {
 
   app.onError((err, c) => {
     if (err instanceof AppError) return c.json(errorBody(err), err.status);
+    // Hono's own 4xx (e.g. a body that is not JSON) in our envelope.
+    if (err instanceof HTTPException && err.status < 500) {
+      const code = err.status === 413 ? 'payload_too_large' : err.status === 401 ? 'unauthorized' : 'validation_failed';
+      return c.json(errorBody(new AppError(code, err.message || 'Bad request.')), ERROR_STATUS[code]);
+    }
     const requestId = c.get('requestId') ?? 'unknown';
     // Details go to the log with the request id; clients get a generic message they can quote.
     console.error(JSON.stringify({ level: 'error', requestId, path: c.req.path, error: String(err), stack: (err as Error).stack }));

@@ -17,9 +17,11 @@ export function fixture(name: string): Uint8Array<ArrayBuffer> {
 }
 
 /** An env with some variables changed, as a deployment with other settings would have. */
-export function envWith(overrides: Partial<Record<keyof Env, string>>): Env {
+export function envWith(overrides: Partial<Record<StringVar, string>>): Env {
   return { ...testEnv, ...overrides };
 }
+
+type StringVar = { [K in keyof Env]: Env[K] extends string ? K : never }[keyof Env];
 
 /**
  * The object Email Routing hands to `email()`: same fields and methods, recording what the
@@ -70,9 +72,7 @@ export class TestEmailMessage {
 
 /** Runs the Worker's real `email()` entry point. */
 export async function deliver(message: TestEmailMessage, e: Env = testEnv): Promise<void> {
-  const ctx = createExecutionContext();
-  await worker.email(message as unknown as ForwardableEmailMessage, e, ctx);
-  await waitOnExecutionContext(ctx);
+  await worker.email(message as unknown as ForwardableEmailMessage, e);
 }
 
 export function deliverFixture(name: string, to = 'bob@example.com', e: Env = testEnv) {
@@ -85,7 +85,8 @@ export async function call(path: string, init: RequestInit = {}, e: Env = testEn
   const ctx = createExecutionContext();
   const headers = new Headers(init.headers);
   if (init.body !== undefined && !headers.has('content-type')) headers.set('content-type', 'application/json');
-  const response = await worker.fetch(new Request(`https://edgemail.test${path}`, { ...init, headers }), e, ctx);
+  const request = new Request(`https://edgemail.test${path}`, { ...init, headers }) as Request<unknown, IncomingRequestCfProperties>;
+  const response = await worker.fetch(request, e, ctx);
   await waitOnExecutionContext(ctx);
   return response;
 }

@@ -12,24 +12,25 @@ const attachmentParams = idParam.extend({ index: z.coerce.number().int().min(0) 
 /** Downloads are inert: never sniffed, never rendered as a page of our origin. */
 const DOWNLOAD_HEADERS = { 'X-Content-Type-Options': 'nosniff', 'Content-Security-Policy': "sandbox; default-src 'none'" };
 
+// requireAddress is attached per route, not with .use(): this router shares the /api prefix, and an
+// unknown /api path must stay a 404 rather than become a 401.
 export const mailRoutes = new Hono<AppEnv>()
-  .use(requireAddress)
-  .get('/mails', validate('query', pageQuery), async (c) => {
+  .get('/mails', requireAddress, validate('query', pageQuery), async (c) => {
     const { rows, count } = await listWithRaw(c.var.deps, c.var.mailbox, c.req.valid('query'));
     return c.json({ results: rows.map(compatMail), count });
   })
-  .get('/parsed_mails', validate('query', pageQuery), async (c) => {
+  .get('/parsed_mails', requireAddress, validate('query', pageQuery), async (c) => {
     const { rows, count } = await listSummaries(c.var.deps, c.var.mailbox, c.req.valid('query'));
     return c.json({ results: rows.map(mailSummary), count });
   })
-  .get('/mail/:id', validate('param', idParam), async (c) => {
+  .get('/mail/:id', requireAddress, validate('param', idParam), async (c) => {
     const { mail, raw } = await getRawMessage(c.var.deps, c.var.mailbox, c.req.valid('param').id);
     return c.json(compatMail({ ...mail, raw }));
   })
-  .get('/parsed_mail/:id', validate('param', idParam), async (c) => {
+  .get('/parsed_mail/:id', requireAddress, validate('param', idParam), async (c) => {
     return c.json(fullMail(await getFullMessage(c.var.deps, c.var.mailbox, c.req.valid('param').id)));
   })
-  .get('/mails/:id/raw', validate('param', idParam), async (c) => {
+  .get('/mails/:id/raw', requireAddress, validate('param', idParam), async (c) => {
     const { mail, raw } = await getRawMessage(c.var.deps, c.var.mailbox, c.req.valid('param').id);
     return c.body(raw, 200, {
       ...DOWNLOAD_HEADERS,
@@ -37,7 +38,7 @@ export const mailRoutes = new Hono<AppEnv>()
       'Content-Disposition': contentDisposition(`${mail.id}.eml`, 'message.eml'),
     });
   })
-  .get('/mails/:id/attachments/:index', validate('param', attachmentParams), async (c) => {
+  .get('/mails/:id/attachments/:index', requireAddress, validate('param', attachmentParams), async (c) => {
     const { id, index } = c.req.valid('param');
     const { meta, body } = await getAttachmentContent(c.var.deps, c.var.mailbox, id, index);
     return c.body(body, 200, {
@@ -47,7 +48,7 @@ export const mailRoutes = new Hono<AppEnv>()
       'Content-Disposition': contentDisposition(meta.filename, `attachment-${index}`),
     });
   })
-  .delete('/mails/:id', validate('param', idParam), async (c) => {
+  .delete('/mails/:id', requireAddress, validate('param', idParam), async (c) => {
     await deleteMessage(c.var.deps, c.var.mailbox, c.req.valid('param').id);
     return c.json({ ok: true });
   });
