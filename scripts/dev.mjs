@@ -1,0 +1,94 @@
+#!/usr/bin/env node
+// `npm start`: runs Edgemail locally on embedded defaults. Creates .dev.vars (secrets) when missing,
+// applies D1 migrations to the local database, starts `wrangler dev`, and prints how to use it.
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+
+const port = Number(process.env.PORT ?? 8787);
+const env = { ...process.env, WRANGLER_SEND_METRICS: 'false' };
+const wrangler = 'node_modules/.bin/wrangler';
+
+function ensureDevVars() {
+  if (!existsSync('.dev.vars')) {
+    const secret = randomBytes(32).toString('base64url');
+    const adminPassword = randomBytes(12).toString('base64url');
+    writeFileSync(
+      '.dev.vars',
+      [
+        '# Local secrets and overrides for `npm start` (generated; never commit this file).',
+        `JWT_SECRET=${secret}`,
+        `ADMIN_PASSWORDS=${adminPassword}`,
+        'PASSWORDS=',
+        '# Locally, any address on DOMAINS is created on first mail so test deliveries just work.',
+        'CATCH_ALL=create',
+        '',
+      ].join('\n'),
+    );
+    console.log('Created .dev.vars with a fresh JWT_SECRET and admin password.');
+  }
+  const vars = Object.fromEntries(
+    readFileSync('.dev.vars', 'utf8')
+      .split('\n')
+      .filter((line) => /^[A-Z_]+=/.test(line))
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
+  return vars;
+}
+
+function applyMigrations() {
+  const result = spawnSync(wrangler, ['d1', 'migrations', 'apply', 'DB', '--local'], {
+    stdio: 'inherit',
+    env: { ...env, CI: 'true' },
+  });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+async function waitForHealth(url, child) {
+  for (let i = 0; i < 120; i++) {
+    if (child.exitCode !== null) return false;
+    try {
+      if ((await fetch(`${url}/health`)).ok) return true;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return false;
+}
+
+const vars = ensureDevVars();
+applyMigrations();
+
+// Own process group, so stopping us stops workerd too (killing only npx/wrangler leaves it bound).
+const worker = spawn(wrangler, ['dev', '--port', String(port), '--ip', '127.0.0.1'], { stdio: 'inherit', env, detached: true });
+const stop = () => {
+  try {
+    process.kill(-worker.pid, 'SIGTERM');
+  } catch {
+    // already gone
+  }
+  process.exit(0);
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
+worker.on('exit', (code) => process.exit(code ?? 1));
+
+const url = `http://127.0.0.1:${port}`;
+if (await waitForHealth(url, worker)) {
+  const domain = (vars.DOMAINS ?? readFileSync('wrangler.toml', 'utf8').match(/^DOMAINS\s*=\s*"([^"]*)"/m)?.[1] ?? 'example.com').split(/[\s,]+/)[0];
+  console.log(`
+  Edgemail is running at ${url}
+  Admin password (x-admin-auth): ${vars.ADMIN_PASSWORDS}
+
+  Create an address:
+    curl -s -X POST ${url}/api/new_address -H 'content-type: application/json' -d '{"name":"test"}'
+
+  Deliver a test email to it (wrangler's local Email Routing endpoint):
+    printf 'From: a@sender.test\\r\\nTo: test@${domain}\\r\\nSubject: Hello\\r\\nMessage-ID: <1@sender.test>\\r\\n\\r\\nHi!\\r\\n' |
+      curl -s -X POST '${url}/cdn-cgi/handler/email?from=a@sender.test&to=test@${domain}' --data-binary @-
+
+  Read it (use the jwt from the first call):
+    curl -s ${url}/api/parsed_mails -H "authorization: Bearer <jwt>"
+`);
+}
