@@ -1,0 +1,105 @@
+// Shared plumbing for the bench scripts: a throwaway local Worker, CPU/memory readings of workerd,
+// and percentile maths. Benches print figures; nothing here asserts them.
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+
+const wrangler = 'node_modules/.bin/wrangler';
+const quietEnv = { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true' };
+
+export const BENCH_VARS = {
+  JWT_SECRET: 'bench-secret-0123456789abcdef0123456789',
+  ADMIN_PASSWORDS: 'bench-admin',
+  PASSWORDS: '',
+  CATCH_ALL: 'create',
+  DOMAINS: 'bench.test',
+};
+
+/** Fresh local state with migrations applied; `seedSql` (optional) runs before the Worker starts. */
+export function prepareState(stateDir, seedSqlFile) {
+  rmSync(stateDir, { recursive: true, force: true });
+  run(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', stateDir]);
+  if (seedSqlFile) run(['d1', 'execute', 'DB', '--local', '--persist-to', stateDir, '--file', seedSqlFile]);
+}
+
+function run(args) {
+  const result = spawnSync(wrangler, args, { env: quietEnv, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`wrangler ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
+}
+
+/** Starts `wrangler dev` in its own process group; resolves once /health answers. */
+export async function startWorker(stateDir, port) {
+  const vars = Object.entries(BENCH_VARS).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
+  const child = spawn(wrangler, ['dev', '--port', String(port), '--ip', '127.0.0.1', '--persist-to', stateDir, ...vars], {
+    env: quietEnv,
+    detached: true,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 120; i++) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited:\n${stderr}`);
+    try {
+      if ((await fetch(`${url}/health`)).ok) break;
+    } catch {
+      // not yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const stop = () => {
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // gone
+    }
+  };
+  process.on('exit', stop);
+  return { url, stop, workerdPid: findWorkerd(child.pid) };
+}
+
+function findWorkerd(pgid) {
+  const ps = spawnSync('ps', ['-e', '-o', 'pid=,pgid=,comm='], { encoding: 'utf8' }).stdout;
+  const row = ps
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/))
+    .find(([, group, comm]) => Number(group) === pgid && comm === 'workerd');
+  return row ? Number(row[0]) : null;
+}
+
+/** CPU seconds (user + system) consumed so far by a process. */
+export function cpuSeconds(pid) {
+  if (!pid) return NaN;
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return ticks / 100; // USER_HZ is 100 on Linux
+}
+
+/** Peak resident memory of a process, in MiB. */
+export function peakRssMiB(pid) {
+  if (!pid) return NaN;
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmHWM:\s+(\d+) kB/);
+  return line ? Number(line[1]) / 1024 : NaN;
+}
+
+export function percentile(sortedMs, p) {
+  if (sortedMs.length === 0) return NaN;
+  return sortedMs[Math.min(sortedMs.length - 1, Math.ceil((p / 100) * sortedMs.length) - 1)];
+}
+
+/** Runs `task(i)` for i < n with `concurrency` in flight; returns per-call latencies (ms), sorted. */
+export async function timed(n, concurrency, task) {
+  const latencies = [];
+  let next = 0;
+  const workers = Array.from({ length: concurrency }, async () => {
+    while (next < n) {
+      const i = next++;
+      const start = performance.now();
+      await task(i);
+      latencies.push(performance.now() - start);
+    }
+  });
+  await Promise.all(workers);
+  return latencies.sort((a, b) => a - b);
+}
+
+export const fmt = (n, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
