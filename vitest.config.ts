@@ -20,12 +20,22 @@ export default defineConfig({
     cloudflareTest(async () => ({
       wrangler: { configPath: './wrangler.toml' },
       miniflare: {
+        // Every variable is pinned: wrangler would otherwise layer a developer's .dev.vars on top.
         bindings: {
           // Test-only values; real deployments set these with `wrangler secret put`.
           JWT_SECRET: 'test-secret-not-for-production-0123456789',
           ADMIN_PASSWORDS: 'admin-test-password',
           PASSWORDS: '',
           DOMAINS: 'example.com,mail.test',
+          CATCH_ALL: 'reject',
+          MAX_MESSAGE_BYTES: '26214400',
+          BLOB_THRESHOLD_BYTES: '131072',
+          ADMIN_ONLY_CREATE: 'false',
+          JWT_TTL_SECONDS: '0',
+          FORWARD_TO: '',
+          RETENTION_DAYS: '0',
+          ADDRESS_TTL_DAYS: '0',
+          CLEANUP_BATCH_SIZE: '200',
           TEST_MIGRATIONS: await readD1Migrations(fileURLToPath(new URL('./migrations', import.meta.url))),
           TEST_FIXTURES: fixtures,
         },
