@@ -13,15 +13,16 @@ export function isMbox(data: Uint8Array): boolean {
 export function splitMbox(data: Uint8Array): Bytes[] {
   const text = latin1Decode(data);
   const messages: Bytes[] = [];
-  for (const chunk of text.split(/\r?\n(?=From )/)) {
+  // The newline consumed by the split is the blank line mbox puts before each separator.
+  const chunks = text.split(/\r?\n(?=From )/);
+  for (const [i, chunk] of chunks.entries()) {
     const newline = chunk.indexOf('\n');
     if (!chunk.startsWith('From ') || newline < 0) continue;
-    const body = chunk
-      .slice(newline + 1)
-      .replace(/^>(>*From )/gm, '$1')
-      // mbox puts a blank line between messages; it belongs to the format, not the message.
-      .replace(/\r?\n$/, '');
-    if (body.trim()) messages.push(latin1Encode(body.endsWith('\n') ? body : `${body}\n`));
+    let body = chunk.slice(newline + 1).replace(/^>(>*From )/gm, '$1');
+    if (i === chunks.length - 1) body = body.replace(/(\r?\n)\r?\n$/, '$1');
+    if (!body.trim()) continue;
+    if (!body.endsWith('\n')) body += body.includes('\r\n') ? '\r\n' : '\n';
+    messages.push(latin1Encode(body));
   }
   return messages;
 }

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config';
+
+const base = { DOMAINS: 'Example.com', JWT_SECRET: 'x'.repeat(32) };
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig({ ...base });
+    expect(config).toMatchObject({
+      domains: ['example.com'],
+      catchAll: 'reject',
+      maxMessageBytes: 26214400,
+      blobThresholdBytes: 131072,
+      adminOnlyCreate: false,
+      jwtTtlSeconds: 0,
+      adminPasswords: [],
+      sitePasswords: [],
+      forwardTo: [],
+      retentionDays: 0,
+    });
+  });
+
+  it('reads lists written as commas, spaces or a JSON array', () => {
+    expect(loadConfig({ ...base, DOMAINS: 'a.test, b.test c.test' }).domains).toEqual(['a.test', 'b.test', 'c.test']);
+    expect(loadConfig({ ...base, DOMAINS: '["a.test","B.test"]' }).domains).toEqual(['a.test', 'b.test']);
+  });
+
+  it('names every bad variable in one ConfigError', () => {
+    const bad = () => loadConfig({ DOMAINS: '', JWT_SECRET: 'short', CATCH_ALL: 'maybe', MAX_MESSAGE_BYTES: 'lots' });
+    expect(bad).toThrow(ConfigError);
+    expect(bad).toThrow(/DOMAINS.*JWT_SECRET|JWT_SECRET.*DOMAINS/);
+    expect(bad).toThrow(/CATCH_ALL/);
+    expect(bad).toThrow(/MAX_MESSAGE_BYTES/);
+  });
+
+  it('refuses a malformed JSON list and a blob threshold too big for a D1 row', () => {
+    expect(() => loadConfig({ ...base, DOMAINS: '["a.test"' })).toThrow(/DOMAINS/);
+    expect(() => loadConfig({ ...base, BLOB_THRESHOLD_BYTES: '2000000' })).toThrow(/BLOB_THRESHOLD_BYTES/);
+  });
+
+  it('parses booleans the way people write them', () => {
+    expect(loadConfig({ ...base, ADMIN_ONLY_CREATE: 'TRUE' }).adminOnlyCreate).toBe(true);
+    expect(loadConfig({ ...base, ADMIN_ONLY_CREATE: '1' }).adminOnlyCreate).toBe(true);
+    expect(loadConfig({ ...base, ADMIN_ONLY_CREATE: 'no' }).adminOnlyCreate).toBe(false);
+  });
+});
