@@ -36,6 +36,13 @@ export default defineConfig({
           RETENTION_DAYS: '0',
           ADDRESS_TTL_DAYS: '0',
           CLEANUP_BATCH_SIZE: '200',
+          MAIL_PROVIDER: 'cloudflare',
+          RESEND_API_KEY: '',
+          RESEND_API_URL: 'https://api.resend.com',
+          // Generous here so sending tests are not about quota unless they say so.
+          DEFAULT_SEND_BALANCE: '1000',
+          SEND_RATE_PER_MINUTE: '1000',
+          MAX_RECIPIENTS: '50',
           TEST_MIGRATIONS: await readD1Migrations(fileURLToPath(new URL('./migrations', import.meta.url))),
           TEST_FIXTURES: fixtures,
         },

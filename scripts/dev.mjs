@@ -22,6 +22,10 @@ function ensureDevVars() {
         'PASSWORDS=',
         '# Locally, any address on DOMAINS is created on first mail so test deliveries just work.',
         'CATCH_ALL=create',
+        '# Locally every new address can send right away; production defaults to 0 (admin grants).',
+        'DEFAULT_SEND_BALANCE=1000',
+        'SEND_RATE_PER_MINUTE=120',
+        'RESEND_API_KEY=',
         '',
       ].join('\n'),
     );

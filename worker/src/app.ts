@@ -8,7 +8,9 @@ import { requireSitePassword } from './middleware/auth';
 import { requestContext } from './middleware/context';
 import { addressRoutes } from './routes/addresses';
 import { adminRoutes } from './routes/admin';
+import { externalRoutes } from './routes/external';
 import { mailRoutes } from './routes/mails';
+import { sendRoutes } from './routes/send';
 
 export function createApp() {
   const app = new Hono<AppEnv>()
@@ -16,14 +18,20 @@ export function createApp() {
     .get('/health', (c) => c.json({ ok: true }))
     .use('/api/*', requireSitePassword)
     .use('/admin/*', requireSitePassword)
+    .use('/external/*', requireSitePassword)
     .route('/api', addressRoutes)
     .route('/api', mailRoutes)
+    .route('/api', sendRoutes)
+    .route('/external/api', externalRoutes)
     .route('/admin', adminRoutes);
 
   app.notFound((c) => c.json(errorBody(new AppError('not_found', `No route for ${c.req.method} ${c.req.path}.`)), 404));
 
   app.onError((err, c) => {
-    if (err instanceof AppError) return c.json(errorBody(err), err.status);
+    if (err instanceof AppError) {
+      if (err.retryAfter !== undefined) c.header('Retry-After', String(err.retryAfter));
+      return c.json(errorBody(err), err.status);
+    }
     // Hono's own 4xx (e.g. a body that is not JSON) in our envelope.
     if (err instanceof HTTPException && err.status < 500) {
       const code = err.status === 413 ? 'payload_too_large' : err.status === 401 ? 'unauthorized' : 'validation_failed';

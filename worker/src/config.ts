@@ -50,6 +50,12 @@ const configSchema = z.object({
   RETENTION_DAYS: int(0),
   ADDRESS_TTL_DAYS: int(0),
   CLEANUP_BATCH_SIZE: int(200, 1, 5000),
+  MAIL_PROVIDER: z.enum(['cloudflare', 'resend']).default('cloudflare'),
+  RESEND_API_KEY: z.string().optional(),
+  RESEND_API_URL: z.url().default('https://api.resend.com'),
+  DEFAULT_SEND_BALANCE: int(0),
+  SEND_RATE_PER_MINUTE: int(10),
+  MAX_RECIPIENTS: int(50, 1, 1000),
 });
 
 export interface Config {
@@ -67,6 +73,14 @@ export interface Config {
   retentionDays: number;
   addressTtlDays: number;
   cleanupBatchSize: number;
+  /** Where mail for other domains goes; mail for our own DOMAINS is always delivered internally. */
+  provider: { kind: 'cloudflare' } | { kind: 'resend'; apiKey: string; apiUrl: string };
+  /** Send balance a new address starts with; 0 means it cannot send until an admin grants some. */
+  defaultSendBalance: number;
+  /** Messages per address per rolling minute; 0 means unlimited. */
+  sendRatePerMinute: number;
+  /** Envelope recipients per message (To + Cc + Bcc). */
+  maxRecipients: number;
 }
 
 export class ConfigError extends Error {
@@ -86,6 +100,9 @@ export function loadConfig(env: Record<string, unknown>): Config {
     throw new ConfigError(`invalid configuration: ${problems}`);
   }
   const v = parsed.data;
+  if (v.MAIL_PROVIDER === 'resend' && !v.RESEND_API_KEY) {
+    throw new ConfigError('invalid configuration: RESEND_API_KEY must be set when MAIL_PROVIDER is resend');
+  }
   const config: Config = {
     domains: v.DOMAINS.map((d) => d.toLowerCase()),
     catchAll: v.CATCH_ALL,
@@ -100,6 +117,13 @@ export function loadConfig(env: Record<string, unknown>): Config {
     retentionDays: v.RETENTION_DAYS,
     addressTtlDays: v.ADDRESS_TTL_DAYS,
     cleanupBatchSize: v.CLEANUP_BATCH_SIZE,
+    provider:
+      v.MAIL_PROVIDER === 'resend'
+        ? { kind: 'resend', apiKey: v.RESEND_API_KEY!, apiUrl: v.RESEND_API_URL.replace(/\/$/, '') }
+        : { kind: 'cloudflare' },
+    defaultSendBalance: v.DEFAULT_SEND_BALANCE,
+    sendRatePerMinute: v.SEND_RATE_PER_MINUTE,
+    maxRecipients: v.MAX_RECIPIENTS,
   };
   cache.set(env, config);
   return config;

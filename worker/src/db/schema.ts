@@ -30,6 +30,7 @@ export const addresses = sqliteTable(
     /** Bumped to revoke every JWT issued before; tokens carry the version they were issued at. */
     tokenVersion: integer('token_version').notNull().default(0),
     mailCount: integer('mail_count').notNull().default(0),
+    sentCount: integer('sent_count').notNull().default(0),
     sendBalance: integer('send_balance').notNull().default(0),
   },
   (t) => [uniqueIndex('addresses_address_uq').on(t.address), index('addresses_last_active_idx').on(t.lastActiveAt)],
@@ -111,7 +112,33 @@ export const attachments = sqliteTable(
   (t) => [uniqueIndex('attachments_mail_idx_uq').on(t.mailId, t.idx)],
 );
 
+/** Every message an address sent (the Sent box), with each recipient's delivery state. */
+export const sentMails = sqliteTable(
+  'sent_mails',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    addressId: integer('address_id')
+      .notNull()
+      .references(() => addresses.id, { onDelete: 'cascade' }),
+    messageId: text('message_id').notNull(),
+    subject: text('subject'),
+    /** JSON arrays of `{ name, address }` as they appear in the headers. */
+    toJson: text('to_json').notNull().default('[]'),
+    ccJson: text('cc_json').notNull().default('[]'),
+    /** JSON array of `{ address, status, via, error?, provider_id? }`, one per envelope recipient. */
+    recipientsJson: text('recipients_json').notNull(),
+    /** `sent` (all accepted), `partial`, or `failed` (none accepted). */
+    status: text('status', { enum: ['sent', 'partial', 'failed'] }).notNull(),
+    rawSize: integer('raw_size').notNull(),
+    raw: bytes('raw'),
+    rawKey: text('raw_key'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('sent_mails_address_id_idx').on(t.addressId, t.id), index('sent_mails_address_created_idx').on(t.addressId, t.createdAt)],
+);
+
 export type AddressRow = typeof addresses.$inferSelect;
 export type MailRow = typeof mails.$inferSelect;
 export type NewMail = typeof mails.$inferInsert;
 export type NewAttachment = typeof attachments.$inferInsert;
+export type SentMailRow = typeof sentMails.$inferSelect;

@@ -51,3 +51,7 @@ export function latin1Encode(text: string): Bytes {
   for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i) & 0xff;
   return out;
 }
+
+export function bytesToBase64(bytes: Uint8Array): string {
+  return btoa(latin1Decode(bytes));
+}

@@ -10,6 +10,8 @@ export const ERROR_STATUS = {
   token_expired: 401,
   unauthorized: 401,
   forbidden: 403,
+  send_quota_exhausted: 403,
+  sender_not_allowed: 403,
   not_found: 404,
   mailbox_not_found: 404,
   message_not_found: 404,
@@ -18,6 +20,7 @@ export const ERROR_STATUS = {
   payload_too_large: 413,
   rate_limited: 429,
   internal_error: 500,
+  delivery_failed: 502,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -31,6 +34,8 @@ export class AppError extends Error {
     message: string,
     /** The request field the error is about, when there is one. */
     readonly param?: string,
+    /** Seconds until a retry can succeed (sent as Retry-After), for rate limits. */
+    readonly retryAfter?: number,
   ) {
     super(message);
     this.name = 'AppError';

@@ -6,7 +6,7 @@ import type { AppEnv } from '../env';
 import { AppError } from '../lib/errors';
 import { idParam, pageQuery, validate } from '../lib/validate';
 import { requireAdmin } from '../middleware/auth';
-import { createAddress, deleteAddress, findAddress, getAddress, listAddresses, rotateToken } from '../services/addresses';
+import { createAddress, deleteAddress, findAddress, getAddress, grantSendBalance, listAddresses, rotateToken } from '../services/addresses';
 import { importMail } from '../services/import';
 import { listSummaries, listWithRaw } from '../services/mailbox';
 import { issueAddressToken } from '../services/tokens';
@@ -46,6 +46,10 @@ export const adminRoutes = new Hono<AppEnv>()
   .post('/addresses/:id/rotate_token', validate('param', idParam), async (c) => {
     const row = await rotateToken(c.var.deps, c.req.valid('param').id);
     return c.json({ address: row.address, address_id: row.id, jwt: await issueAddressToken(c.var.deps, row) });
+  })
+  .put('/addresses/:id/send_balance', validate('param', idParam), validate('json', z.object({ balance: z.number().int().min(0).max(1_000_000_000) })), async (c) => {
+    const row = await grantSendBalance(c.var.deps, c.req.valid('param').id, c.req.valid('json').balance);
+    return c.json(addressInfo(row));
   })
   .get('/mails', validate('query', mailboxQuery), async (c) => {
     const { address, ...page } = c.req.valid('query');

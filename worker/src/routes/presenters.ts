@@ -1,6 +1,8 @@
 /** JSON shapes of mail and addresses as the API returns them (snake_case, ISO 8601 UTC times). */
 import type { AttachmentMeta, MailSummaryRow } from '../db/mails';
-import type { AddressRow, MailRow } from '../db/schema';
+import type { SentSummaryRow } from '../db/sent';
+import type { AddressRow, MailRow, SentMailRow } from '../db/schema';
+import type { RecipientOutcome } from '../services/providers/types';
 import type { MailboxAddress } from '../services/parse';
 import type { FullMessage } from '../services/mailbox';
 
@@ -75,6 +77,7 @@ export function addressInfo(row: AddressRow) {
     created_at: iso(row.createdAt),
     last_active_at: iso(row.lastActiveAt),
     mail_count: row.mailCount,
+    sent_count: row.sentCount,
     send_balance: row.sendBalance,
   };
 }
@@ -90,4 +93,22 @@ export function contentDisposition(filename: string | null, fallback: string): s
 /** A declared content type only if it is a well-formed `type/subtype`; anything else is opaque bytes. */
 export function safeContentType(type: string): string {
   return /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/i.test(type) ? type.toLowerCase() : 'application/octet-stream';
+}
+
+export function sentSummary(row: SentSummaryRow) {
+  return {
+    id: row.id,
+    message_id: row.messageId,
+    subject: row.subject,
+    to: addresses(row.toJson),
+    cc: addresses(row.ccJson),
+    status: row.status,
+    recipients: JSON.parse(row.recipientsJson) as RecipientOutcome[],
+    size: row.rawSize,
+    created_at: iso(row.createdAt),
+  };
+}
+
+export function sentMail(row: SentMailRow, raw: Uint8Array) {
+  return { ...sentSummary(row), raw: utf8.decode(raw) };
 }

@@ -8,9 +8,10 @@ import {
   searchAddresses,
 } from '../db/addresses';
 import type { AddressRow } from '../db/schema';
+import { setSendBalance } from '../db/sent';
 import { randomToken } from '../lib/clock';
 import { AppError } from '../lib/errors';
-import { addressBlobPrefix, deleteBlobPrefix } from './blobs';
+import { addressBlobPrefixes, deleteBlobPrefix } from './blobs';
 import type { Deps } from './deps';
 
 /** Lowercase letters, digits, `.`, `-`, `_`; no leading, trailing or doubled dot (RFC 5321 dot-atom). */
@@ -36,7 +37,7 @@ export async function createAddress(deps: Deps, input: NewAddressInput): Promise
         'name',
       );
     }
-    const row = await insertAddress(deps.db, { address: `${name}@${domain}`, now: deps.clock.now(), sendBalance: 0 });
+    const row = await insertAddress(deps.db, { address: `${name}@${domain}`, now: deps.clock.now(), sendBalance: deps.config.defaultSendBalance });
     if (!row) throw new AppError('address_taken', `The address ${name}@${domain} is already taken.`, 'name');
     return row;
   }
@@ -45,7 +46,7 @@ export async function createAddress(deps: Deps, input: NewAddressInput): Promise
     const row = await insertAddress(deps.db, {
       address: `${randomToken(10)}@${domain}`,
       now: deps.clock.now(),
-      sendBalance: 0,
+      sendBalance: deps.config.defaultSendBalance,
     });
     if (row) return row;
   }
@@ -68,7 +69,7 @@ export async function resolveMailbox(deps: Deps, recipient: string): Promise<Add
   if (existing) return existing;
   if (deps.config.catchAll === 'create' && LOCAL_PART.test(local)) {
     // Two first messages may race; whichever insert loses reads the winner's row.
-    return (await insertAddress(deps.db, { address, now: deps.clock.now(), sendBalance: 0 })) ?? (await mustFind(deps, address));
+    return (await insertAddress(deps.db, { address, now: deps.clock.now(), sendBalance: deps.config.defaultSendBalance })) ?? (await mustFind(deps, address));
   }
   throw new AppError('mailbox_not_found', 'No such mailbox here.');
 }
@@ -102,7 +103,12 @@ export async function rotateToken(deps: Deps, id: number): Promise<AddressRow> {
 /** Deletes the address, all its mail, and its R2 objects. */
 export async function deleteAddress(deps: Deps, id: number): Promise<void> {
   if (!(await deleteAddressRow(deps.db, id))) throw new AppError('mailbox_not_found', 'No such address.');
-  await deleteBlobPrefix(deps.blobs, addressBlobPrefix(id));
+  for (const prefix of addressBlobPrefixes(id)) await deleteBlobPrefix(deps.blobs, prefix);
+}
+
+export async function grantSendBalance(deps: Deps, id: number, balance: number): Promise<AddressRow> {
+  if (!(await setSendBalance(deps.db, id, balance))) throw new AppError('mailbox_not_found', 'No such address.');
+  return getAddress(deps, id);
 }
 
 export function listAddresses(deps: Deps, opts: { query?: string; limit: number; offset: number }) {

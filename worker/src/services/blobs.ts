@@ -5,8 +5,13 @@ export function mailBlobPrefix(addressId: number, dedupeHash: string): string {
   return `mail/${addressId}/${dedupeHash}/`;
 }
 
-export function addressBlobPrefix(addressId: number): string {
-  return `mail/${addressId}/`;
+export function sentBlobPrefix(addressId: number): string {
+  return `sent/${addressId}/`;
+}
+
+/** Every prefix under which an address owns objects. */
+export function addressBlobPrefixes(addressId: number): string[] {
+  return [`mail/${addressId}/`, sentBlobPrefix(addressId)];
 }
 
 export async function putBlob(bucket: R2Bucket, key: string, data: Uint8Array | ReadableStream, contentType: string): Promise<void> {

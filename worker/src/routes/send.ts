@@ -1,0 +1,61 @@
+/** Sending with the address token in the Authorization header, and the Sent box. */
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { z } from 'zod';
+import type { AppEnv } from '../env';
+import { AppError } from '../lib/errors';
+import { idParam, pageQuery, validate } from '../lib/validate';
+import { requireAddress } from '../middleware/auth';
+import { sendComposed, sendRawMessage, type SendResult } from '../services/send';
+import { getSent, listSent } from '../services/sentbox';
+import { sentMail, sentSummary } from './presenters';
+import { sendMailBody, toComposeRequest } from './send-body';
+
+// Base64 attachments in JSON grow by a third; the built message is checked against the real limit.
+const MAX_SEND_BODY_BYTES = 36 * 1024 * 1024;
+
+/** Request bodies over the limit answer 413 in our envelope. */
+export const sendBodyLimit = bodyLimit({
+  maxSize: MAX_SEND_BODY_BYTES,
+  onError: () => {
+    throw new AppError('payload_too_large', `Request bodies are limited to ${MAX_SEND_BODY_BYTES} bytes.`);
+  },
+});
+
+// `?to=` repeats, which the validator's flat query object cannot express, so it is parsed here.
+const rawRecipients = z.array(z.string().trim().toLowerCase().pipe(z.email())).min(1);
+
+/** The success body: `status: "ok"` as existing clients expect, plus what happened per recipient. */
+export function sendResponse(result: SendResult) {
+  return {
+    ok: true as const,
+    status: 'ok' as const,
+    sent_id: result.id,
+    message_id: result.messageId,
+    delivery_status: result.status,
+    recipients: result.recipients,
+  };
+}
+
+export const sendRoutes = new Hono<AppEnv>()
+  .post('/send_mail', requireAddress, sendBodyLimit, validate('json', sendMailBody), async (c) => {
+    const result = await sendComposed(c.var.deps, c.var.mailbox, toComposeRequest(c.req.valid('json')));
+    return c.json(sendResponse(result));
+  })
+  /** A complete RFC 5322 message as the body; envelope recipients as repeated `?to=`. */
+  .post('/send_raw', requireAddress, sendBodyLimit, async (c) => {
+    const recipients = rawRecipients.safeParse(c.req.queries('to') ?? []);
+    if (!recipients.success) throw new AppError('validation_failed', 'Give one or more valid recipients as ?to=…', 'to');
+    const raw = new Uint8Array(await c.req.arrayBuffer());
+    if (raw.byteLength === 0) throw new AppError('validation_failed', 'The body must be the raw message.', 'body');
+    const result = await sendRawMessage(c.var.deps, c.var.mailbox, raw, recipients.data);
+    return c.json(sendResponse(result));
+  })
+  .get('/sendbox', requireAddress, validate('query', pageQuery), async (c) => {
+    const { rows, count } = await listSent(c.var.deps, c.var.mailbox, c.req.valid('query'));
+    return c.json({ results: rows.map(sentSummary), count });
+  })
+  .get('/sendbox/:id', requireAddress, validate('param', idParam), async (c) => {
+    const { row, raw } = await getSent(c.var.deps, c.var.mailbox, c.req.valid('param').id);
+    return c.json(sentMail(row, raw));
+  });
