@@ -52,6 +52,7 @@ export default defineConfig({
   test: {
     include: ['worker/**/*.test.ts'],
     setupFiles: ['./worker/test/setup.ts'],
+    globalSetup: ['./worker/test/fake-resend.ts'],
     // Large-message tests move megabytes through workerd on a 2-core machine.
     testTimeout: 30_000,
   },
