@@ -1,12 +1,15 @@
 /**
- * Worker tests run inside workerd (vitest-pool-workers) with real local D1 and R2 from wrangler.toml.
- * Fixtures are read here, on the Node side, and handed to the tests as a binding, because code
- * inside workerd cannot read the file system.
+ * Two test projects:
+ * - `worker`: inside workerd (vitest-pool-workers) with real local D1 and R2 from wrangler.toml.
+ *   Fixtures are read here, on the Node side, and handed over as a binding, because code inside
+ *   workerd cannot read the file system.
+ * - `e2e`: in Node, against the real Worker under `wrangler dev` and real clients (Python smtplib,
+ *   swaks) talking to the SMTP proxy.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
-import { defineConfig } from 'vitest/config';
+import { defineConfig, defineProject } from 'vitest/config';
 
 const fixturesDir = fileURLToPath(new URL('./worker/test/fixtures', import.meta.url));
 const fixtures = Object.fromEntries(
@@ -15,7 +18,7 @@ const fixtures = Object.fromEntries(
     .map((name) => [name, readFileSync(`${fixturesDir}/${name}`).toString('base64')]),
 );
 
-export default defineConfig({
+const workerProject = defineProject({
   plugins: [
     cloudflareTest(async () => ({
       wrangler: { configPath: './wrangler.toml' },
@@ -50,6 +53,7 @@ export default defineConfig({
     })),
   ],
   test: {
+    name: 'worker',
     include: ['worker/**/*.test.ts'],
     setupFiles: ['./worker/test/setup.ts'],
     globalSetup: ['./worker/test/fake-resend.ts'],
@@ -57,3 +61,18 @@ export default defineConfig({
     testTimeout: 30_000,
   },
 });
+
+const e2eProject = defineProject({
+  test: {
+    name: 'e2e',
+    include: ['smtp-proxy/test/**/*.test.ts'],
+    environment: 'node',
+    globalSetup: ['./smtp-proxy/test/global-setup.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    // One wrangler dev serves every e2e file; running them one at a time keeps the 2-core box calm.
+    fileParallelism: false,
+  },
+});
+
+export default defineConfig({ test: { projects: [workerProject, e2eProject] } });

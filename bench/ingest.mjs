@@ -9,7 +9,7 @@
 //   100,000 messages (the large one is seeded with SQL before the Worker starts).
 // Usage: npm run bench:ingest [-- --quick]
 import { writeFileSync } from 'node:fs';
-import { cpuSeconds, fmt, peakRssMiB, percentile, prepareState, startWorker, timed, BENCH_VARS } from './lib.mjs';
+import { cpuSeconds, fmt, peakRssMiB, percentile, prepareState, startWorker, timed, BENCH_VARS } from '../scripts/local-worker.mjs';
 
 const quick = process.argv.includes('--quick');
 const stateDir = 'bench/.state/ingest';

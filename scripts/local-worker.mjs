@@ -1,7 +1,8 @@
-// Shared plumbing for the bench scripts: a throwaway local Worker, CPU/memory readings of workerd,
-// and percentile maths. Benches print figures; nothing here asserts them.
+// A throwaway local Edgemail Worker (wrangler dev on its own state dir) for benches and end-to-end
+// tests, plus CPU/memory readings of workerd and percentile maths. Nothing here asserts figures.
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 
 const wrangler = 'node_modules/.bin/wrangler';
 const quietEnv = { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true' };
@@ -12,7 +13,21 @@ export const BENCH_VARS = {
   PASSWORDS: '',
   CATCH_ALL: 'create',
   DOMAINS: 'bench.test',
+  DEFAULT_SEND_BALANCE: '1000000',
+  SEND_RATE_PER_MINUTE: '0',
 };
+
+/** A TCP port that was free a moment ago. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
 
 /** Fresh local state with migrations applied; `seedSql` (optional) runs before the Worker starts. */
 export function prepareState(stateDir, seedSqlFile) {
@@ -27,8 +42,8 @@ function run(args) {
 }
 
 /** Starts `wrangler dev` in its own process group; resolves once /health answers. */
-export async function startWorker(stateDir, port) {
-  const vars = Object.entries(BENCH_VARS).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
+export async function startWorker(stateDir, port, varsOverride = {}) {
+  const vars = Object.entries({ ...BENCH_VARS, ...varsOverride }).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
   const child = spawn(wrangler, ['dev', '--port', String(port), '--ip', '127.0.0.1', '--persist-to', stateDir, ...vars], {
     env: quietEnv,
     detached: true,
@@ -37,14 +52,15 @@ export async function startWorker(stateDir, port) {
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 120; i++) {
+  let up = false;
+  for (let i = 0; i < 240 && !up; i++) {
     if (child.exitCode !== null) throw new Error(`wrangler dev exited:\n${stderr}`);
     try {
-      if ((await fetch(`${url}/health`)).ok) break;
+      up = (await fetch(`${url}/health`)).ok;
     } catch {
       // not yet
     }
-    await new Promise((r) => setTimeout(r, 500));
+    if (!up) await new Promise((r) => setTimeout(r, 500));
   }
   const stop = () => {
     try {
@@ -54,6 +70,10 @@ export async function startWorker(stateDir, port) {
     }
   };
   process.on('exit', stop);
+  if (!up) {
+    stop();
+    throw new Error(`wrangler dev did not answer on ${url}:\n${stderr}`);
+  }
   return { url, stop, workerdPid: findWorkerd(child.pid) };
 }
 

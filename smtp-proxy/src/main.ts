@@ -1,0 +1,20 @@
+/** Runs the SMTP proxy: `node smtp-proxy/dist/main.js` (settings from the environment). */
+import { loadProxyConfig } from './config.js';
+import { createSmtpProxy } from './server.js';
+
+const config = loadProxyConfig();
+if (!config.tls && !config.allowInsecureAuth) {
+  console.warn(JSON.stringify({ event: 'smtp_warning', message: 'No TLS certificate and SMTP_ALLOW_INSECURE_AUTH is off: every login will be refused' }));
+}
+const server = createSmtpProxy(config);
+server.on('error', (err) => console.error(JSON.stringify({ event: 'smtp_error', error: err.message })));
+server.listen(config.port, config.host, () => {
+  const tls = config.tls ? (config.tls.implicit ? 'implicit TLS' : 'STARTTLS') : 'no TLS';
+  console.log(
+    JSON.stringify({ event: 'smtp_listening', host: config.host, port: config.port, worker: config.workerUrl, tls, insecure_auth: config.allowInsecureAuth }),
+  );
+});
+
+const stop = () => server.close(() => process.exit(0));
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

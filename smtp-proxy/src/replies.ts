@@ -1,0 +1,54 @@
+/**
+ * Worker answers → SMTP replies. 4xx replies make clients retry later (Worker down, rate limited);
+ * 5xx replies are final (bad credentials, refused sender, too large, no recipient accepted).
+ */
+import type { WorkerResult } from './worker-client.js';
+
+export interface SmtpReply {
+  code: number;
+  message: string;
+}
+
+export function authReply(result: WorkerResult): SmtpReply & { address?: string } {
+  if (result.kind === 'ok' && typeof result.body.address === 'string') {
+    return { code: 235, message: '2.7.0 Authentication successful', address: result.body.address };
+  }
+  if (result.kind === 'error' && result.status === 401) return { code: 535, message: '5.7.8 Authentication credentials invalid' };
+  // Worker down or failing: a temporary failure, so the client tries again (RFC 4954).
+  return { code: 454, message: '4.7.0 Temporary authentication failure, try again later' };
+}
+
+export function dataReply(result: WorkerResult): SmtpReply {
+  if (result.kind === 'unreachable') return { code: 451, message: '4.4.1 Mail service unreachable, try again later' };
+  if (result.kind === 'ok') {
+    const id = String(result.body.message_id ?? '');
+    const partial = result.body.delivery_status === 'partial' ? ' (some recipients failed; see the Sent box)' : '';
+    return { code: 250, message: `2.0.0 OK queued as ${id}${partial}` };
+  }
+  const text = oneLine(result.message);
+  switch (result.status) {
+    case 401:
+      return { code: 535, message: `5.7.8 ${text}` };
+    case 403:
+      return result.code === 'sender_not_allowed' ? { code: 553, message: `5.7.1 ${text}` } : { code: 554, message: `5.7.1 ${text}` };
+    case 413:
+      return { code: 552, message: `5.3.4 ${text}` };
+    case 429:
+      return { code: 451, message: `4.7.1 ${text}` };
+    case 400:
+    case 404:
+    case 422:
+      return { code: 554, message: `5.6.0 ${text}` };
+    case 502:
+      return { code: 554, message: `5.0.0 ${text}` };
+    default:
+      return result.status >= 500
+        ? { code: 451, message: `4.3.0 Temporary failure, try again later (${text})` }
+        : { code: 554, message: `5.0.0 ${text}` };
+  }
+}
+
+/** SMTP reply text must be one line of printable ASCII. */
+function oneLine(text: string): string {
+  return text.replace(/[^\x20-\x7e]+/g, ' ').replace(/ {2,}/g, ' ').trim().slice(0, 400);
+}
