@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // `npm start`: runs Edgemail locally on embedded defaults. Creates .dev.vars (secrets) when missing,
-// applies D1 migrations to the local database, starts `wrangler dev`, and prints how to use it.
+// applies D1 migrations to the local database, starts `wrangler dev` and the SMTP proxy on 8025,
+// and prints how to use them.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
 const port = Number(process.env.PORT ?? 8787);
+const smtpPort = Number(process.env.SMTP_PORT ?? 8025);
 const env = { ...process.env, WRANGLER_SEND_METRICS: 'false' };
 const wrangler = 'node_modules/.bin/wrangler';
 
@@ -61,24 +63,51 @@ async function waitForHealth(url, child) {
   return false;
 }
 
+function buildSmtpProxy() {
+  const result = spawnSync('node_modules/.bin/tsc', ['-p', 'smtp-proxy/tsconfig.json'], { stdio: 'inherit' });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
 const vars = ensureDevVars();
 applyMigrations();
+buildSmtpProxy();
 
-// Own process group, so stopping us stops workerd too (killing only npx/wrangler leaves it bound).
-const worker = spawn(wrangler, ['dev', '--port', String(port), '--ip', '127.0.0.1'], { stdio: 'inherit', env, detached: true });
+const url = `http://127.0.0.1:${port}`;
+// Own process groups, so stopping us stops workerd too (killing only npx/wrangler leaves it bound).
+const children = [
+  spawn(wrangler, ['dev', '--port', String(port), '--ip', '127.0.0.1'], { stdio: 'inherit', env, detached: true }),
+  spawn('node', ['smtp-proxy/dist/main.js'], {
+    stdio: 'inherit',
+    detached: true,
+    env: {
+      ...env,
+      SMTP_HOST: '127.0.0.1',
+      SMTP_PORT: String(smtpPort),
+      WORKER_URL: url,
+      // Plain-text AUTH is fine on localhost; a deployed proxy should have a certificate instead.
+      SMTP_ALLOW_INSECURE_AUTH: 'true',
+      SITE_PASSWORD: (vars.PASSWORDS ?? '').split(/[\s,]+/)[0] ?? '',
+    },
+  }),
+];
 const stop = () => {
-  try {
-    process.kill(-worker.pid, 'SIGTERM');
-  } catch {
-    // already gone
+  for (const child of children) {
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
   }
   process.exit(0);
 };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
-worker.on('exit', (code) => process.exit(code ?? 1));
+for (const child of children) child.on('exit', (code) => {
+  stop();
+  process.exit(code ?? 1);
+});
 
-const url = `http://127.0.0.1:${port}`;
+const [worker] = children;
 if (await waitForHealth(url, worker)) {
   const domain = (vars.DOMAINS ?? readFileSync('wrangler.toml', 'utf8').match(/^DOMAINS\s*=\s*"([^"]*)"/m)?.[1] ?? 'example.com').split(/[\s,]+/)[0];
   console.log(`
@@ -94,5 +123,12 @@ if (await waitForHealth(url, worker)) {
 
   Read it (use the jwt from the first call):
     curl -s ${url}/api/parsed_mails -H "authorization: Bearer <jwt>"
+
+  Send mail (HTTP; mail to @${domain} is delivered internally):
+    curl -s -X POST ${url}/api/send_mail -H "authorization: Bearer <jwt>" -H 'content-type: application/json' \\
+      -d '{"from_name":"Test","to_name":"","to_mail":"test@${domain}","subject":"Hi","is_html":false,"content":"Hello"}'
+
+  Send mail (SMTP on 127.0.0.1:${smtpPort}, username "jwt", password = the jwt):
+    swaks --server 127.0.0.1:${smtpPort} --auth-user jwt --auth-password <jwt> --from test@${domain} --to test@${domain}
 `);
 }
