@@ -1,6 +1,7 @@
 /** Queries on the `addresses` table. */
 import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import type { Db } from './client';
+import { containsPattern } from './like';
 import { addresses, type AddressRow } from './schema';
 
 export async function insertAddress(
@@ -50,9 +51,7 @@ export async function searchAddresses(
   db: Db,
   opts: { query?: string; limit: number; offset: number },
 ): Promise<{ rows: AddressRow[]; total: number }> {
-  // Escape LIKE wildcards so a search for "a_b" matches literally.
-  const pattern = opts.query ? `%${opts.query.replace(/[\\%_]/g, (m) => `\\${m}`)}%` : undefined;
-  const where = pattern ? sql`${addresses.address} LIKE ${pattern} ESCAPE '\\'` : undefined;
+  const where = opts.query ? sql`${addresses.address} LIKE ${containsPattern(opts.query)} ESCAPE '\\'` : undefined;
   const [rows, totalRow] = await Promise.all([
     db.select().from(addresses).where(where).orderBy(desc(addresses.id)).limit(opts.limit).offset(opts.offset),
     db.select({ n: sql<number>`count(*)` }).from(addresses).where(where).get(),

@@ -2,6 +2,7 @@
 import { and, desc, eq, getTableColumns, inArray, lt, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from './client';
+import { containsPattern } from './like';
 import { addresses, attachments, mailContents, mails, type MailRow, type NewAttachment, type NewMail } from './schema';
 
 export type MailContentsRow = typeof mailContents.$inferSelect;
@@ -72,14 +73,30 @@ const summaryColumns = {
 export type MailSummaryRow = Pick<MailRow, keyof typeof summaryColumns>;
 
 /** Newest first; served by the (address_id, id) index, so cost does not grow with mailbox size. */
-export async function listMailSummaries(db: Db, addressId: number, limit: number, offset: number): Promise<MailSummaryRow[]> {
+export async function listMailSummaries(db: Db, addressId: number, limit: number, offset: number, query?: string): Promise<MailSummaryRow[]> {
   return db
     .select(summaryColumns)
     .from(mails)
-    .where(eq(mails.addressId, addressId))
+    .where(and(eq(mails.addressId, addressId), query ? matches(query) : undefined))
     .orderBy(desc(mails.id))
     .limit(limit)
     .offset(offset);
+}
+
+/** How many of a mailbox's messages match a search (only searches count; plain lists use the counter). */
+export async function countMatching(db: Db, addressId: number, query: string): Promise<number> {
+  const row = await db
+    .select({ n: sql<number>`count(*)` })
+    .from(mails)
+    .where(and(eq(mails.addressId, addressId), matches(query)))
+    .get();
+  return row?.n ?? 0;
+}
+
+/** Sender (name or address) or subject contains the text, case-insensitively for ASCII. */
+function matches(query: string) {
+  const pattern = containsPattern(query);
+  return sql`(${mails.subject} LIKE ${pattern} ESCAPE '\\' OR ${mails.fromAddress} LIKE ${pattern} ESCAPE '\\' OR ${mails.fromName} LIKE ${pattern} ESCAPE '\\')`;
 }
 
 /** The compatibility list: summaries plus where the raw source is. */

@@ -134,7 +134,11 @@ export const sentMails = sqliteTable(
     rawKey: text('raw_key'),
     createdAt: integer('created_at').notNull(),
   },
-  (t) => [index('sent_mails_address_id_idx').on(t.addressId, t.id), index('sent_mails_address_created_idx').on(t.addressId, t.createdAt)],
+  (t) => [
+    index('sent_mails_address_id_idx').on(t.addressId, t.id),
+    index('sent_mails_address_created_idx').on(t.addressId, t.createdAt),
+    index('sent_mails_created_idx').on(t.createdAt),
+  ],
 );
 
 export type AddressRow = typeof addresses.$inferSelect;

@@ -8,7 +8,7 @@ import type { AppEnv } from '../env';
 import { AppError } from '../lib/errors';
 import { matchesAny } from '../lib/secrets';
 import type { Deps } from '../services/deps';
-import { verifyAddressToken } from '../services/tokens';
+import { isAdminSession, verifyAddressToken } from '../services/tokens';
 
 /** When PASSWORDS is set, every API call must carry one of them in `x-custom-auth`. */
 export const requireSitePassword = createMiddleware<AppEnv>(async (c, next) => {
@@ -19,13 +19,18 @@ export const requireSitePassword = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
-export async function isAdmin(deps: Deps, header: string | undefined): Promise<boolean> {
+export async function isAdminPassword(deps: Deps, header: string | undefined): Promise<boolean> {
   return matchesAny(header, deps.config.adminPasswords);
 }
 
+/** The admin password (`x-admin-auth`) or an admin session token from POST /admin/session (`x-admin-token`). */
+export async function isAdmin(deps: Deps, headers: { password?: string; session?: string }): Promise<boolean> {
+  return (await isAdminPassword(deps, headers.password)) || (await isAdminSession(deps, headers.session));
+}
+
 export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
-  if (!(await isAdmin(c.var.deps, c.req.header('x-admin-auth')))) {
-    throw new AppError('unauthorized', 'Admin password missing or wrong (x-admin-auth header).');
+  if (!(await isAdmin(c.var.deps, { password: c.req.header('x-admin-auth'), session: c.req.header('x-admin-token') }))) {
+    throw new AppError('unauthorized', 'Admin password (x-admin-auth) or session token (x-admin-token) missing or wrong.');
   }
   await next();
 });

@@ -17,9 +17,14 @@ export const newAddressBody = z.object({
 });
 
 export const addressRoutes = new Hono<AppEnv>()
+  /** What a client needs before it has a token: the domains, and whether creation is open. */
+  .get('/public_config', (c) => {
+    const { config } = c.var.deps;
+    return c.json({ domains: config.domains, admin_only_create: config.adminOnlyCreate, max_message_bytes: config.maxMessageBytes });
+  })
   .post('/new_address', validate('json', newAddressBody), async (c) => {
     const { deps } = c.var;
-    if (deps.config.adminOnlyCreate && !(await isAdmin(deps, c.req.header('x-admin-auth')))) {
+    if (deps.config.adminOnlyCreate && !(await isAdmin(deps, { password: c.req.header('x-admin-auth'), session: c.req.header('x-admin-token') }))) {
       throw new AppError('unauthorized', 'Only an admin can create addresses on this server.');
     }
     const row = await createAddress(deps, c.req.valid('json'));

@@ -5,11 +5,12 @@ import { z } from 'zod';
 import type { AppEnv } from '../env';
 import { AppError } from '../lib/errors';
 import { idParam, pageQuery, validate } from '../lib/validate';
-import { requireAdmin } from '../middleware/auth';
+import { isAdminPassword, requireAdmin } from '../middleware/auth';
+import { countSince } from '../db/stats';
 import { createAddress, deleteAddress, findAddress, getAddress, grantSendBalance, listAddresses, rotateToken } from '../services/addresses';
 import { importMail } from '../services/import';
 import { listSummaries, listWithRaw } from '../services/mailbox';
-import { issueAddressToken } from '../services/tokens';
+import { issueAddressToken, issueAdminSession } from '../services/tokens';
 import { newAddressBody } from './addresses';
 import { addressInfo, compatMail, mailSummary } from './presenters';
 
@@ -20,8 +21,48 @@ const importQuery = z.object({ to: z.email().max(320) });
 // An mbox migration can be large; Workers accept request bodies up to 100 MB on the free plan.
 const MAX_IMPORT_BYTES = 100 * 1024 * 1024;
 
+const DAY_MS = 86_400_000;
+
 export const adminRoutes = new Hono<AppEnv>()
+  /** Exchanges the admin password for a short-lived session token (the web UI never keeps the password). */
+  .post('/session', async (c) => {
+    if (!(await isAdminPassword(c.var.deps, c.req.header('x-admin-auth')))) {
+      throw new AppError('unauthorized', 'Admin password missing or wrong (x-admin-auth header).');
+    }
+    const { token, expiresAt } = await issueAdminSession(c.var.deps);
+    return c.json({ token, expires_at: new Date(expiresAt).toISOString() });
+  })
   .use(requireAdmin)
+  .get('/stats', async (c) => {
+    const now = c.var.deps.clock.now();
+    const [day, week] = await Promise.all([countSince(c.var.deps.db, now - DAY_MS), countSince(c.var.deps.db, now - 7 * DAY_MS)]);
+    return c.json({
+      addresses: day.addresses,
+      received: { last_24h: day.received, last_7d: week.received },
+      sent: { last_24h: day.sent, last_7d: week.sent },
+      failed: { last_24h: day.failed, last_7d: week.failed },
+    });
+  })
+  /** The effective configuration, never any secret. */
+  .get('/config', (c) => {
+    const { config } = c.var.deps;
+    return c.json({
+      domains: config.domains,
+      catch_all: config.catchAll,
+      provider: config.provider.kind,
+      max_message_bytes: config.maxMessageBytes,
+      blob_threshold_bytes: config.blobThresholdBytes,
+      admin_only_create: config.adminOnlyCreate,
+      jwt_ttl_seconds: config.jwtTtlSeconds,
+      default_send_balance: config.defaultSendBalance,
+      send_rate_per_minute: config.sendRatePerMinute,
+      max_recipients: config.maxRecipients,
+      forward_to: config.forwardTo,
+      retention_days: config.retentionDays,
+      address_ttl_days: config.addressTtlDays,
+      site_password_required: config.sitePasswords.length > 0,
+    });
+  })
   .post('/new_address', validate('json', newAddressBody), async (c) => {
     const row = await createAddress(c.var.deps, c.req.valid('json'));
     return c.json({ address: row.address, address_id: row.id, jwt: await issueAddressToken(c.var.deps, row) });

@@ -8,6 +8,7 @@ import { deleteMessage, getAttachmentContent, getFullMessage, getRawMessage, lis
 import { compatMail, contentDisposition, fullMail, mailSummary, safeContentType } from './presenters';
 
 const attachmentParams = idParam.extend({ index: z.coerce.number().int().min(0) });
+const searchQuery = pageQuery.extend({ q: z.string().trim().max(200).optional().transform((v) => v || undefined) });
 
 /** Downloads are inert: never sniffed, never rendered as a page of our origin. */
 const DOWNLOAD_HEADERS = { 'X-Content-Type-Options': 'nosniff', 'Content-Security-Policy': "sandbox; default-src 'none'" };
@@ -19,8 +20,9 @@ export const mailRoutes = new Hono<AppEnv>()
     const { rows, count } = await listWithRaw(c.var.deps, c.var.mailbox, c.req.valid('query'));
     return c.json({ results: rows.map(compatMail), count });
   })
-  .get('/parsed_mails', requireAddress, validate('query', pageQuery), async (c) => {
-    const { rows, count } = await listSummaries(c.var.deps, c.var.mailbox, c.req.valid('query'));
+  .get('/parsed_mails', requireAddress, validate('query', searchQuery), async (c) => {
+    const { q, ...page } = c.req.valid('query');
+    const { rows, count } = await listSummaries(c.var.deps, c.var.mailbox, page, q);
     return c.json({ results: rows.map(mailSummary), count });
   })
   .get('/mail/:id', requireAddress, validate('param', idParam), async (c) => {

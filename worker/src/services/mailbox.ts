@@ -1,6 +1,7 @@
 /** Reading and deleting one mailbox's messages. Every lookup is scoped by the mailbox id. */
 import {
   blobKeysOf,
+  countMatching,
   deleteMailRows,
   findAttachment,
   findMail,
@@ -34,9 +35,13 @@ export async function listWithRaw(deps: Deps, mailbox: AddressRow, page: Page) {
   return { rows: withRaw, count: mailbox.mailCount };
 }
 
-export async function listSummaries(deps: Deps, mailbox: AddressRow, page: Page) {
-  const rows = await listMailSummaries(deps.db, mailbox.id, page.limit, page.offset);
-  return { rows, count: mailbox.mailCount };
+/** A page of summaries; with `query`, only messages whose sender or subject contains it. */
+export async function listSummaries(deps: Deps, mailbox: AddressRow, page: Page, query?: string) {
+  const [rows, count] = await Promise.all([
+    listMailSummaries(deps.db, mailbox.id, page.limit, page.offset, query),
+    query ? countMatching(deps.db, mailbox.id, query) : mailbox.mailCount,
+  ]);
+  return { rows, count };
 }
 
 export async function getRawMessage(deps: Deps, mailbox: AddressRow, id: number): Promise<{ mail: MailRow; raw: Bytes }> {

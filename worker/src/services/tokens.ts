@@ -48,3 +48,34 @@ export async function verifyAddressToken(deps: Pick<Deps, 'config' | 'clock' | '
   }
   return row;
 }
+
+/** Admin sessions are short-lived, so the admin password itself never needs to sit in a browser. */
+export const ADMIN_SESSION_SECONDS = 3600;
+const ADMIN_AUDIENCE = 'edgemail-admin';
+
+export async function issueAdminSession(deps: Pick<Deps, 'config' | 'clock'>): Promise<{ token: string; expiresAt: number }> {
+  const now = Math.floor(deps.clock.now() / 1000);
+  const expiresAt = now + ADMIN_SESSION_SECONDS;
+  const token = await new SignJWT({ role: 'admin' })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setAudience(ADMIN_AUDIENCE)
+    .setIssuedAt(now)
+    .setExpirationTime(expiresAt)
+    .sign(deps.config.jwtSecret);
+  return { token, expiresAt: expiresAt * 1000 };
+}
+
+/** True for a valid, unexpired admin session token. Address tokens carry no audience and fail here. */
+export async function isAdminSession(deps: Pick<Deps, 'config' | 'clock'>, token: string | undefined): Promise<boolean> {
+  if (!token) return false;
+  try {
+    const { payload } = await jwtVerify(token, deps.config.jwtSecret, {
+      algorithms: ['HS256'],
+      audience: ADMIN_AUDIENCE,
+      currentDate: new Date(deps.clock.now()),
+    });
+    return payload.role === 'admin';
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,1 @@
+CREATE INDEX `sent_mails_created_idx` ON `sent_mails` (`created_at`);

@@ -1,0 +1,18 @@
+/** Counts for the admin dashboard, each one indexed query. */
+import { and, gt, eq, sql } from 'drizzle-orm';
+import type { Db } from './client';
+import { addresses, mails, sentMails } from './schema';
+
+export async function countSince(db: Db, since: number) {
+  const [addressCount, received, sent, failed] = await Promise.all([
+    db.select({ n: sql<number>`count(*)` }).from(addresses).get(),
+    db.select({ n: sql<number>`count(*)` }).from(mails).where(gt(mails.createdAt, since)).get(),
+    db.select({ n: sql<number>`count(*)` }).from(sentMails).where(gt(sentMails.createdAt, since)).get(),
+    db
+      .select({ n: sql<number>`count(*)` })
+      .from(sentMails)
+      .where(and(gt(sentMails.createdAt, since), eq(sentMails.status, 'failed')))
+      .get(),
+  ]);
+  return { addresses: addressCount?.n ?? 0, received: received?.n ?? 0, sent: sent?.n ?? 0, failed: failed?.n ?? 0 };
+}

@@ -1,0 +1,88 @@
+import { SignJWT } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { admin, bearer, call, createAddress, deliver, json, TestEmailMessage, testEnv } from './helpers';
+
+describe('admin sessions (POST /admin/session)', () => {
+  it('exchanges the password for a short-lived token that works as x-admin-token', async () => {
+    const res = await call('/admin/session', { method: 'POST', headers: admin });
+    expect(res.status).toBe(200);
+    const { token, expires_at } = await json(res);
+    const lifetime = Date.parse(expires_at) - Date.now();
+    expect(lifetime).toBeGreaterThan(55 * 60_000);
+    expect(lifetime).toBeLessThanOrEqual(60 * 60_000);
+    expect((await call('/admin/addresses', { headers: { 'x-admin-token': token } })).status).toBe(200);
+  });
+
+  it('refuses a wrong password, an expired session, and an address token used as a session', async () => {
+    expect((await call('/admin/session', { method: 'POST', headers: { 'x-admin-auth': 'nope' } })).status).toBe(401);
+    const expired = await new SignJWT({ role: 'admin' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setAudience('edgemail-admin')
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 10)
+      .sign(new TextEncoder().encode(testEnv.JWT_SECRET));
+    expect((await call('/admin/addresses', { headers: { 'x-admin-token': expired } })).status).toBe(401);
+    const { jwt } = await createAddress('not-a-session');
+    expect((await call('/admin/addresses', { headers: { 'x-admin-token': jwt } })).status).toBe(401);
+  });
+
+  it('does not let an admin session token act as an address token', async () => {
+    const { token } = await json(await call('/admin/session', { method: 'POST', headers: admin }));
+    const res = await call('/api/mails', { headers: bearer(token) });
+    expect(res.status).toBe(401);
+    expect((await json(res)).error.code).toBe('invalid_token');
+  });
+});
+
+describe('admin dashboard data', () => {
+  it('counts addresses, received, sent and failed mail over 24 h and 7 days', async () => {
+    // Storage is shared within a file, so compare against what earlier tests left.
+    const before = await json(await call('/admin/stats', { headers: admin }));
+    const a = await createAddress('stats-a');
+    await createAddress('stats-b');
+    await deliver(new TestEmailMessage('x@sender.test', 'stats-a@example.com', new TextEncoder().encode('Subject: one\r\nMessage-ID: <s1@x>\r\n\r\nhi\r\n')));
+    await call('/api/send_mail', { method: 'POST', headers: bearer(a.jwt), body: JSON.stringify({ to_mail: 'stats-b@example.com', subject: 's', content: 'x' }) });
+    await call('/api/send_mail', { method: 'POST', headers: bearer(a.jwt), body: JSON.stringify({ to_mail: 'ghost@example.com', subject: 's', content: 'x' }) });
+    const stats = await json(await call('/admin/stats', { headers: admin }));
+    expect(stats).toEqual({
+      addresses: before.addresses + 2,
+      received: { last_24h: before.received.last_24h + 2, last_7d: before.received.last_7d + 2 },
+      sent: { last_24h: before.sent.last_24h + 2, last_7d: before.sent.last_7d + 2 },
+      failed: { last_24h: before.failed.last_24h + 1, last_7d: before.failed.last_7d + 1 },
+    });
+  });
+
+  it('shows the effective configuration without any secret', async () => {
+    const res = await call('/admin/config', { headers: admin });
+    const config = await json(res);
+    expect(config).toMatchObject({ domains: ['example.com', 'mail.test'], catch_all: 'reject', provider: 'cloudflare', site_password_required: false });
+    const text = JSON.stringify(config);
+    for (const secret of [testEnv.JWT_SECRET, testEnv.ADMIN_PASSWORDS]) expect(text).not.toContain(secret);
+  });
+
+  it('tells clients the domains before they have a token (GET /api/public_config)', async () => {
+    const res = await call('/api/public_config');
+    expect(await json(res)).toEqual({ domains: ['example.com', 'mail.test'], admin_only_create: false, max_message_bytes: 26214400 });
+  });
+});
+
+describe('searching a mailbox (GET /api/parsed_mails?q=)', () => {
+  it('matches sender name, sender address or subject, with a matching count', async () => {
+    const { jwt } = await createAddress('searcher');
+    const mails = [
+      ['Alice <alice@shop.test>', 'Your order shipped'],
+      ['Bob <bob@bank.test>', 'Statement ready'],
+      ['Carol <news@shop.test>', 'Weekly 50% deals'],
+    ];
+    for (const [i, [from, subject]] of mails.entries()) {
+      const raw = `From: ${from}\r\nSubject: ${subject}\r\nMessage-ID: <q${i}@x>\r\n\r\nbody\r\n`;
+      await deliver(new TestEmailMessage('x@sender.test', 'searcher@example.com', new TextEncoder().encode(raw)));
+    }
+    const search = async (q: string) => json(await call(`/api/parsed_mails?q=${encodeURIComponent(q)}`, { headers: bearer(jwt) }));
+    expect((await search('shop.test')).results.map((m: any) => m.subject)).toEqual(['Weekly 50% deals', 'Your order shipped']);
+    expect((await search('STATEMENT')).count).toBe(1);
+    expect((await search('bob')).results[0].from.address).toBe('bob@bank.test');
+    expect((await search('50%')).count).toBe(1);
+    expect((await search('5_%')).count).toBe(0);
+    expect((await search('')).count).toBe(3);
+  });
+});
