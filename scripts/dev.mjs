@@ -63,14 +63,19 @@ async function waitForHealth(url, child) {
   return false;
 }
 
-function buildSmtpProxy() {
-  const result = spawnSync('node_modules/.bin/tsc', ['-p', 'smtp-proxy/tsconfig.json'], { stdio: 'inherit' });
-  if (result.status !== 0) process.exit(result.status ?? 1);
+function build() {
+  for (const [cmd, args] of [
+    ['node_modules/.bin/tsc', ['-p', 'smtp-proxy/tsconfig.json']],
+    ['node_modules/.bin/vite', ['build', '--config', 'frontend/vite.config.ts', '--logLevel', 'warn']],
+  ]) {
+    const result = spawnSync(cmd, args, { stdio: 'inherit' });
+    if (result.status !== 0) process.exit(result.status ?? 1);
+  }
 }
 
 const vars = ensureDevVars();
 applyMigrations();
-buildSmtpProxy();
+build();
 
 const url = `http://127.0.0.1:${port}`;
 // Own process groups, so stopping us stops workerd too (killing only npx/wrangler leaves it bound).
@@ -111,7 +116,7 @@ const [worker] = children;
 if (await waitForHealth(url, worker)) {
   const domain = (vars.DOMAINS ?? readFileSync('wrangler.toml', 'utf8').match(/^DOMAINS\s*=\s*"([^"]*)"/m)?.[1] ?? 'example.com').split(/[\s,]+/)[0];
   console.log(`
-  Edgemail is running at ${url}
+  Edgemail is running at ${url}  (web UI: open it in a browser)
   Admin password (x-admin-auth): ${vars.ADMIN_PASSWORDS}
 
   Create an address:

@@ -2,8 +2,7 @@
 import type { AttachmentMeta, MailSummaryRow } from '../db/mails';
 import type { SentSummaryRow } from '../db/sent';
 import type { AddressRow, MailRow, SentMailRow } from '../db/schema';
-import type { RecipientOutcome } from '../services/providers/types';
-import type { MailboxAddress } from '../services/parse';
+import type { AddressInfo, AttachmentInfo, CompatMail, FullMail, MailboxAddress, MailSummary, RecipientState, SentMail, SentSummary } from './api-types';
 import type { FullMessage } from '../services/mailbox';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -13,7 +12,7 @@ const addresses = (json: string) => JSON.parse(json) as MailboxAddress[];
 const utf8 = new TextDecoder('utf-8');
 
 /** The row shape existing clients of this API family read (`raw` is the MIME source). */
-export function compatMail(row: MailSummaryRow & { raw: Uint8Array }) {
+export function compatMail(row: MailSummaryRow & { raw: Uint8Array }): CompatMail {
   return {
     id: row.id,
     message_id: row.messageId,
@@ -25,7 +24,7 @@ export function compatMail(row: MailSummaryRow & { raw: Uint8Array }) {
   };
 }
 
-export function mailSummary(row: MailSummaryRow) {
+export function mailSummary(row: MailSummaryRow): MailSummary {
   return {
     id: row.id,
     message_id: row.messageId,
@@ -43,7 +42,7 @@ export function mailSummary(row: MailSummaryRow) {
   };
 }
 
-export function attachmentMeta(a: AttachmentMeta) {
+export function attachmentMeta(a: AttachmentMeta): AttachmentInfo {
   return {
     index: a.idx,
     filename: a.filename,
@@ -54,7 +53,7 @@ export function attachmentMeta(a: AttachmentMeta) {
   };
 }
 
-export function fullMail(message: FullMessage) {
+export function fullMail(message: FullMessage): FullMail {
   const m: MailRow = message.mail;
   return {
     ...mailSummary(m),
@@ -70,7 +69,7 @@ export function fullMail(message: FullMessage) {
   };
 }
 
-export function addressInfo(row: AddressRow) {
+export function addressInfo(row: AddressRow): AddressInfo {
   return {
     address: row.address,
     address_id: row.id,
@@ -95,7 +94,7 @@ export function safeContentType(type: string): string {
   return /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/i.test(type) ? type.toLowerCase() : 'application/octet-stream';
 }
 
-export function sentSummary(row: SentSummaryRow) {
+export function sentSummary(row: SentSummaryRow): SentSummary {
   return {
     id: row.id,
     message_id: row.messageId,
@@ -103,12 +102,12 @@ export function sentSummary(row: SentSummaryRow) {
     to: addresses(row.toJson),
     cc: addresses(row.ccJson),
     status: row.status,
-    recipients: JSON.parse(row.recipientsJson) as RecipientOutcome[],
+    recipients: JSON.parse(row.recipientsJson) as RecipientState[],
     size: row.rawSize,
     created_at: iso(row.createdAt),
   };
 }
 
-export function sentMail(row: SentMailRow, raw: Uint8Array) {
+export function sentMail(row: SentMailRow, raw: Uint8Array): SentMail {
   return { ...sentSummary(row), raw: utf8.decode(raw) };
 }

@@ -1,0 +1,114 @@
+/** Typed client for the Edgemail HTTP API, the only way the UI talks to the server. */
+import type {
+  AddressInfo,
+  AdminConfig,
+  AdminStats,
+  ApiError,
+  FullMail,
+  ListResponse,
+  MailSummary,
+  NewAddressResponse,
+  PublicConfig,
+  SendResponse,
+  SentMail,
+  SentSummary,
+} from '../../../worker/src/routes/api-types';
+
+export type * from '../../../worker/src/routes/api-types';
+
+export class ApiFailure extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly param?: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface Credentials {
+  /** Address token (Bearer). */
+  jwt?: string;
+  /** Admin session token. */
+  adminToken?: string;
+  /** Admin password: only for exchanging it for a session. */
+  adminPassword?: string;
+  /** Site password (x-custom-auth), when the server has one. */
+  sitePassword?: string;
+}
+
+async function request<T>(path: string, init: RequestInit & { creds?: Credentials } = {}): Promise<T> {
+  const { creds = {}, ...rest } = init;
+  const headers = new Headers(rest.headers);
+  if (creds.jwt) headers.set('authorization', `Bearer ${creds.jwt}`);
+  if (creds.adminToken) headers.set('x-admin-token', creds.adminToken);
+  if (creds.adminPassword) headers.set('x-admin-auth', creds.adminPassword);
+  if (creds.sitePassword) headers.set('x-custom-auth', creds.sitePassword);
+  if (rest.body && !headers.has('content-type')) headers.set('content-type', 'application/json');
+  const response = await fetch(path, { ...rest, headers });
+  if (!response.ok) {
+    const body = (await response.json().catch(() => null)) as ApiError | null;
+    throw new ApiFailure(response.status, body?.error.code ?? 'http_error', body?.error.message ?? `HTTP ${response.status}`, body?.error.param);
+  }
+  return (await response.json()) as T;
+}
+
+const json = (body: unknown) => JSON.stringify(body);
+const page = (limit: number, offset: number) => `limit=${limit}&offset=${offset}`;
+
+export interface SendInput {
+  from_name?: string;
+  to_mail: string[];
+  cc?: string[];
+  bcc?: string[];
+  subject: string;
+  text?: string;
+  html?: string;
+  attachments?: { filename: string; content: string; content_type: string }[];
+  in_reply_to?: number;
+}
+
+export const api = {
+  publicConfig: (creds: Credentials) => request<PublicConfig>('/api/public_config', { creds }),
+  newAddress: (creds: Credentials, body: { name?: string; domain?: string }) =>
+    request<NewAddressResponse>('/api/new_address', { method: 'POST', body: json(body), creds }),
+  settings: (creds: Credentials) => request<AddressInfo>('/api/settings', { creds }),
+  listMails: (creds: Credentials, limit: number, offset: number, q?: string) =>
+    request<ListResponse<MailSummary>>(`/api/parsed_mails?${page(limit, offset)}${q ? `&q=${encodeURIComponent(q)}` : ''}`, { creds }),
+  getMail: (creds: Credentials, id: number) => request<FullMail>(`/api/parsed_mail/${id}`, { creds }),
+  deleteMail: (creds: Credentials, id: number) => request<{ ok: true }>(`/api/mails/${id}`, { method: 'DELETE', creds }),
+  rawMail: async (creds: Credentials, id: number) => {
+    const response = await fetch(`/api/mails/${id}/raw`, { headers: authHeaders(creds) });
+    if (!response.ok) throw new ApiFailure(response.status, 'http_error', `HTTP ${response.status}`);
+    return response.text();
+  },
+  /** Downloads through fetch (the token is a header, not a cookie) and hands the browser a Blob URL. */
+  attachment: async (creds: Credentials, id: number, index: number) => {
+    const response = await fetch(`/api/mails/${id}/attachments/${index}`, { headers: authHeaders(creds) });
+    if (!response.ok) throw new ApiFailure(response.status, 'http_error', `HTTP ${response.status}`);
+    return response.blob();
+  },
+  send: (creds: Credentials, body: SendInput) => request<SendResponse>('/api/send_mail', { method: 'POST', body: json(body), creds }),
+  sentList: (creds: Credentials, limit: number, offset: number) => request<ListResponse<SentSummary>>(`/api/sendbox?${page(limit, offset)}`, { creds }),
+  sentMail: (creds: Credentials, id: number) => request<SentMail>(`/api/sendbox/${id}`, { creds }),
+
+  adminSession: (creds: Credentials) => request<{ token: string; expires_at: string }>('/admin/session', { method: 'POST', creds }),
+  adminStats: (creds: Credentials) => request<AdminStats>('/admin/stats', { creds }),
+  adminConfig: (creds: Credentials) => request<AdminConfig>('/admin/config', { creds }),
+  adminAddresses: (creds: Credentials, query: string, limit: number, offset: number) =>
+    request<ListResponse<AddressInfo>>(`/admin/addresses?${page(limit, offset)}&query=${encodeURIComponent(query)}`, { creds }),
+  adminNewAddress: (creds: Credentials, body: { name?: string; domain?: string }) =>
+    request<NewAddressResponse>('/admin/new_address', { method: 'POST', body: json(body), creds }),
+  adminDeleteAddress: (creds: Credentials, id: number) => request<{ ok: true }>(`/admin/addresses/${id}`, { method: 'DELETE', creds }),
+  adminSetBalance: (creds: Credentials, id: number, balance: number) =>
+    request<AddressInfo>(`/admin/addresses/${id}/send_balance`, { method: 'PUT', body: json({ balance }), creds }),
+  adminToken: (creds: Credentials, id: number) => request<NewAddressResponse>(`/admin/addresses/${id}/token`, { method: 'POST', creds }),
+};
+
+function authHeaders(creds: Credentials): Record<string, string> {
+  return {
+    ...(creds.jwt ? { authorization: `Bearer ${creds.jwt}` } : {}),
+    ...(creds.sitePassword ? { 'x-custom-auth': creds.sitePassword } : {}),
+  };
+}

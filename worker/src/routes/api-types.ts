@@ -1,0 +1,145 @@
+/**
+ * JSON shapes the HTTP API returns. Dependency-free on purpose: the web UI imports these types too,
+ * so the presenters and the frontend's client cannot drift apart.
+ */
+
+export interface MailboxAddress {
+  name: string;
+  address: string;
+}
+
+export interface ApiError {
+  ok: false;
+  error: { code: string; message: string; param?: string };
+}
+
+export interface NewAddressResponse {
+  address: string;
+  address_id: number;
+  jwt: string;
+}
+
+export interface AddressInfo {
+  address: string;
+  address_id: number;
+  created_at: string | null;
+  last_active_at: string | null;
+  mail_count: number;
+  sent_count: number;
+  send_balance: number;
+}
+
+export interface MailSummary {
+  id: number;
+  message_id: string | null;
+  source: string;
+  address: string;
+  from: MailboxAddress | null;
+  to: MailboxAddress[];
+  subject: string | null;
+  date: string | null;
+  snippet: string;
+  has_attachments: boolean;
+  size: number;
+  seen: boolean;
+  created_at: string | null;
+}
+
+export interface AttachmentInfo {
+  index: number;
+  filename: string | null;
+  content_type: string;
+  size: number;
+  content_id: string | null;
+  disposition: string | null;
+}
+
+export interface FullMail extends MailSummary {
+  cc: MailboxAddress[];
+  reply_to: MailboxAddress[];
+  in_reply_to: string | null;
+  references: string | null;
+  headers: { key: string; value: string }[];
+  text: string | null;
+  html: string | null;
+  attachments: AttachmentInfo[];
+  parse_error: string | null;
+}
+
+export interface CompatMail {
+  id: number;
+  message_id: string | null;
+  source: string;
+  address: string;
+  subject: string | null;
+  raw: string;
+  created_at: string | null;
+}
+
+export interface RecipientState {
+  address: string;
+  status: 'sent' | 'failed';
+  via: 'internal' | 'cloudflare' | 'resend';
+  error?: string;
+  provider_id?: string;
+}
+
+export interface SentSummary {
+  id: number;
+  message_id: string;
+  subject: string | null;
+  to: MailboxAddress[];
+  cc: MailboxAddress[];
+  status: 'sent' | 'partial' | 'failed';
+  recipients: RecipientState[];
+  size: number;
+  created_at: string | null;
+}
+
+export interface SentMail extends SentSummary {
+  raw: string;
+}
+
+export interface SendResponse {
+  ok: true;
+  status: 'ok';
+  sent_id: number;
+  message_id: string;
+  delivery_status: 'sent' | 'partial';
+  recipients: RecipientState[];
+}
+
+export interface ListResponse<T> {
+  results: T[];
+  count: number;
+}
+
+export interface PublicConfig {
+  domains: string[];
+  admin_only_create: boolean;
+  max_message_bytes: number;
+}
+
+export interface AdminStats {
+  addresses: number;
+  received: { last_24h: number; last_7d: number };
+  sent: { last_24h: number; last_7d: number };
+  failed: { last_24h: number; last_7d: number };
+}
+
+export interface AdminConfig {
+  domains: string[];
+  catch_all: 'reject' | 'create';
+  provider: 'cloudflare' | 'resend';
+  max_message_bytes: number;
+  blob_threshold_bytes: number;
+  admin_only_create: boolean;
+  jwt_ttl_seconds: number;
+  default_send_balance: number;
+  send_rate_per_minute: number;
+  max_recipients: number;
+  forward_to: string[];
+  retention_days: number;
+  address_ttl_days: number;
+  site_password_required: boolean;
+}
