@@ -3,8 +3,8 @@
  * - `worker`: inside workerd (vitest-pool-workers) with real local D1 and R2 from wrangler.toml.
  *   Fixtures are read here, on the Node side, and handed over as a binding, because code inside
  *   workerd cannot read the file system.
- * - `e2e`: in Node, against the real Worker under `wrangler dev` and real clients (Python smtplib,
- *   swaks) talking to the SMTP proxy.
+ * - `e2e`: in Node, against the real Worker under `wrangler dev`: real SMTP clients (Python smtplib,
+ *   swaks) talking to the SMTP proxy, and headless Chromium driving the web UI.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -65,9 +65,9 @@ const workerProject = defineProject({
 const e2eProject = defineProject({
   test: {
     name: 'e2e',
-    include: ['smtp-proxy/test/**/*.test.ts'],
+    include: ['smtp-proxy/test/**/*.test.ts', 'frontend/test/**/*.test.ts'],
     environment: 'node',
-    globalSetup: ['./smtp-proxy/test/global-setup.ts'],
+    globalSetup: ['./scripts/e2e-global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // One wrangler dev serves every e2e file; running them one at a time keeps the 2-core box calm.

@@ -4,7 +4,7 @@ import { defineConfig } from 'vite';
 // The UI is built into frontend/dist and served by the Worker as static assets (wrangler.toml [assets]).
 // `npm run dev:ui` serves it with hot reload and proxies the API to a running `npm start`.
 export default defineConfig({
-  root: __dirname,
+  root: import.meta.dirname,
   plugins: [vue()],
   build: { outDir: 'dist', emptyOutDir: true, target: 'es2022' },
   server: {

@@ -1,9 +1,10 @@
-// Values the vitest globalSetup files hand to tests (see fake-resend.ts and smtp-proxy/test/global-setup.ts).
+// Values the vitest globalSetup files hand to tests (see fake-resend.ts and scripts/e2e-global-setup.ts).
 import 'vitest';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     resendUrl: string;
     workerUrl: string;
+    adminPassword: string;
   }
 }

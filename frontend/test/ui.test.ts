@@ -1,0 +1,203 @@
+import { readFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { launchChromium, startRecorder } from './browser';
+
+const base = () => inject('workerUrl');
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function newPage(viewport = { width: 1200, height: 800 }): Promise<Page> {
+  const context = await browser.newContext({ viewport, acceptDownloads: true });
+  const page = await context.newPage();
+  page.on('dialog', (dialog) => dialog.accept());
+  return page;
+}
+
+async function apiNewAddress(name: string) {
+  const res = await fetch(`${base()}/api/new_address`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name }) });
+  if (!res.ok) throw new Error(await res.text());
+  return (await res.json()) as { address: string; jwt: string; address_id: number };
+}
+
+/** Delivers through wrangler's local Email Routing endpoint, as the README tells users to. */
+async function deliver(from: string, to: string, raw: string) {
+  const res = await fetch(`${base()}/cdn-cgi/handler/email?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`, { method: 'POST', body: raw });
+  if (!res.ok) throw new Error(`deliver: ${res.status} ${await res.text()}`);
+}
+
+const attachmentBytes = Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 31 + 5) & 0xff));
+
+function messageWithAttachment(from: string, to: string, subject: string) {
+  const b64 = attachmentBytes.toString('base64').replace(/.{76}/g, '$&\r\n');
+  return [
+    `From: Bob <${from}>`, `To: ${to}`, `Subject: ${subject}`, `Message-ID: <${Date.now()}-${Math.random()}@example.com>`,
+    'MIME-Version: 1.0', 'Content-Type: multipart/mixed; boundary="b1"', '',
+    '--b1', 'Content-Type: text/html; charset=UTF-8', '', '<p>Hello <b>Alice</b>, the numbers are attached.</p>',
+    '--b1', 'Content-Type: application/octet-stream', 'Content-Disposition: attachment; filename="numbers.bin"', 'Content-Transfer-Encoding: base64', '', b64,
+    '--b1--', '',
+  ].join('\r\n');
+}
+
+describe('web UI in headless Chromium', () => {
+  it('creates an address, shows new mail without reload, downloads its attachment, replies, and an admin deletes an address', async () => {
+    const page = await newPage();
+    await page.goto(base());
+    await page.getByTestId('new-name').fill('ui-alice');
+    await page.getByTestId('create-named').click();
+    await expect.poll(() => page.getByTestId('address-switcher').inputValue()).toBe('ui-alice@example.com');
+    await page.getByTestId('empty').waitFor();
+
+    const bob = await apiNewAddress('ui-bob');
+    await deliver(bob.address, 'ui-alice@example.com', messageWithAttachment(bob.address, 'ui-alice@example.com', 'Numbers for you'));
+    // Polling picks it up: no reload.
+    await page.getByTestId('new-mail').waitFor({ timeout: 30_000 });
+    await expect.poll(() => page.getByTestId('mail-subject').first().textContent()).toContain('Numbers for you');
+    expect(await page.locator('.mail-row.unread').count()).toBe(1);
+
+    await page.getByTestId('mail-row').first().click();
+    await expect.poll(() => page.getByTestId('subject').textContent()).toBe('Numbers for you');
+    expect(await page.getByTestId('from').textContent()).toContain(bob.address);
+    const frame = page.frameLocator('[data-testid="mail-frame"]');
+    await expect.poll(() => frame.locator('b').textContent()).toBe('Alice');
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-0').click()]);
+    expect(download.suggestedFilename()).toBe('numbers.bin');
+    expect(readFileSync((await download.path())!).equals(attachmentBytes)).toBe(true);
+
+    await page.getByTestId('view-raw').click();
+    await expect.poll(() => page.getByTestId('raw-body').textContent()).toContain('Content-Disposition: attachment; filename="numbers.bin"');
+
+    await page.getByTestId('reply').click();
+    await expect.poll(() => page.getByTestId('compose-to').inputValue()).toBe(bob.address);
+    expect(await page.getByTestId('compose-subject').inputValue()).toBe('Re: Numbers for you');
+    await page.getByTestId('compose-body').fill('Thanks Bob!');
+    await page.getByTestId('compose-send').click();
+    await expect.poll(() => page.getByTestId('compose-status').textContent()).toBe('Sent.');
+
+    const bobInbox = (await (await fetch(`${base()}/api/parsed_mails`, { headers: { authorization: `Bearer ${bob.jwt}` } })).json()) as any;
+    expect(bobInbox.results[0]).toMatchObject({ subject: 'Re: Numbers for you', from: { address: 'ui-alice@example.com' } });
+
+    await page.getByTestId('nav-admin').click();
+    await page.getByTestId('admin-password').fill(inject('adminPassword'));
+    await page.getByTestId('admin-login').click();
+    await page.getByTestId('admin-stats').waitFor();
+    // The password is exchanged for a session and never kept in the browser.
+    const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));
+    expect(stored).not.toContain(inject('adminPassword'));
+    await page.getByTestId('admin-search').fill('ui-bob');
+    await expect.poll(() => page.getByTestId('admin-row-address').allTextContents()).toEqual(['ui-bob@example.com']);
+    await page.getByTestId('admin-delete').click();
+    await expect.poll(() => page.getByTestId('admin-row').count()).toBe(0);
+    const gone = await fetch(`${base()}/api/settings`, { headers: { authorization: `Bearer ${bob.jwt}` } });
+    expect(gone.status).toBe(401);
+    await page.context().close();
+  });
+
+  it('renders a malicious HTML mail inert: no script, no handler, no remote load until images are allowed', async () => {
+    const attacker = await startRecorder();
+    try {
+      const victim = await apiNewAddress('ui-victim');
+      const a = attacker.url;
+      const html = [
+        `<html><head><meta http-equiv="refresh" content="0;url=${a}/refresh"><link rel="stylesheet" href="${a}/link.css">`,
+        `<style>@import url(${a}/import.css); body { background: url(${a}/bg.png); }</style>`,
+        `<script>window.top.__pwned = 1; fetch('${a}/script');</script></head><body>`,
+        `<p id="hello">Hello victim</p>`,
+        `<img src="x" onerror="fetch('${a}/onerror')">`,
+        `<img src="${a}/remote.png" id="tracker">`,
+        `<a id="js" href="javascript:fetch('${a}/jslink')">click me</a>`,
+        `<a id="out" href="https://example.org/">a normal link</a>`,
+        `<svg onload="fetch('${a}/svg')"><script>fetch('${a}/svgscript')</script></svg>`,
+        `<iframe src="${a}/iframe"></iframe><object data="${a}/object"></object>`,
+        `<form action="${a}/form"><button id="submit">go</button></form>`,
+        `<div style="background-image:url(${a}/inline-style.png)">styled</div>`,
+        `</body></html>`,
+      ].join('\n');
+      const raw = [`From: Evil <evil@example.com>`, `To: ${victim.address}`, 'Subject: You won', `Message-ID: <evil-${Date.now()}@example.com>`, 'MIME-Version: 1.0', 'Content-Type: text/html; charset=UTF-8', '', html, ''].join('\r\n');
+      await deliver('evil@example.com', victim.address, raw);
+
+      const page = await newPage();
+      const dialogs: string[] = [];
+      page.on('dialog', (d) => dialogs.push(d.message()));
+      await page.goto(`${base()}/#/login`);
+      await page.evaluate((entry) => {
+        localStorage.setItem('edgemail.addresses', JSON.stringify([entry]));
+        localStorage.setItem('edgemail.current', JSON.stringify(entry.address));
+      }, { address: victim.address, jwt: victim.jwt });
+      await page.goto(`${base()}/#/inbox`);
+      await page.reload();
+      await page.getByTestId('mail-row').first().click();
+      const frame = page.frameLocator('[data-testid="mail-frame"]');
+      await expect.poll(() => frame.locator('#hello').textContent()).toBe('Hello victim');
+      await page.getByTestId('remote-blocked').waitFor();
+      await page.waitForTimeout(1500);
+      expect(attacker.hits).toEqual([]);
+      expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+
+      // Links: the javascript: one lost its href; normal ones open in a new tab without an opener.
+      expect(await frame.locator('#js').getAttribute('href')).toBeNull();
+      expect(await frame.locator('#out').getAttribute('target')).toBe('_blank');
+      expect(await frame.locator('#out').getAttribute('rel')).toBe('noopener noreferrer');
+      await frame.locator('#js').click();
+      expect(await frame.locator('#submit').count()).toBe(0);
+
+      await page.getByTestId('load-images').click();
+      await expect.poll(() => attacker.hits.includes('/remote.png'), { timeout: 10_000 }).toBe(true);
+      await page.waitForTimeout(1000);
+      const forbidden = ['/script', '/onerror', '/jslink', '/svg', '/svgscript', '/refresh', '/link.css', '/import.css', '/iframe', '/object', '/form'];
+      expect(attacker.hits.filter((h) => forbidden.includes(h))).toEqual([]);
+      // Only images may load once allowed.
+      expect(attacker.hits.every((h) => h.endsWith('.png'))).toBe(true);
+      expect(dialogs).toEqual([]);
+      await page.context().close();
+    } finally {
+      await attacker.close();
+    }
+  });
+
+  it('shows the password with the three ways to use it, logs in by pasted token, and forgets an address', async () => {
+    const carol = await apiNewAddress('ui-carol');
+    const page = await newPage();
+    await page.goto(base());
+    await page.getByTestId('login-token').fill(carol.jwt);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await expect.poll(() => page.getByTestId('address-switcher').inputValue()).toBe(carol.address);
+    await page.getByTestId('tab-password').click();
+    expect(await page.getByTestId('jwt').textContent()).toBe(carol.jwt);
+    for (const id of ['example-header', 'example-body', 'example-smtp']) expect(await page.getByTestId(id).textContent()).toContain(carol.jwt);
+    expect(await page.getByTestId('example-smtp').textContent()).toContain(`smtp.login("jwt"`);
+    expect(await page.getByTestId('example-smtp').textContent()).toContain(carol.address);
+    await page.getByTestId('forget').click();
+    await page.getByTestId('create-random').waitFor();
+    expect(await page.evaluate(() => localStorage.getItem('edgemail.addresses'))).toBe('[]');
+    await page.context().close();
+  });
+
+  it('switches to Chinese and to the dark theme, and fits a phone screen', async () => {
+    const dave = await apiNewAddress('ui-dave');
+    const page = await newPage({ width: 375, height: 740 });
+    await page.goto(base());
+    await page.evaluate((entry) => {
+      localStorage.setItem('edgemail.addresses', JSON.stringify([entry]));
+      localStorage.setItem('edgemail.current', JSON.stringify(entry.address));
+      localStorage.setItem('edgemail.lang', 'en');
+      localStorage.setItem('edgemail.theme', 'light');
+    }, { address: dave.address, jwt: dave.jwt });
+    await page.reload();
+    await page.getByTestId('tab-inbox').waitFor();
+    await page.getByTestId('lang-toggle').click();
+    expect(await page.getByTestId('tab-inbox').textContent()).toBe('收件箱');
+    await page.getByTestId('theme-toggle').click();
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.context().close();
+  });
+});

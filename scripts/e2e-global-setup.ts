@@ -1,0 +1,36 @@
+/**
+ * e2e globalSetup: builds the SMTP proxy and the web UI, then starts the real Worker under
+ * `wrangler dev` (serving the UI as static assets) on fresh local D1/R2 state with its migrations
+ * applied, and hands its URL and admin password to the tests.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { freePort, prepareState, startWorker } from './local-worker.mjs';
+
+const ADMIN_PASSWORD = 'e2e-admin';
+
+function run(cmd: string, args: string[]) {
+  const result = spawnSync(cmd, args, { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed:\n${result.stdout}${result.stderr}`);
+}
+
+export default async function setup(project: TestProject) {
+  run('node_modules/.bin/tsc', ['-p', 'smtp-proxy/tsconfig.json']);
+  run('node_modules/.bin/vite', ['build', '--config', 'frontend/vite.config.ts', '--logLevel', 'warn']);
+  const stateDir = mkdtempSync(join(tmpdir(), 'edgemail-e2e-'));
+  prepareState(stateDir);
+  const worker = await startWorker(stateDir, await freePort(), {
+    DOMAINS: 'example.com',
+    CATCH_ALL: 'reject',
+    ADMIN_PASSWORDS: ADMIN_PASSWORD,
+  });
+  project.provide('workerUrl', worker.url);
+  project.provide('adminPassword', ADMIN_PASSWORD);
+  return () => {
+    worker.stop();
+    rmSync(stateDir, { recursive: true, force: true });
+  };
+}
