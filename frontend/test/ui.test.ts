@@ -46,7 +46,7 @@ function messageWithAttachment(from: string, to: string, subject: string) {
 }
 
 describe('web UI in headless Chromium', () => {
-  it('creates an address, shows new mail without reload, downloads its attachment, replies, and an admin deletes an address', async () => {
+  it('creates an address, shows new mail without reload, downloads its attachment, replies; an admin creates one for someone else and deletes one', async () => {
     const page = await newPage();
     await page.goto(base());
     await page.getByTestId('new-name').fill('ui-alice');
@@ -91,6 +91,11 @@ describe('web UI in headless Chromium', () => {
     // The password is exchanged for a session and never kept in the browser.
     const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));
     expect(stored).not.toContain(inject('adminPassword'));
+    await page.getByTestId('admin-new-name').fill('ui-for-erin');
+    await page.getByTestId('admin-create').click();
+    const handedOver = (await page.getByTestId('admin-created').locator('pre').textContent())!.trim();
+    const erin = await fetch(`${base()}/api/settings`, { headers: { authorization: `Bearer ${handedOver}` } });
+    expect(((await erin.json()) as { address: string }).address).toBe('ui-for-erin@example.com');
     await page.getByTestId('admin-search').fill('ui-bob');
     await expect.poll(() => page.getByTestId('admin-row-address').allTextContents()).toEqual(['ui-bob@example.com']);
     await page.getByTestId('admin-delete').click();

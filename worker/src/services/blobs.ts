@@ -1,4 +1,5 @@
 /** Where large raw messages and attachments live in R2, and how they are read back. */
+import type { Bytes } from '../lib/bytes';
 
 /** Objects of one message share a prefix so a mailbox or message can be swept by listing it. */
 export function mailBlobPrefix(addressId: number, dedupeHash: string): string {
@@ -23,6 +24,13 @@ export async function getBlob(bucket: R2Bucket, key: string): Promise<R2ObjectBo
   const object = await bucket.get(key);
   if (!object) throw new Error(`blob ${key} is referenced but missing from R2`);
   return object;
+}
+
+/** Bytes kept either inline in a D1 row or in R2 under a key, whichever the row says. */
+export async function readStoredBytes(bucket: R2Bucket, stored: { raw: Bytes | null; rawKey: string | null }): Promise<Bytes> {
+  if (stored.raw) return stored.raw;
+  if (!stored.rawKey) throw new Error('row has neither inline bytes nor a blob key');
+  return new Uint8Array(await (await getBlob(bucket, stored.rawKey)).arrayBuffer());
 }
 
 export async function deleteBlobs(bucket: R2Bucket, keys: string[]): Promise<void> {

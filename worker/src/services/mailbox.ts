@@ -15,7 +15,7 @@ import {
 import type { AddressRow, MailRow } from '../db/schema';
 import type { Bytes } from '../lib/bytes';
 import { AppError } from '../lib/errors';
-import { deleteBlobs, getBlob } from './blobs';
+import { deleteBlobs, getBlob, readStoredBytes } from './blobs';
 import type { Deps } from './deps';
 import { parseMessage } from './parse';
 
@@ -112,8 +112,6 @@ export async function deleteMessages(deps: Deps, addressId: number, ids: number[
   return deleted;
 }
 
-async function rawBytes(deps: Deps, contents: Pick<MailContentsRow, 'raw' | 'rawKey'>): Promise<Bytes> {
-  if (contents.raw) return contents.raw;
-  if (!contents.rawKey) throw new Error('mail has neither inline raw bytes nor a blob key');
-  return new Uint8Array(await (await getBlob(deps.blobs, contents.rawKey)).arrayBuffer());
+function rawBytes(deps: Deps, contents: Pick<MailContentsRow, 'raw' | 'rawKey'>): Promise<Bytes> {
+  return readStoredBytes(deps.blobs, contents);
 }

@@ -1,9 +1,9 @@
 /** Reading one address's Sent box. */
 import { findSentMail, listSentMails } from '../db/sent';
 import type { AddressRow, SentMailRow } from '../db/schema';
-import type { Bytes } from '../lib/bytes';
 import { AppError } from '../lib/errors';
-import { getBlob } from './blobs';
+import type { Bytes } from '../lib/bytes';
+import { readStoredBytes } from './blobs';
 import type { Deps } from './deps';
 import type { Page } from './mailbox';
 
@@ -14,7 +14,5 @@ export async function listSent(deps: Deps, mailbox: AddressRow, page: Page) {
 export async function getSent(deps: Deps, mailbox: AddressRow, id: number): Promise<{ row: SentMailRow; raw: Bytes }> {
   const row = await findSentMail(deps.db, mailbox.id, id);
   if (!row) throw new AppError('message_not_found', 'No such message in this Sent box.');
-  if (row.raw) return { row, raw: row.raw };
-  if (!row.rawKey) throw new Error(`sent mail ${row.id} has neither inline raw bytes nor a blob key`);
-  return { row, raw: new Uint8Array(await (await getBlob(deps.blobs, row.rawKey)).arrayBuffer()) };
+  return { row, raw: await readStoredBytes(deps.blobs, row) };
 }
