@@ -2,6 +2,7 @@
 import { and, desc, eq, getTableColumns, inArray, lt, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from './client';
+import { mailsFts } from './fts';
 import { containsPattern } from './like';
 import { addresses, attachments, mailContents, mails, type MailRow, type NewAttachment, type NewMail } from './schema';
 
@@ -11,9 +12,23 @@ export type AttachmentMeta = Omit<AttachmentRow, 'content'>;
 
 /** Everything one received message writes, inserted in a single D1 transaction. */
 export interface MailRecord {
-  mail: Omit<NewMail, 'id'>;
+  mail: Omit<NewMail, 'id'> & { folder: NonNullable<NewMail['folder']> };
+  search: SearchText;
   contents: Omit<typeof mailContents.$inferInsert, 'mailId'>;
   attachments: Omit<NewAttachment, 'id' | 'mailId'>[];
+}
+
+/** Folders the legacy API lists and `addresses.mail_count` counts: received mail, wherever it was moved. */
+export const RECEIVED_FOLDERS = ['INBOX', 'Junk', 'Trash'] as const;
+export const isReceivedFolder = (folder: string) => (RECEIVED_FOLDERS as readonly string[]).includes(folder);
+const received = inArray(mails.folder, [...RECEIVED_FOLDERS]);
+
+/** Text the search index holds for one message. */
+export interface SearchText {
+  subject: string;
+  sender: string;
+  recipients: string;
+  body: string;
 }
 
 // D1 allows 100 bound parameters per statement; an attachment row binds 11.
@@ -36,12 +51,17 @@ export async function insertMailRecord(db: Db, record: MailRecord): Promise<numb
   const { addressId, dedupeKey } = record.mail;
   // Child rows find the new id through the unique dedupe key, which keeps the batch self-contained.
   const mailId = sql`(select ${mails.id} from ${mails} where ${mails.addressId} = ${addressId} and ${mails.dedupeKey} = ${dedupeKey})`;
+  const { subject, sender, recipients, body } = record.search;
   const statements: BatchItem<'sqlite'>[] = [
     db.insert(mailContents).values({ ...record.contents, mailId }),
     db
       .update(addresses)
-      .set({ mailCount: sql`${addresses.mailCount} + 1`, lastActiveAt: record.mail.createdAt })
+      .set({
+        mailCount: isReceivedFolder(record.mail.folder) ? sql`${addresses.mailCount} + 1` : addresses.mailCount,
+        lastActiveAt: record.mail.createdAt,
+      })
       .where(eq(addresses.id, addressId)),
+    db.insert(mailsFts).values({ rowid: mailId, subject, sender, recipients, body }),
   ];
   for (let i = 0; i < record.attachments.length; i += ATTACHMENT_ROWS_PER_INSERT) {
     const chunk = record.attachments.slice(i, i + ATTACHMENT_ROWS_PER_INSERT);
@@ -77,7 +97,7 @@ export async function listMailSummaries(db: Db, addressId: number, limit: number
   return db
     .select(summaryColumns)
     .from(mails)
-    .where(and(eq(mails.addressId, addressId), query ? matches(query) : undefined))
+    .where(and(eq(mails.addressId, addressId), received, query ? matches(query) : undefined))
     .orderBy(desc(mails.id))
     .limit(limit)
     .offset(offset);
@@ -88,7 +108,7 @@ export async function countMatching(db: Db, addressId: number, query: string): P
   const row = await db
     .select({ n: sql<number>`count(*)` })
     .from(mails)
-    .where(and(eq(mails.addressId, addressId), matches(query)))
+    .where(and(eq(mails.addressId, addressId), received, matches(query)))
     .get();
   return row?.n ?? 0;
 }
@@ -105,7 +125,7 @@ export async function listMailsWithRaw(db: Db, addressId: number, limit: number,
     .select({ ...summaryColumns, raw: mailContents.raw, rawKey: mailContents.rawKey })
     .from(mails)
     .innerJoin(mailContents, eq(mailContents.mailId, mails.id))
-    .where(eq(mails.addressId, addressId))
+    .where(and(eq(mails.addressId, addressId), received))
     .orderBy(desc(mails.id))
     .limit(limit)
     .offset(offset);
@@ -163,7 +183,7 @@ export async function deleteMailRows(db: Db, addressId: number, mailIds: number[
     db
       .update(addresses)
       .set({
-        mailCount: sql`max(0, ${addresses.mailCount} - (select count(*) from ${mails} where ${mails.addressId} = ${addressId} and ${inArray(mails.id, mailIds)}))`,
+        mailCount: sql`max(0, ${addresses.mailCount} - (select count(*) from ${mails} where ${mails.addressId} = ${addressId} and ${inArray(mails.id, mailIds)} and ${received}))`,
       })
       .where(eq(addresses.id, addressId)),
     db

@@ -67,12 +67,19 @@ export const mails = sqliteTable(
     seen: integer('seen', { mode: 'boolean' }).notNull().default(false),
     /** Why parsing failed, when it did; the raw message is stored regardless. */
     parseError: text('parse_error'),
+    /** The id the v1 API exposes (`msg_…`); random, so it reveals nothing about volume or order. */
+    publicId: text('public_id'),
+    /** INBOX, Sent, Drafts, Trash or Junk. The legacy API lists every folder but Sent and Drafts. */
+    folder: text('folder', { enum: ['INBOX', 'Sent', 'Drafts', 'Trash', 'Junk'] }).notNull().default('INBOX'),
+    flagged: integer('flagged', { mode: 'boolean' }).notNull().default(false),
     createdAt: integer('created_at').notNull(),
   },
   (t) => [
     uniqueIndex('mails_dedupe_uq').on(t.addressId, t.dedupeKey),
     index('mails_address_id_idx').on(t.addressId, t.id),
     index('mails_created_at_idx').on(t.createdAt),
+    uniqueIndex('mails_public_id_uq').on(t.publicId),
+    index('mails_address_folder_idx').on(t.addressId, t.folder, t.id),
   ],
 );
 
@@ -141,6 +148,43 @@ export const sentMails = sqliteTable(
   ],
 );
 
+/** API keys for /api/v1: shown once at creation, stored only as a SHA-256 hash. */
+export const apiKeys = sqliteTable(
+  'api_keys',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    publicId: text('public_id').notNull(),
+    /** The first characters of the key, shown in listings so people can tell keys apart. */
+    prefix: text('prefix').notNull(),
+    hash: text('hash').notNull(),
+    type: text('type', { enum: ['admin', 'mailbox'] }).notNull(),
+    addressId: integer('address_id').references(() => addresses.id, { onDelete: 'cascade' }),
+    name: text('name').notNull().default(''),
+    createdAt: integer('created_at').notNull(),
+    lastUsedAt: integer('last_used_at'),
+    expiresAt: integer('expires_at'),
+    revokedAt: integer('revoked_at'),
+  },
+  (t) => [uniqueIndex('api_keys_hash_uq').on(t.hash), uniqueIndex('api_keys_public_id_uq').on(t.publicId)],
+);
+
+/** One row per delivery decision (inbound accepted/rejected, outbound sent/failed), for /api/v1/stats. */
+export const deliveryLog = sqliteTable(
+  'delivery_log',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    direction: text('direction', { enum: ['inbound', 'outbound'] }).notNull(),
+    status: text('status', { enum: ['accepted', 'rejected', 'sent', 'failed'] }).notNull(),
+    sender: text('sender').notNull(),
+    senderDomain: text('sender_domain').notNull(),
+    recipient: text('recipient').notNull(),
+    recipientDomain: text('recipient_domain').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('delivery_log_created_idx').on(t.createdAt), index('delivery_log_recipient_domain_idx').on(t.recipientDomain, t.createdAt)],
+);
+
+export type ApiKeyRow = typeof apiKeys.$inferSelect;
 export type AddressRow = typeof addresses.$inferSelect;
 export type MailRow = typeof mails.$inferSelect;
 export type NewMail = typeof mails.$inferInsert;

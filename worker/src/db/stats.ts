@@ -1,12 +1,13 @@
 /** Counts for the admin dashboard, each one indexed query. */
-import { and, gt, eq, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Db } from './client';
+import { RECEIVED_FOLDERS } from './mails';
 import { addresses, mails, sentMails } from './schema';
 
 export async function countSince(db: Db, since: number) {
   const [addressCount, received, sent, failed] = await Promise.all([
     db.select({ n: sql<number>`count(*)` }).from(addresses).get(),
-    db.select({ n: sql<number>`count(*)` }).from(mails).where(gt(mails.createdAt, since)).get(),
+    db.select({ n: sql<number>`count(*)` }).from(mails).where(and(gt(mails.createdAt, since), inArray(mails.folder, [...RECEIVED_FOLDERS]))).get(),
     db.select({ n: sql<number>`count(*)` }).from(sentMails).where(gt(sentMails.createdAt, since)).get(),
     db
       .select({ n: sql<number>`count(*)` })

@@ -6,10 +6,11 @@
 import { findMailIdByDedupeKey, insertMailRecord, type MailRecord } from '../db/mails';
 import type { AddressRow } from '../db/schema';
 import { sha256Hex, type Bytes } from '../lib/bytes';
+import { randomToken } from '../lib/clock';
 import { AppError } from '../lib/errors';
 import { mailBlobPrefix, putBlob } from './blobs';
 import type { Deps } from './deps';
-import { parseMessage, snippetOf, type ParsedMessage } from './parse';
+import { htmlToText, parseMessage, snippetOf, type ParsedMessage } from './parse';
 
 export interface IncomingMessage {
   mailbox: AddressRow;
@@ -18,6 +19,8 @@ export interface IncomingMessage {
   /** Envelope recipient (RCPT TO). */
   envelopeTo: string;
   raw: Bytes;
+  /** Where the message lands; received mail goes to INBOX, the sender's own copy to Sent. */
+  folder?: 'INBOX' | 'Sent' | 'Drafts' | 'Junk';
 }
 
 /** UTF-8 needs at most 3 bytes per UTF-16 unit, so this stays under ~768 KB in the row. */
@@ -31,12 +34,15 @@ export async function ingestMessage(deps: Deps, incoming: IncomingMessage): Prom
     throw new AppError('payload_too_large', `Message exceeds the ${deps.config.maxMessageBytes}-byte limit.`);
   }
   const parsed = await parseMessage(raw);
-  // A redelivery carries the same Message-ID (or, lacking one, the same bytes).
-  const dedupeKey = parsed.messageId ? `mid:${parsed.messageId}` : `sha:${await sha256Hex(raw)}`;
+  // A redelivery carries the same Message-ID (or, lacking one, the same bytes). A copy in another
+  // folder (your own message in Sent and, sent to yourself, in INBOX) is a different entry.
+  const identity = parsed.messageId ? `mid:${parsed.messageId}` : `sha:${await sha256Hex(raw)}`;
+  const folder = incoming.folder ?? 'INBOX';
+  const dedupeKey = folder === 'INBOX' ? identity : `${folder}:${identity}`;
   const existing = await findMailIdByDedupeKey(deps.db, mailbox.id, dedupeKey);
   if (existing !== null) return { status: 'duplicate', mailId: existing };
 
-  const record = await buildRecord(deps, incoming, parsed, dedupeKey);
+  const record = await buildRecord(deps, incoming, parsed, dedupeKey, folder);
   try {
     return { status: 'stored', mailId: await insertMailRecord(deps.db, record) };
   } catch (err) {
@@ -47,7 +53,13 @@ export async function ingestMessage(deps: Deps, incoming: IncomingMessage): Prom
   }
 }
 
-async function buildRecord(deps: Deps, incoming: IncomingMessage, parsed: ParsedMessage, dedupeKey: string): Promise<MailRecord> {
+async function buildRecord(
+  deps: Deps,
+  incoming: IncomingMessage,
+  parsed: ParsedMessage,
+  dedupeKey: string,
+  folder: MailRecord['mail']['folder'],
+): Promise<MailRecord> {
   const { mailbox, raw } = incoming;
   const threshold = deps.config.blobThresholdBytes;
   // Keys derive from the dedupe key, so a retried delivery overwrites rather than orphans objects.
@@ -79,8 +91,11 @@ async function buildRecord(deps: Deps, incoming: IncomingMessage, parsed: Parsed
   const bodiesInRaw = (parsed.text?.length ?? 0) + (parsed.html?.length ?? 0) > MAX_INLINE_BODY_CHARS;
 
   return {
+    search: searchTextOf(parsed),
     mail: {
       addressId: mailbox.id,
+      publicId: `msg_${randomToken(20)}`,
+      folder,
       dedupeKey,
       messageId: parsed.messageId,
       source: incoming.envelopeFrom,
@@ -109,5 +124,17 @@ async function buildRecord(deps: Deps, incoming: IncomingMessage, parsed: Parsed
       headersJson: JSON.stringify(parsed.headers),
     },
     attachments,
+  };
+}
+
+/** What the search index holds: sender, recipients, subject and the readable body. */
+function searchTextOf(parsed: ParsedMessage): MailRecord['search'] {
+  const people = (list: { name: string; address: string }[]) => list.map((m) => `${m.name} ${m.address}`.trim()).join(' ');
+  return {
+    subject: parsed.subject ?? '',
+    sender: parsed.from ? people([parsed.from]) : '',
+    recipients: people([...parsed.to, ...parsed.cc]),
+    // Capped: the index is for finding a message, not storing it.
+    body: (parsed.text ?? (parsed.html ? htmlToText(parsed.html) : '')).slice(0, 100_000),
   };
 }

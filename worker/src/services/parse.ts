@@ -65,9 +65,20 @@ export async function parseMessage(raw: Bytes): Promise<ParsedMessage> {
   };
 }
 
+/** Readable text of an HTML body, for previews and the search index (not for display). */
+export function htmlToText(html: string): string {
+  return html
+    .replace(/<style[\s\S]*?<\/style>|<script[\s\S]*?<\/script>|<[^>]+>/gi, ' ')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"');
+}
+
 /** A short plain-text preview for lists. */
 export function snippetOf(message: Pick<ParsedMessage, 'text' | 'html'>, max = 200): string {
-  const source = message.text ?? (message.html ? message.html.replace(/<style[\s\S]*?<\/style>|<script[\s\S]*?<\/script>|<[^>]+>/gi, ' ') : '');
+  const source = message.text ?? (message.html ? htmlToText(message.html) : '');
   const collapsed = source.replace(/\s+/g, ' ').trim();
   return collapsed.length > max ? `${collapsed.slice(0, max - 1)}…` : collapsed;
 }

@@ -5,6 +5,7 @@
  */
 import { findMail } from '../db/mails';
 import type { AddressRow } from '../db/schema';
+import { logDeliveries } from '../db/delivery-log';
 import { chargeSendBalance, insertSentMail, refundSendBalance, sentSince } from '../db/sent';
 import { concat, type Bytes } from '../lib/bytes';
 import { randomToken } from '../lib/clock';
@@ -117,6 +118,13 @@ async function dispatch(deps: Deps, mailbox: AddressRow, raw: Bytes, envelope: s
 
   const messageId = parsed.messageId ?? '';
   const id = await recordSent(deps, mailbox, raw, parsed, messageId, outcomes, status);
+  await logDeliveries(
+    deps.db,
+    outcomes.map((o) => ({ direction: 'outbound', status: o.status, sender: mailbox.address, recipient: o.address })),
+    deps.clock.now(),
+  );
+  // The sender's own copy, in the Sent folder of the v1 API.
+  if (status !== 'failed') await ingestMessage(deps, { mailbox, envelopeFrom: mailbox.address, envelopeTo: mailbox.address, raw, folder: 'Sent' });
   if (status === 'failed') {
     await refundSendBalance(deps.db, mailbox.id);
     const reasons = [...new Set(outcomes.map((o) => (o.status === 'failed' ? o.error : '')))].join('; ');

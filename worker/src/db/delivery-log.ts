@@ -1,0 +1,27 @@
+/** Writes to `delivery_log`, the record behind the v1 delivery statistics. */
+import type { Db } from './client';
+import { deliveryLog } from './schema';
+
+export interface DeliveryEntry {
+  direction: 'inbound' | 'outbound';
+  status: 'accepted' | 'rejected' | 'sent' | 'failed';
+  sender: string;
+  recipient: string;
+}
+
+const domainOf = (address: string) => address.slice(address.lastIndexOf('@') + 1).toLowerCase();
+
+// Nine bound parameters a row; D1 allows 100 per statement.
+const ROWS_PER_INSERT = 10;
+
+export async function logDeliveries(db: Db, entries: DeliveryEntry[], now: number): Promise<void> {
+  const rows = entries.map((e) => ({
+    ...e,
+    sender: e.sender.toLowerCase(),
+    recipient: e.recipient.toLowerCase(),
+    senderDomain: domainOf(e.sender),
+    recipientDomain: domainOf(e.recipient),
+    createdAt: now,
+  }));
+  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) await db.insert(deliveryLog).values(rows.slice(i, i + ROWS_PER_INSERT));
+}
