@@ -1,15 +1,16 @@
 /** Builds the Hono app: global middleware, one router per resource, one error renderer. */
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { ConfigError } from './config';
 import type { AppEnv } from './env';
-import { AppError, ERROR_STATUS, errorBody } from './lib/errors';
+import { AppError, errorBody, v1ErrorBody } from './lib/errors';
 import { requireSitePassword } from './middleware/auth';
 import { requestContext } from './middleware/context';
 import { addressRoutes } from './routes/addresses';
 import { adminRoutes } from './routes/admin';
 import { externalRoutes } from './routes/external';
 import { mailRoutes } from './routes/mails';
+import { createV1App } from './routes/v1';
 import { sendRoutes } from './routes/send';
 
 export function createApp() {
@@ -19,23 +20,28 @@ export function createApp() {
     .use('/api/*', requireSitePassword)
     .use('/admin/*', requireSitePassword)
     .use('/external/*', requireSitePassword)
+    .route('/api/v1', createV1App())
     .route('/api', addressRoutes)
     .route('/api', mailRoutes)
     .route('/api', sendRoutes)
     .route('/external/api', externalRoutes)
     .route('/admin', adminRoutes);
 
-  app.notFound((c) => c.json(errorBody(new AppError('not_found', `No route for ${c.req.method} ${c.req.path}.`)), 404));
+  // v1 answers carry meta.request_id and error.retryable; the original API keeps its smaller envelope.
+  const render = (c: Context<AppEnv>, err: AppError) => {
+    if (err.retryAfter !== undefined) c.header('Retry-After', String(err.retryAfter));
+    const body = c.req.path.startsWith('/api/v1/') ? v1ErrorBody(err, c.get('requestId') ?? 'unknown') : errorBody(err);
+    return c.json(body, err.status);
+  };
+
+  app.notFound((c) => render(c, new AppError('not_found', `No route for ${c.req.method} ${c.req.path}.`)));
 
   app.onError((err, c) => {
-    if (err instanceof AppError) {
-      if (err.retryAfter !== undefined) c.header('Retry-After', String(err.retryAfter));
-      return c.json(errorBody(err), err.status);
-    }
+    if (err instanceof AppError) return render(c, err);
     // Hono's own 4xx (e.g. a body that is not JSON) in our envelope.
     if (err instanceof HTTPException && err.status < 500) {
       const code = err.status === 413 ? 'payload_too_large' : err.status === 401 ? 'unauthorized' : 'validation_failed';
-      return c.json(errorBody(new AppError(code, err.message || 'Bad request.')), ERROR_STATUS[code]);
+      return render(c, new AppError(code, err.message || 'Bad request.'));
     }
     const requestId = c.get('requestId') ?? 'unknown';
     // Details go to the log with the request id; clients get a generic message they can quote.
@@ -44,7 +50,7 @@ export function createApp() {
       err instanceof ConfigError
         ? `The server is misconfigured; the operator should check the logs (request ${requestId}).`
         : `Internal error (request ${requestId}).`;
-    return c.json(errorBody(new AppError('internal_error', message)), 500);
+    return render(c, new AppError('internal_error', message));
   });
   return app;
 }

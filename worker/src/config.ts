@@ -56,6 +56,9 @@ const configSchema = z.object({
   DEFAULT_SEND_BALANCE: int(0),
   SEND_RATE_PER_MINUTE: int(10),
   MAX_RECIPIENTS: int(50, 1, 1000),
+  V1_RATE_READ_PER_MINUTE: int(600),
+  V1_RATE_WRITE_PER_MINUTE: int(120),
+  V1_RATE_SEARCH_PER_MINUTE: int(60),
 });
 
 export interface Config {
@@ -81,6 +84,8 @@ export interface Config {
   sendRatePerMinute: number;
   /** Envelope recipients per message (To + Cc + Bcc). */
   maxRecipients: number;
+  /** Requests per key per minute on /api/v1, by endpoint class; 0 means unlimited. */
+  v1RateLimits: { read: number; write: number; search: number };
 }
 
 export class ConfigError extends Error {
@@ -124,6 +129,7 @@ export function loadConfig(env: Record<string, unknown>): Config {
     defaultSendBalance: v.DEFAULT_SEND_BALANCE,
     sendRatePerMinute: v.SEND_RATE_PER_MINUTE,
     maxRecipients: v.MAX_RECIPIENTS,
+    v1RateLimits: { read: v.V1_RATE_READ_PER_MINUTE, write: v.V1_RATE_WRITE_PER_MINUTE, search: v.V1_RATE_SEARCH_PER_MINUTE },
   };
   cache.set(env, config);
   return config;

@@ -3,6 +3,8 @@ import { createApp } from './app';
 import { handleEmail } from './handlers/email';
 import { handleScheduled } from './handlers/scheduled';
 
+export { RateLimiter } from './durable/rate-limiter';
+
 const app = createApp();
 
 export default {

@@ -4,18 +4,21 @@
  */
 export const ERROR_STATUS = {
   validation_failed: 400,
+  invalid_folder: 400,
   invalid_mime: 400,
   missing_token: 401,
   invalid_token: 401,
   token_expired: 401,
   unauthorized: 401,
   forbidden: 403,
+  access_denied: 403,
   send_quota_exhausted: 403,
   sender_not_allowed: 403,
   not_found: 404,
   mailbox_not_found: 404,
   message_not_found: 404,
   attachment_not_found: 404,
+  key_not_found: 404,
   address_taken: 409,
   payload_too_large: 413,
   rate_limited: 429,
@@ -49,6 +52,17 @@ export interface ErrorBody {
   error: { code: ErrorCode; message: string; param?: string };
 }
 
+/** Worth retrying the same request later: rate limits, server-side and upstream failures. */
+export function isRetryable(code: ErrorCode): boolean {
+  return code === 'rate_limited' || code === 'internal_error' || code === 'delivery_failed';
+}
+
 export function errorBody(err: AppError): ErrorBody {
   return { ok: false, error: { code: err.code, message: err.message, ...(err.param ? { param: err.param } : {}) } };
+}
+
+/** The /api/v1 error envelope: adds whether a retry can help, and the request id. */
+export function v1ErrorBody(err: AppError, requestId: string) {
+  const { error } = errorBody(err);
+  return { ok: false as const, error: { ...error, retryable: isRetryable(err.code) }, meta: { request_id: requestId } };
 }

@@ -128,7 +128,7 @@ async function buildRecord(
 }
 
 /** What the search index holds: sender, recipients, subject and the readable body. */
-function searchTextOf(parsed: ParsedMessage): MailRecord['search'] {
+export function searchTextOf(parsed: ParsedMessage): MailRecord['search'] {
   const people = (list: { name: string; address: string }[]) => list.map((m) => `${m.name} ${m.address}`.trim()).join(' ');
   return {
     subject: parsed.subject ?? '',

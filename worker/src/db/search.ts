@@ -1,0 +1,36 @@
+/** Full-text search over one mailbox through the `mails_fts` trigram index. */
+import { and, desc, eq, sql } from 'drizzle-orm';
+import type { Db } from './client';
+import { mailsFts } from './fts';
+import { containsPattern } from './like';
+import { mails, type MailRow } from './schema';
+import type { Folder } from './folders';
+
+export interface SearchHit {
+  mail: MailRow;
+  snippet: string;
+}
+
+/**
+ * Trigram MATCH needs three characters; shorter queries (two CJK characters, say) fall back to LIKE
+ * on the same index table, still scoped to the mailbox.
+ */
+export async function searchMailbox(db: Db, opts: { addressId: number; query: string; folder?: Folder; limit: number }): Promise<SearchHit[]> {
+  const useIndex = [...opts.query].length >= 3;
+  const like = containsPattern(opts.query);
+  const matcher = useIndex
+    ? sql`${sql.identifier('mails_fts')} MATCH ${`"${opts.query.replace(/"/g, '""')}"`}`
+    : sql`(${mailsFts.subject} LIKE ${like} ESCAPE '\\' OR ${mailsFts.sender} LIKE ${like} ESCAPE '\\' OR ${mailsFts.recipients} LIKE ${like} ESCAPE '\\' OR ${mailsFts.body} LIKE ${like} ESCAPE '\\')`;
+  // snippet() needs a MATCH; the LIKE path cuts the body around the first occurrence instead.
+  const snippet = useIndex
+    ? sql<string>`snippet(mails_fts, -1, '«', '»', '…', 16)`
+    : sql<string>`substr(${mailsFts.body}, max(1, instr(${mailsFts.body}, ${opts.query}) - 40), 120)`;
+  const rows = await db
+    .select({ mail: mails, snippet })
+    .from(mailsFts)
+    .innerJoin(mails, eq(mails.id, mailsFts.rowid))
+    .where(and(matcher, eq(mails.addressId, opts.addressId), opts.folder ? eq(mails.folder, opts.folder) : undefined))
+    .orderBy(desc(mails.id))
+    .limit(opts.limit);
+  return rows;
+}

@@ -1,0 +1,29 @@
+/** Shared pieces of the v1 routers: the app factory with the validation hook, and response helpers. */
+import { OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import type { AppEnv } from '../../env';
+import { AppError } from '../../lib/errors';
+
+/** A v1 router whose request validation fails in the v1 error envelope. */
+export function v1Router() {
+  return new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (result.success) return;
+      const issue = result.error.issues[0];
+      const param = issue?.path.join('.') || undefined;
+      throw new AppError('validation_failed', issue ? `${param ? `${param}: ` : ''}${issue.message}` : 'Invalid request.', param);
+    },
+  });
+}
+
+export function meta(c: Context<AppEnv>) {
+  return { request_id: c.var.requestId };
+}
+
+export const security: Record<string, string[]>[] = [{ bearerKey: [] }, { headerKey: [] }];
+
+export const addressParam = z.string().openapi({ param: { name: 'address', in: 'path' }, example: 'alice@example.com' });
+export const uidParam = z.string().openapi({ param: { name: 'uid', in: 'path' }, example: 'msg_k2j4h5g6f7d8s9a0q1w2' });
+
+export const limitParam = z.coerce.number().int().min(1).max(200).default(50).openapi({ param: { name: 'limit', in: 'query' } });
+export const offsetParam = z.coerce.number().int().min(0).default(0).openapi({ param: { name: 'offset', in: 'query' } });

@@ -1,0 +1,99 @@
+/** /api/v1/mailboxes/{address}: folders, full-text search, drafts. */
+import { createRoute, z } from '@hono/zod-openapi';
+import { searchMailbox } from '../../db/search';
+import { createDraft, findMessage, listFolders, mailboxFor, parseFolder, updateDraft, type DraftInput } from '../../services/folders';
+import { addressParam, meta, security, uidParam, v1Router } from './common';
+import { messageSummary } from './presenters';
+import { commonErrors, envelope, Folder, MessageSummary, ok, SearchHit } from './schemas';
+
+const folders = createRoute({
+  method: 'get',
+  path: '/mailboxes/{address}/folders',
+  tags: ['Mailboxes'],
+  security,
+  summary: 'Folders with message, unread and size totals',
+  request: { params: z.object({ address: addressParam }) },
+  responses: { ...ok(envelope(z.array(Folder)), 'The five folders'), ...commonErrors },
+});
+
+const search = createRoute({
+  method: 'get',
+  path: '/mailboxes/{address}/search',
+  tags: ['Mailboxes'],
+  security,
+  summary: 'Search subject, sender, recipients and body text (any language)',
+  request: {
+    params: z.object({ address: addressParam }),
+    query: z.object({
+      q: z.string().trim().min(2).max(200).openapi({ param: { name: 'q', in: 'query' }, example: 'invoice' }),
+      folder: z.string().optional().openapi({ param: { name: 'folder', in: 'query' } }),
+      limit: z.coerce.number().int().min(1).max(200).default(20).openapi({ param: { name: 'limit', in: 'query' } }),
+    }),
+  },
+  responses: {
+    200: { description: 'Matches, newest first', content: { 'application/json': { schema: z.object({ ok: z.literal(true), data: z.array(SearchHit), meta: z.object({ request_id: z.string(), total: z.number().int(), limit: z.number().int(), offset: z.number().int(), next_cursor: z.string().nullable() }) }) } } },
+    ...commonErrors,
+  },
+});
+
+const DraftBody = z
+  .object({
+    to: z.array(z.email()).default([]),
+    cc: z.array(z.email()).default([]),
+    subject: z.string().max(998).refine((v) => !/[\r\n]/.test(v), 'subject must be one line').default(''),
+    text: z.string().optional(),
+    html: z.string().optional(),
+  })
+  .openapi('DraftInput');
+
+const createDraftRoute = createRoute({
+  method: 'post',
+  path: '/mailboxes/{address}/drafts',
+  tags: ['Drafts'],
+  security,
+  summary: 'Save a new draft (in Drafts)',
+  request: { params: z.object({ address: addressParam }), body: { content: { 'application/json': { schema: DraftBody } } } },
+  responses: { 201: { description: 'The draft', content: { 'application/json': { schema: envelope(MessageSummary) } } }, ...commonErrors },
+});
+
+const updateDraftRoute = createRoute({
+  method: 'put',
+  path: '/mailboxes/{address}/drafts/{uid}',
+  tags: ['Drafts'],
+  security,
+  summary: 'Replace a draft\'s content',
+  request: { params: z.object({ address: addressParam, uid: uidParam }), body: { content: { 'application/json': { schema: DraftBody } } } },
+  responses: { ...ok(envelope(MessageSummary), 'The draft'), ...commonErrors },
+});
+
+const toDraft = (b: z.infer<typeof DraftBody>): DraftInput => ({
+  to: b.to.map((address) => ({ address })),
+  cc: b.cc.map((address) => ({ address })),
+  subject: b.subject,
+  text: b.text,
+  html: b.html,
+});
+
+export const mailboxRoutes = v1Router()
+  .openapi(folders, async (c) => {
+    const mailbox = await mailboxFor(c.var.deps, c.var.principal, c.req.valid('param').address);
+    return c.json({ ok: true as const, data: await listFolders(c.var.deps, mailbox), meta: meta(c) }, 200);
+  })
+  .openapi(search, async (c) => {
+    const { q, folder, limit } = c.req.valid('query');
+    const mailbox = await mailboxFor(c.var.deps, c.var.principal, c.req.valid('param').address);
+    const hits = await searchMailbox(c.var.deps.db, { addressId: mailbox.id, query: q, folder: folder ? parseFolder(folder) : undefined, limit });
+    const data = hits.map((h) => ({ ...messageSummary(h.mail), match: h.snippet }));
+    return c.json({ ok: true as const, data, meta: { ...meta(c), total: data.length, limit, offset: 0, next_cursor: null } }, 200);
+  })
+  .openapi(createDraftRoute, async (c) => {
+    const mailbox = await mailboxFor(c.var.deps, c.var.principal, c.req.valid('param').address);
+    const row = await createDraft(c.var.deps, mailbox, toDraft(c.req.valid('json')));
+    return c.json({ ok: true as const, data: messageSummary(row), meta: meta(c) }, 201);
+  })
+  .openapi(updateDraftRoute, async (c) => {
+    const { address, uid } = c.req.valid('param');
+    const mailbox = await mailboxFor(c.var.deps, c.var.principal, address);
+    const row = await updateDraft(c.var.deps, mailbox, await findMessage(c.var.deps, mailbox, uid), toDraft(c.req.valid('json')));
+    return c.json({ ok: true as const, data: messageSummary(row), meta: meta(c) }, 200);
+  });

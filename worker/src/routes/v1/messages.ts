@@ -1,0 +1,140 @@
+/** /api/v1/mailboxes/{address}/messages: list, read, download, flag, move, trash. */
+import { createRoute, z } from '@hono/zod-openapi';
+import { etag } from 'hono/etag';
+import { AppError } from '../../lib/errors';
+import { findMessage, listMessages, mailboxFor, parseFolder, trashOrDelete, updateFlagsAndFolder } from '../../services/folders';
+import { getAttachmentContent, getFullMessage, getRawMessage } from '../../services/mailbox';
+import { contentDisposition, safeContentType } from '../presenters';
+import { addressParam, limitParam, meta, offsetParam, security, uidParam, v1Router } from './common';
+import { fullMessage, messageSummary } from './presenters';
+import { commonErrors, envelope, Flag, FolderName, listEnvelope, Message, MessageSummary, ok } from './schemas';
+
+const base = '/mailboxes/{address}/messages';
+const params = z.object({ address: addressParam, uid: uidParam });
+const binary = (type: string, description: string) => ({ 200: { description, content: { [type]: { schema: z.string().openapi({ format: 'binary' }) } } } });
+
+const list = createRoute({
+  method: 'get',
+  path: base,
+  tags: ['Messages'],
+  security,
+  summary: 'List messages in a folder, newest first',
+  request: {
+    params: z.object({ address: addressParam }),
+    query: z.object({
+      folder: z.string().default('INBOX').openapi({ param: { name: 'folder', in: 'query' }, example: 'INBOX' }),
+      limit: limitParam,
+      offset: offsetParam,
+      cursor: z.string().optional().openapi({ param: { name: 'cursor', in: 'query' }, description: 'meta.next_cursor of the previous page' }),
+      unread: z.enum(['true', 'false']).optional().openapi({ param: { name: 'unread', in: 'query' } }),
+    }),
+  },
+  responses: { ...ok(listEnvelope(MessageSummary), 'A page of messages'), ...commonErrors },
+});
+
+const get = createRoute({
+  method: 'get',
+  path: `${base}/{uid}`,
+  tags: ['Messages'],
+  security,
+  summary: 'One message: headers, body, attachments, flags (weak ETag; If-None-Match answers 304)',
+  middleware: [etag({ weak: true })] as const,
+  request: { params },
+  responses: { ...ok(envelope(Message), 'The message'), 304: { description: 'Not modified' }, ...commonErrors },
+});
+
+const raw = createRoute({
+  method: 'get',
+  path: `${base}/{uid}/raw`,
+  tags: ['Messages'],
+  security,
+  summary: 'The message exactly as received (RFC 822)',
+  request: { params },
+  responses: { ...binary('message/rfc822', 'The raw message'), ...commonErrors },
+});
+
+const attachment = createRoute({
+  method: 'get',
+  path: `${base}/{uid}/attachments/{index}`,
+  tags: ['Messages'],
+  security,
+  summary: 'One attachment, decoded, with its Content-Type',
+  request: { params: params.extend({ index: z.coerce.number().int().min(0).openapi({ param: { name: 'index', in: 'path' } }) }) },
+  responses: { ...binary('application/octet-stream', 'The attachment bytes'), ...commonErrors },
+});
+
+const patch = createRoute({
+  method: 'patch',
+  path: `${base}/{uid}`,
+  tags: ['Messages'],
+  security,
+  summary: 'Set flags (the full list) and/or move to another folder',
+  request: {
+    params,
+    body: { content: { 'application/json': { schema: z.object({ flags: z.array(Flag).optional(), folder: FolderName.optional() }) } } },
+  },
+  responses: { ...ok(envelope(MessageSummary), 'The updated message'), ...commonErrors },
+});
+
+const remove = createRoute({
+  method: 'delete',
+  path: `${base}/{uid}`,
+  tags: ['Messages'],
+  security,
+  summary: 'Move to Trash; a message already in Trash is deleted for good',
+  request: { params },
+  responses: { ...ok(envelope(z.object({ uid: z.string(), result: z.enum(['trashed', 'deleted']) })), 'What happened'), ...commonErrors },
+});
+
+const DOWNLOAD_HEADERS = { 'X-Content-Type-Options': 'nosniff', 'Content-Security-Policy': "sandbox; default-src 'none'" };
+
+export const messageRoutes = v1Router()
+  .openapi(list, async (c) => {
+    const { address } = c.req.valid('param');
+    const q = c.req.valid('query');
+    const mailbox = await mailboxFor(c.var.deps, c.var.principal, address);
+    const folder = parseFolder(q.folder);
+    const unread = q.unread === undefined ? undefined : q.unread === 'true';
+    const { rows, total, nextCursor } = await listMessages(c.var.deps, mailbox, { folder, limit: q.limit, offset: q.offset, cursor: q.cursor, unread });
+    return c.json({ ok: true as const, data: rows.map(messageSummary), meta: { ...meta(c), total, limit: q.limit, offset: q.cursor ? 0 : q.offset, next_cursor: nextCursor } }, 200);
+  })
+  .openapi(get, async (c) => {
+    const { address, uid } = c.req.valid('param');
+    const mailbox = await mailboxFor(c.var.deps, c.var.principal, address);
+    const row = await findMessage(c.var.deps, mailbox, uid);
+    const detail = await getFullMessage(c.var.deps, mailbox, row.id, { markSeen: false });
+    return c.json({ ok: true as const, data: fullMessage(detail.mail, detail), meta: meta(c) }, 200);
+  })
+  .openapi(raw, async (c) => {
+    const { address, uid } = c.req.valid('param');
+    const mailbox = await mailboxFor(c.var.deps, c.var.principal, address);
+    const row = await findMessage(c.var.deps, mailbox, uid);
+    const { raw: bytes } = await getRawMessage(c.var.deps, mailbox, row.id);
+    return c.body(bytes, 200, { ...DOWNLOAD_HEADERS, 'Content-Type': 'message/rfc822', 'Content-Disposition': contentDisposition(`${uid}.eml`, 'message.eml') });
+  })
+  .openapi(attachment, async (c) => {
+    const { address, uid, index } = c.req.valid('param');
+    const mailbox = await mailboxFor(c.var.deps, c.var.principal, address);
+    const row = await findMessage(c.var.deps, mailbox, uid);
+    const { meta: info, body } = await getAttachmentContent(c.var.deps, mailbox, row.id, index);
+    return c.body(body, 200, {
+      ...DOWNLOAD_HEADERS,
+      'Content-Type': safeContentType(info.contentType),
+      'Content-Length': String(info.size),
+      'Content-Disposition': contentDisposition(info.filename, `attachment-${index}`),
+    });
+  })
+  .openapi(patch, async (c) => {
+    const { address, uid } = c.req.valid('param');
+    const body = c.req.valid('json');
+    if (body.flags === undefined && body.folder === undefined) throw new AppError('validation_failed', 'Give flags and/or folder.', 'flags');
+    const mailbox = await mailboxFor(c.var.deps, c.var.principal, address);
+    const updated = await updateFlagsAndFolder(c.var.deps, await findMessage(c.var.deps, mailbox, uid), body);
+    return c.json({ ok: true as const, data: messageSummary(updated), meta: meta(c) }, 200);
+  })
+  .openapi(remove, async (c) => {
+    const { address, uid } = c.req.valid('param');
+    const mailbox = await mailboxFor(c.var.deps, c.var.principal, address);
+    const result = await trashOrDelete(c.var.deps, await findMessage(c.var.deps, mailbox, uid));
+    return c.json({ ok: true as const, data: { uid, result }, meta: meta(c) }, 200);
+  });

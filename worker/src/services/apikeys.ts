@@ -1,0 +1,66 @@
+/**
+ * API keys for /api/v1. A key is `emk_` + 40 random characters; only its SHA-256 is stored, and its
+ * first 12 characters are kept as a recognisable prefix. Admin keys reach every mailbox, mailbox keys one.
+ */
+import { countKeys, findKeyByHash, findKeyById, findKeyByPublicId, insertKey, listKeys, revokeKey } from '../db/keys';
+import type { AddressRow, ApiKeyRow } from '../db/schema';
+import { sha256Hex } from '../lib/bytes';
+import { randomToken } from '../lib/clock';
+import { AppError } from '../lib/errors';
+import type { Deps } from './deps';
+
+export const KEY_PREFIX = 'emk_';
+
+export interface NewKeyInput {
+  type: 'admin' | 'mailbox';
+  mailbox?: AddressRow;
+  name: string;
+  expiresAt?: number;
+}
+
+export async function createKey(deps: Deps, input: NewKeyInput): Promise<{ row: ApiKeyRow; key: string }> {
+  const key = `${KEY_PREFIX}${randomToken(40, 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789')}`;
+  const row = await insertKey(deps.db, {
+    publicId: `key_${randomToken(20)}`,
+    prefix: key.slice(0, 12),
+    hash: await sha256Hex(key),
+    type: input.type,
+    addressId: input.type === 'mailbox' ? input.mailbox!.id : null,
+    name: input.name,
+    createdAt: deps.clock.now(),
+    lastUsedAt: null,
+    expiresAt: input.expiresAt ?? null,
+    revokedAt: null,
+  });
+  return { row, key };
+}
+
+/** The live key for a presented secret, or `invalid_token` / `token_expired`. Revoked keys are invalid. */
+export async function resolveKey(deps: Deps, key: string): Promise<ApiKeyRow> {
+  const row = await findKeyByHash(deps.db, await sha256Hex(key));
+  if (!row || row.revokedAt !== null) throw new AppError('invalid_token', 'The API key is invalid or has been revoked.');
+  if (row.expiresAt !== null && row.expiresAt <= deps.clock.now()) throw new AppError('token_expired', 'The API key has expired.');
+  return row;
+}
+
+export async function listApiKeys(deps: Deps, limit: number, offset: number) {
+  const [rows, total] = await Promise.all([listKeys(deps.db, limit, offset), countKeys(deps.db)]);
+  return { rows, total };
+}
+
+/** The key behind an authenticated request (already resolved, so it exists). */
+export async function keyOfPrincipal(deps: Deps, id: number): Promise<ApiKeyRow> {
+  const row = await findKeyById(deps.db, id);
+  if (!row) throw new AppError('invalid_token', 'The API key is invalid or has been revoked.');
+  return row;
+}
+
+export async function getApiKey(deps: Deps, publicId: string): Promise<ApiKeyRow> {
+  const row = await findKeyByPublicId(deps.db, publicId);
+  if (!row) throw new AppError('key_not_found', 'No such API key.');
+  return row;
+}
+
+export async function revokeApiKey(deps: Deps, publicId: string): Promise<void> {
+  if (!(await revokeKey(deps.db, publicId, deps.clock.now()))) throw new AppError('key_not_found', 'No such active API key.');
+}

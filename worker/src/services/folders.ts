@@ -1,0 +1,141 @@
+/** The v1 mailbox model: folders, flags, trash semantics and drafts, addressed by public ids. */
+import { countInFolder, findByPublicId, FOLDERS, folderCounts, listFolder, replaceDraftContent, updateMessage, type Folder } from '../db/folders';
+import { findAddressByName } from '../db/addresses';
+import { findMail } from '../db/mails';
+import type { AddressRow, MailRow } from '../db/schema';
+import type { Bytes } from '../lib/bytes';
+import { randomToken } from '../lib/clock';
+import { AppError } from '../lib/errors';
+import { buildMime, type MimeMailbox } from '../lib/mime';
+import type { Principal } from '../middleware/v1-auth';
+import type { Deps } from './deps';
+import { ingestMessage, searchTextOf } from './ingest';
+import { deleteMessages } from './mailbox';
+import { parseMessage, snippetOf } from './parse';
+
+export const FLAG_SEEN = '\\Seen';
+export const FLAG_FLAGGED = '\\Flagged';
+
+/** The mailbox a caller may act on: its own, or any for an admin. Anything else is "not found". */
+export async function mailboxFor(deps: Deps, principal: Principal, address: string): Promise<AddressRow> {
+  const wanted = address.trim().toLowerCase();
+  if (principal.kind === 'mailbox' && principal.address !== wanted) throw new AppError('mailbox_not_found', 'No such mailbox.');
+  const row = await findAddressByName(deps.db, wanted);
+  if (!row) throw new AppError('mailbox_not_found', 'No such mailbox.');
+  return row;
+}
+
+export function parseFolder(name: string): Folder {
+  const folder = FOLDERS.find((f) => f.toLowerCase() === name.toLowerCase());
+  if (!folder) throw new AppError('invalid_folder', `Folder must be one of ${FOLDERS.join(', ')}.`, 'folder');
+  return folder;
+}
+
+export async function listFolders(deps: Deps, mailbox: AddressRow) {
+  const counts = new Map((await folderCounts(deps.db, mailbox.id)).map((r) => [r.folder, r]));
+  return FOLDERS.map((name) => ({ name, messages: counts.get(name)?.messages ?? 0, unread: counts.get(name)?.unread ?? 0, size: counts.get(name)?.size ?? 0 }));
+}
+
+export async function listMessages(
+  deps: Deps,
+  mailbox: AddressRow,
+  opts: { folder: Folder; limit: number; offset: number; cursor?: string; unread?: boolean },
+) {
+  let beforeId: number | undefined;
+  if (opts.cursor) beforeId = (await findMessage(deps, mailbox, opts.cursor, 'cursor')).id;
+  const [rows, total] = await Promise.all([
+    listFolder(deps.db, { addressId: mailbox.id, folder: opts.folder, limit: opts.limit, offset: opts.cursor ? 0 : opts.offset, beforeId, unread: opts.unread }),
+    countInFolder(deps.db, mailbox.id, opts.folder, opts.unread),
+  ]);
+  const nextCursor = rows.length === opts.limit ? rows.at(-1)?.publicId ?? null : null;
+  return { rows, total, nextCursor };
+}
+
+export async function findMessage(deps: Deps, mailbox: AddressRow, uid: string, param = 'uid'): Promise<MailRow> {
+  const row = await findByPublicId(deps.db, mailbox.id, uid);
+  if (!row) throw new AppError('message_not_found', 'No such message in this mailbox.', param === 'uid' ? undefined : param);
+  return row;
+}
+
+export async function updateFlagsAndFolder(deps: Deps, row: MailRow, patch: { flags?: string[]; folder?: string }): Promise<MailRow> {
+  const changes: Partial<Pick<MailRow, 'seen' | 'flagged' | 'folder'>> = {};
+  if (patch.flags) {
+    changes.seen = patch.flags.includes(FLAG_SEEN);
+    changes.flagged = patch.flags.includes(FLAG_FLAGGED);
+  }
+  if (patch.folder !== undefined) changes.folder = parseFolder(patch.folder);
+  await updateMessage(deps.db, row, changes);
+  return { ...row, ...changes };
+}
+
+/** Outside Trash a delete moves the message there; in Trash it deletes it for good. */
+export async function trashOrDelete(deps: Deps, row: MailRow): Promise<'trashed' | 'deleted'> {
+  if (row.folder !== 'Trash') {
+    await updateMessage(deps.db, row, { folder: 'Trash' });
+    return 'trashed';
+  }
+  await deleteMessages(deps, row.addressId, [row.id]);
+  return 'deleted';
+}
+
+export interface DraftInput {
+  to: MimeMailbox[];
+  cc: MimeMailbox[];
+  subject: string;
+  text?: string;
+  html?: string;
+}
+
+function draftMime(deps: Deps, mailbox: AddressRow, input: DraftInput): Bytes {
+  const domain = mailbox.address.split('@')[1];
+  const raw = buildMime({
+    from: { address: mailbox.address },
+    to: input.to,
+    cc: input.cc,
+    subject: input.subject,
+    text: input.text,
+    html: input.html,
+    messageId: `<${randomToken(24)}@${domain}>`,
+    date: new Date(deps.clock.now()),
+    headers: {},
+    attachments: [],
+  });
+  return new TextEncoder().encode(raw) as Bytes;
+}
+
+export async function createDraft(deps: Deps, mailbox: AddressRow, input: DraftInput): Promise<MailRow> {
+  const raw = draftMime(deps, mailbox, input);
+  const { mailId } = await ingestMessage(deps, { mailbox, envelopeFrom: mailbox.address, envelopeTo: mailbox.address, raw, folder: 'Drafts' });
+  const found = await findMail(deps.db, mailbox.id, mailId);
+  if (!found) throw new Error(`draft ${mailId} vanished after insert`);
+  const row = found.mail;
+  await updateMessage(deps.db, row, { seen: true });
+  return { ...row, seen: true };
+}
+
+// Drafts stay in the D1 row (no R2 round trip on every save), which bounds their size.
+const MAX_DRAFT_BYTES = 512 * 1024;
+
+export async function updateDraft(deps: Deps, mailbox: AddressRow, row: MailRow, input: DraftInput): Promise<MailRow> {
+  if (row.folder !== 'Drafts') throw new AppError('invalid_folder', 'Only messages in Drafts can be edited.', 'uid');
+  const raw = draftMime(deps, mailbox, input);
+  if (raw.byteLength > MAX_DRAFT_BYTES) throw new AppError('payload_too_large', `Drafts are limited to ${MAX_DRAFT_BYTES} bytes.`);
+  const parsed = await parseMessage(raw);
+  const changes = {
+    messageId: parsed.messageId,
+    subject: parsed.subject,
+    toJson: JSON.stringify(parsed.to),
+    ccJson: JSON.stringify(parsed.cc),
+    snippet: snippetOf(parsed),
+    rawSize: raw.byteLength,
+    sentAt: parsed.date,
+  };
+  await replaceDraftContent(
+    deps.db,
+    row.id,
+    changes,
+    { raw, text: parsed.text, html: parsed.html, headersJson: JSON.stringify(parsed.headers) },
+    searchTextOf(parsed),
+  );
+  return { ...row, ...changes };
+}
