@@ -27,3 +27,15 @@ export const uidParam = z.string().openapi({ param: { name: 'uid', in: 'path' },
 
 export const limitParam = z.coerce.number().int().min(1).max(200).default(50).openapi({ param: { name: 'limit', in: 'query' } });
 export const offsetParam = z.coerce.number().int().min(0).default(0).openapi({ param: { name: 'offset', in: 'query' } });
+
+/**
+ * A weak ETag over the resource itself (not the envelope, whose request id changes every time), and
+ * 304 when the client already has it.
+ */
+export async function etagFor(c: Context<AppEnv>, data: unknown): Promise<{ etag: string; notModified: boolean }> {
+  const digest = await crypto.subtle.digest('SHA-1', new TextEncoder().encode(JSON.stringify(data)));
+  const etag = `W/"${[...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')}"`;
+  c.header('ETag', etag);
+  const presented = (c.req.header('if-none-match') ?? '').split(',').map((t) => t.trim().replace(/^W\//, ''));
+  return { etag, notModified: presented.includes(etag.replace(/^W\//, '')) };
+}

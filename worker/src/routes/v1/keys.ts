@@ -1,6 +1,5 @@
 /** /api/v1/keys: admin keys manage keys; every key can read its own record at /keys/me. */
 import { createRoute, z } from '@hono/zod-openapi';
-import { etag } from 'hono/etag';
 import { findAddressById } from '../../db/addresses';
 import type { ApiKeyRow } from '../../db/schema';
 import type { Deps } from '../../services/deps';
@@ -8,7 +7,7 @@ import { AppError } from '../../lib/errors';
 import { requireAdminPrincipal } from '../../middleware/v1-auth';
 import { findAddress } from '../../services/addresses';
 import { createKey, getApiKey, keyOfPrincipal, listApiKeys, revokeApiKey } from '../../services/apikeys';
-import { limitParam, meta, offsetParam, security, v1Router } from './common';
+import { etagFor, limitParam, meta, offsetParam, security, v1Router } from './common';
 import { apiKey } from './presenters';
 import { ApiKey, commonErrors, CreatedApiKey, envelope, listEnvelope, ok } from './schemas';
 
@@ -53,7 +52,6 @@ const me = createRoute({
   tags: ['Keys'],
   security,
   summary: 'The calling key itself',
-  middleware: [etag({ weak: true })] as const,
   responses: { ...ok(envelope(ApiKey), 'This key'), 304: { description: 'Not modified' }, ...commonErrors },
 });
 
@@ -76,7 +74,9 @@ export const keyRoutes = v1Router()
   .openapi(me, async (c) => {
     const { principal, deps } = c.var;
     if (principal.keyId === null) throw new AppError('access_denied', 'Only API keys have a key record; this call used an address token or the admin password.');
-    return c.json({ ok: true as const, data: await present(deps, await keyOfPrincipal(deps, principal.keyId)), meta: meta(c) }, 200);
+    const data = await present(deps, await keyOfPrincipal(deps, principal.keyId));
+    if ((await etagFor(c, data)).notModified) return c.body(null, 304);
+    return c.json({ ok: true as const, data, meta: meta(c) }, 200);
   })
   .openapi(create, async (c) => {
     requireAdminPrincipal(c.var.principal);

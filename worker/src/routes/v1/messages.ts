@@ -1,11 +1,10 @@
 /** /api/v1/mailboxes/{address}/messages: list, read, download, flag, move, trash. */
 import { createRoute, z } from '@hono/zod-openapi';
-import { etag } from 'hono/etag';
 import { AppError } from '../../lib/errors';
 import { findMessage, listMessages, mailboxFor, parseFolder, trashOrDelete, updateFlagsAndFolder } from '../../services/folders';
 import { getAttachmentContent, getFullMessage, getRawMessage } from '../../services/mailbox';
 import { contentDisposition, safeContentType } from '../presenters';
-import { addressParam, limitParam, meta, offsetParam, security, uidParam, v1Router } from './common';
+import { addressParam, etagFor, limitParam, meta, offsetParam, security, uidParam, v1Router } from './common';
 import { fullMessage, messageSummary } from './presenters';
 import { commonErrors, envelope, Flag, FolderName, listEnvelope, Message, MessageSummary, ok } from './schemas';
 
@@ -38,7 +37,6 @@ const get = createRoute({
   tags: ['Messages'],
   security,
   summary: 'One message: headers, body, attachments, flags (weak ETag; If-None-Match answers 304)',
-  middleware: [etag({ weak: true })] as const,
   request: { params },
   responses: { ...ok(envelope(Message), 'The message'), 304: { description: 'Not modified' }, ...commonErrors },
 });
@@ -103,7 +101,9 @@ export const messageRoutes = v1Router()
     const mailbox = await mailboxFor(c.var.deps, c.var.principal, address);
     const row = await findMessage(c.var.deps, mailbox, uid);
     const detail = await getFullMessage(c.var.deps, mailbox, row.id, { markSeen: false });
-    return c.json({ ok: true as const, data: fullMessage(detail.mail, detail), meta: meta(c) }, 200);
+    const data = fullMessage(detail.mail, detail);
+    if ((await etagFor(c, data)).notModified) return c.body(null, 304);
+    return c.json({ ok: true as const, data, meta: meta(c) }, 200);
   })
   .openapi(raw, async (c) => {
     const { address, uid } = c.req.valid('param');

@@ -1,0 +1,89 @@
+import { Validator } from '@cfworker/json-schema';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ERROR_STATUS } from '../../src/lib/errors';
+import { call, createAddress, deliverFixture, json } from '../helpers';
+import { adminKey, mailboxPath, v1 } from './helpers';
+
+type Json = Record<string, any>;
+let spec: Json;
+
+/** Inlines `#/components/...` references so each response schema validates on its own. */
+function deref(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(deref);
+  if (!node || typeof node !== 'object') return node;
+  const ref = (node as Json).$ref;
+  if (typeof ref === 'string') return deref(ref.slice(2).split('/').reduce((at: Json, part: string) => at[part], spec));
+  return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, deref(v)]));
+}
+
+/** The documented schema for a call, found by matching the concrete path against the templates. */
+function schemaFor(method: string, path: string, status: number): unknown {
+  const entry = Object.entries(spec.paths as Json).find(([template]) =>
+    new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(path),
+  );
+  expect(entry, `${method} ${path} is documented`).toBeDefined();
+  const operation = entry![1][method.toLowerCase()];
+  expect(operation, `${method} ${path} operation is documented`).toBeDefined();
+  const response = operation.responses[String(status)];
+  expect(response, `${method} ${path} documents status ${status}`).toBeDefined();
+  return deref(response.content?.['application/json']?.schema);
+}
+
+async function conforms(key: string | null, method: string, path: string, body?: unknown) {
+  const res = await v1(key, path, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+  const schema = schemaFor(method, path.split('?')[0]!, res.status);
+  expect(schema, `${method} ${path} → ${res.status} has a JSON schema`).toBeTruthy();
+  const payload = await json(res);
+  const result = new Validator(schema as any, '2020-12', false).validate(payload);
+  expect(result.errors, `${method} ${path} → ${res.status} ${JSON.stringify(payload).slice(0, 300)}`).toEqual([]);
+  return { status: res.status, payload };
+}
+
+beforeAll(async () => {
+  spec = await json(await call('/api/v1/openapi.json'));
+});
+
+describe('OpenAPI document', () => {
+  it('is OpenAPI 3.1, public, and lists every error code', async () => {
+    expect(spec.openapi).toBe('3.1.0');
+    expect(spec.components.schemas.Error.properties.error.properties.code.enum.sort()).toEqual(Object.keys(ERROR_STATUS).sort());
+    expect(Object.keys(spec.paths).length).toBeGreaterThanOrEqual(10);
+  });
+
+  it('serves interactive docs that read it', async () => {
+    const res = await call('/api/v1/docs');
+    expect(res.headers.get('content-type')).toContain('text/html');
+    const html = await res.text();
+    expect(html).toContain("fetch('openapi.json')");
+    expect(res.headers.get('content-security-policy')).toContain("script-src 'nonce-");
+  });
+});
+
+describe('real responses match the document', () => {
+  it('for every operation, success and error alike', async () => {
+    const key = await adminKey();
+    const box = await createAddress('contract');
+    await deliverFixture('attachments.eml', box.address);
+    const m = mailboxPath(box.address);
+    const list = await conforms(key, 'GET', `${m}/messages?folder=INBOX`);
+    const uid = list.payload.data[0].uid;
+    await conforms(key, 'GET', `${m}/folders`);
+    await conforms(key, 'GET', `${m}/messages/${uid}`);
+    await conforms(key, 'PATCH', `${m}/messages/${uid}`, { flags: ['\\Seen'] });
+    await conforms(key, 'GET', `${m}/search?q=chart`);
+    const draft = await conforms(key, 'POST', `${m}/drafts`, { to: ['x@example.org'], subject: 'd', text: 't' });
+    await conforms(key, 'PUT', `${m}/drafts/${draft.payload.data.uid}`, { subject: 'd2', text: 't2' });
+    await conforms(key, 'DELETE', `${m}/messages/${uid}`);
+    const created = await conforms(key, 'POST', '/keys', { type: 'mailbox', mailbox: box.address, name: 'c' });
+    await conforms(created.payload.data.key, 'GET', '/keys/me');
+    await conforms(key, 'GET', '/keys');
+    await conforms(key, 'DELETE', `/keys/${created.payload.data.id}`);
+    await conforms(key, 'GET', '/stats/delivery?group_by=day');
+    await conforms(key, 'GET', '/stats/domain/example.com');
+    // Errors use the documented envelope too.
+    await conforms(key, 'GET', `${m}/messages/msg_doesnotexist000000`);
+    await conforms(key, 'GET', `${m}/messages?folder=Nope`);
+    await conforms(null, 'GET', `${m}/folders`);
+    await conforms(created.payload.data.key, 'GET', '/keys/me');
+  });
+});
