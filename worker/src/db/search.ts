@@ -30,7 +30,9 @@ export async function searchMailbox(db: Db, opts: { addressId: number; query: st
     .from(mailsFts)
     .innerJoin(mails, eq(mails.id, mailsFts.rowid))
     .where(and(matcher, eq(mails.addressId, opts.addressId), opts.folder ? eq(mails.folder, opts.folder) : undefined))
-    .orderBy(desc(mails.id))
+    // Ordering by the index's own rowid lets FTS5 stream newest-first and stop at the limit, instead of
+    // collecting every hit of a common word before sorting.
+    .orderBy(desc(mailsFts.rowid))
     .limit(opts.limit);
   return rows;
 }
