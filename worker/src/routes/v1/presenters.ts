@@ -2,6 +2,7 @@
 import type { AttachmentMeta } from '../../db/mails';
 import type { ApiKeyRow, MailRow } from '../../db/schema';
 import type { MailboxAddress } from '../../services/parse';
+import { attachmentMeta } from '../presenters';
 import { FLAG_FLAGGED, FLAG_SEEN } from '../../services/folders';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -35,7 +36,7 @@ export function fullMessage(
     references: row.references,
     headers: detail.headers.map((h) => ({ name: h.key, value: h.value })),
     body: { text: detail.text, html: detail.html },
-    attachments: detail.attachments.map((a) => ({ index: a.idx, filename: a.filename, content_type: a.contentType, size: a.size, content_id: a.contentId })),
+    attachments: detail.attachments.map(attachmentMeta),
     received_at: new Date(row.createdAt).toISOString(),
   };
 }

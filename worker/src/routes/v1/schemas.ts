@@ -73,7 +73,14 @@ export const MessageSummary = z
   .openapi('MessageSummary');
 
 export const Attachment = z
-  .object({ index: z.number().int(), filename: z.string().nullable(), content_type: z.string(), size: z.number().int(), content_id: z.string().nullable() })
+  .object({
+    index: z.number().int(),
+    filename: z.string().nullable(),
+    content_type: z.string(),
+    size: z.number().int(),
+    content_id: z.string().nullable(),
+    disposition: z.string().nullable(),
+  })
   .openapi('Attachment');
 
 export const Message = MessageSummary.extend({
