@@ -16,6 +16,7 @@ async function world() {
   const revoked = await mailboxKey(adminSecret, owner.address);
   expect((await v1(adminSecret, `/keys/${revoked.id}`, { method: 'DELETE' })).status).toBe(200);
   const [message] = (await json(await v1(adminSecret, `${mailboxPath(owner.address)}/messages`))).data;
+  const draft = (await json(await v1(adminSecret, `${mailboxPath(owner.address)}/drafts`, { method: 'POST', body: JSON.stringify({ subject: 'd' }) }))).data;
   const callers: Record<Caller, string | null> = {
     admin: adminSecret,
     mailbox: own.key,
@@ -25,7 +26,7 @@ async function world() {
     revoked: revoked.key,
     none: null,
   };
-  return { callers, mailbox: mailboxPath(owner.address), uid: message.uid, ownKeyId: own.id };
+  return { callers, mailbox: mailboxPath(owner.address), uid: message.uid, draftUid: draft.uid as string, ownKeyId: own.id };
 }
 
 const AUTH_FAILURES: Record<'expired' | 'revoked' | 'none', [number, string]> = {
@@ -36,7 +37,7 @@ const AUTH_FAILURES: Record<'expired' | 'revoked' | 'none', [number, string]> = 
 
 describe('v1 auth matrix', () => {
   it('answers every route for every kind of caller as documented', async () => {
-    const { callers, mailbox, uid, ownKeyId } = await world();
+    const { callers, mailbox, uid, draftUid, ownKeyId } = await world();
     const mailboxRoutes: [string, string, string?][] = [
       ['GET', `${mailbox}/folders`],
       ['GET', `${mailbox}/messages`],
@@ -46,6 +47,7 @@ describe('v1 auth matrix', () => {
       ['PATCH', `${mailbox}/messages/${uid}`, JSON.stringify({ flags: ['\\Flagged'] })],
       ['GET', `${mailbox}/search?q=chart`],
       ['POST', `${mailbox}/drafts`, JSON.stringify({ subject: 'd' })],
+      ['PUT', `${mailbox}/drafts/${draftUid}`, JSON.stringify({ subject: 'd2' })],
     ];
     const adminRoutes: [string, string, string?][] = [
       ['GET', '/keys'],
@@ -69,6 +71,16 @@ describe('v1 auth matrix', () => {
       await check('other_mailbox', route, [404, 'mailbox_not_found']);
       for (const [caller, expected] of Object.entries(AUTH_FAILURES)) await check(caller as Caller, route, expected);
     }
+    // A key's own record: any API key, but an address token or the admin password has none.
+    for (const caller of ['admin', 'mailbox', 'other_mailbox'] as const) await check(caller, ['GET', '/keys/me'], [200, null]);
+    await check('jwt', ['GET', '/keys/me'], [403, 'access_denied']);
+    for (const [caller, failure] of Object.entries(AUTH_FAILURES)) await check(caller as Caller, ['GET', '/keys/me'], failure);
+    // Deleting: the owner's credentials trash it, a stranger's key finds no such mailbox.
+    await check('other_mailbox', ['DELETE', `${mailbox}/messages/${uid}`], [404, 'mailbox_not_found']);
+    for (const [caller, failure] of Object.entries(AUTH_FAILURES)) await check(caller as Caller, ['DELETE', `${mailbox}/messages/${uid}`], failure);
+    await check('mailbox', ['DELETE', `${mailbox}/messages/${uid}`], [200, null]);
+    await check('jwt', ['DELETE', `${mailbox}/messages/${uid}`], [200, null]);
+    await check('admin', ['DELETE', `${mailbox}/messages/${uid}`], [404, 'message_not_found']);
     for (const route of adminRoutes) {
       const expected: [number, string | null] = route[0] === 'POST' ? [201, null] : route[0] === 'DELETE' ? [404, 'key_not_found'] : [200, null];
       await check('admin', route, expected);
