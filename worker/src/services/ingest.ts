@@ -21,6 +21,8 @@ export interface IncomingMessage {
   raw: Bytes;
   /** Where the message lands; received mail goes to INBOX, the sender's own copy to Sent. */
   folder?: 'INBOX' | 'Sent' | 'Drafts' | 'Junk';
+  /** The same bytes already parsed (sending delivers one message to several mailboxes). */
+  parsed?: ParsedMessage;
 }
 
 /** UTF-8 needs at most 3 bytes per UTF-16 unit, so this stays under ~768 KB in the row. */
@@ -33,7 +35,7 @@ export async function ingestMessage(deps: Deps, incoming: IncomingMessage): Prom
   if (raw.byteLength > deps.config.maxMessageBytes) {
     throw new AppError('payload_too_large', `Message exceeds the ${deps.config.maxMessageBytes}-byte limit.`);
   }
-  const parsed = await parseMessage(raw);
+  const parsed = incoming.parsed ?? (await parseMessage(raw));
   // A redelivery carries the same Message-ID (or, lacking one, the same bytes). A copy in another
   // folder (your own message in Sent and, sent to yourself, in INBOX) is a different entry.
   const identity = parsed.messageId ? `mid:${parsed.messageId}` : `sha:${await sha256Hex(raw)}`;

@@ -109,7 +109,7 @@ async function dispatch(deps: Deps, mailbox: AddressRow, raw: Bytes, envelope: s
   const internal = recipients.filter(ours);
   const external = recipients.filter((r) => !ours(r));
   const [internalOutcomes, externalOutcomes] = await Promise.all([
-    Promise.all(internal.map((address) => deliverInternally(deps, mailbox, address, raw))),
+    Promise.all(internal.map((address) => deliverInternally(deps, mailbox, address, raw, parsed))),
     external.length ? deps.provider.send({ from: mailbox.address, recipients: external, raw, parsed }) : [],
   ]);
   const outcomes = [...internalOutcomes, ...externalOutcomes];
@@ -124,7 +124,7 @@ async function dispatch(deps: Deps, mailbox: AddressRow, raw: Bytes, envelope: s
     deps.clock.now(),
   );
   // The sender's own copy, in the Sent folder of the v1 API.
-  if (status !== 'failed') await ingestMessage(deps, { mailbox, envelopeFrom: mailbox.address, envelopeTo: mailbox.address, raw, folder: 'Sent' });
+  if (status !== 'failed') await ingestMessage(deps, { mailbox, envelopeFrom: mailbox.address, envelopeTo: mailbox.address, raw, parsed, folder: 'Sent' });
   if (status === 'failed') {
     await refundSendBalance(deps.db, mailbox.id);
     const reasons = [...new Set(outcomes.map((o) => (o.status === 'failed' ? o.error : '')))].join('; ');
@@ -144,10 +144,10 @@ async function enforceRateLimit(deps: Deps, mailbox: AddressRow): Promise<void> 
   }
 }
 
-async function deliverInternally(deps: Deps, sender: AddressRow, address: string, raw: Bytes): Promise<RecipientOutcome> {
+async function deliverInternally(deps: Deps, sender: AddressRow, address: string, raw: Bytes, parsed: ParsedMessage): Promise<RecipientOutcome> {
   try {
     const mailbox = await resolveMailbox(deps, address);
-    await ingestMessage(deps, { mailbox, envelopeFrom: sender.address, envelopeTo: address, raw });
+    await ingestMessage(deps, { mailbox, envelopeFrom: sender.address, envelopeTo: address, raw, parsed });
     return { address, status: 'sent', via: 'internal' };
   } catch (err) {
     // A refusal (unknown mailbox, too large) is the recipient's outcome; a storage failure is ours.
