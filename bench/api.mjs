@@ -62,8 +62,8 @@ INSERT INTO mail_contents (mail_id, raw, text, headers_json)
 SELECT id, CAST('From: Seeder <seed@sender.test>' || char(13, 10) || 'To: ${address}' || char(13, 10) || 'Subject: ' || subject || char(13, 10, 13, 10) || ${BODY_SQL} AS BLOB),
        ${BODY_SQL}, '${headers}'
 FROM (SELECT id, subject, CAST(substr(public_id, 11) AS INTEGER) AS i FROM mails WHERE address_id = ${id});
-INSERT INTO mails_fts (rowid, subject, sender, recipients, body)
-SELECT m.id, m.subject, m.from_name || ' ' || m.from_address, m.recipient, c.text
+INSERT INTO mails_fts (rowid, subject, sender, recipients, body, mailbox)
+SELECT m.id, m.subject, m.from_name || ' ' || m.from_address, m.recipient, c.text, 'mbx' || printf('%010d', m.address_id) || 'x'
 FROM mails m JOIN mail_contents c ON c.mail_id = m.id WHERE m.address_id = ${id};
 `;
 }

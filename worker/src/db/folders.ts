@@ -1,7 +1,7 @@
 /** v1 queries on `mails` by folder, public id and flags. */
 import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import type { Db } from './client';
-import { mailsFts } from './fts';
+import { mailboxToken, mailsFts } from './fts';
 import { isReceivedFolder, type SearchText } from './mails';
 import { addresses, mailContents, mails, type MailRow } from './schema';
 
@@ -69,7 +69,7 @@ export async function updateMessage(db: Db, row: MailRow, changes: Partial<Pick<
 
 export async function replaceDraftContent(
   db: Db,
-  id: number,
+  { id, addressId }: Pick<MailRow, 'id' | 'addressId'>,
   mail: Partial<MailRow>,
   contents: { raw: Uint8Array<ArrayBuffer>; text: string | null; html: string | null; headersJson: string },
   search: SearchText,
@@ -78,6 +78,6 @@ export async function replaceDraftContent(
     db.update(mails).set(mail).where(eq(mails.id, id)),
     db.update(mailContents).set({ ...contents, rawKey: null, bodiesInRaw: false }).where(eq(mailContents.mailId, id)),
     db.delete(mailsFts).where(eq(mailsFts.rowid, id)),
-    db.insert(mailsFts).values({ rowid: id, ...search }),
+    db.insert(mailsFts).values({ rowid: id, ...search, mailbox: mailboxToken(addressId) }),
   ]);
 }

@@ -2,7 +2,7 @@
 import { and, desc, eq, getTableColumns, inArray, lt, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from './client';
-import { mailsFts } from './fts';
+import { mailboxToken, mailsFts } from './fts';
 import { containsPattern } from './like';
 import { addresses, attachments, mailContents, mails, type MailRow, type NewAttachment, type NewMail } from './schema';
 
@@ -61,7 +61,7 @@ export async function insertMailRecord(db: Db, record: MailRecord): Promise<numb
         lastActiveAt: record.mail.createdAt,
       })
       .where(eq(addresses.id, addressId)),
-    db.insert(mailsFts).values({ rowid: mailId, subject, sender, recipients, body }),
+    db.insert(mailsFts).values({ rowid: mailId, subject, sender, recipients, body, mailbox: mailboxToken(addressId) }),
   ];
   for (let i = 0; i < record.attachments.length; i += ATTACHMENT_ROWS_PER_INSERT) {
     const chunk = record.attachments.slice(i, i + ATTACHMENT_ROWS_PER_INSERT);

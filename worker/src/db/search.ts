@@ -1,7 +1,7 @@
 /** Full-text search over one mailbox through the `mails_fts` trigram index. */
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from './client';
-import { mailsFts } from './fts';
+import { mailboxToken, mailsFts } from './fts';
 import { containsPattern } from './like';
 import { mails, type MailRow } from './schema';
 import type { Folder } from './folders';
@@ -18,13 +18,16 @@ export interface SearchHit {
 export async function searchMailbox(db: Db, opts: { addressId: number; query: string; folder?: Folder; limit: number }): Promise<SearchHit[]> {
   const useIndex = [...opts.query].length >= 3;
   const like = containsPattern(opts.query);
+  // The mailbox token narrows the match inside FTS5, before any row is joined.
+  const phrase = `"${opts.query.replace(/"/g, '""')}"`;
   const matcher = useIndex
-    ? sql`${sql.identifier('mails_fts')} MATCH ${`"${opts.query.replace(/"/g, '""')}"`}`
+    ? sql`${sql.identifier('mails_fts')} MATCH ${`mailbox : "${mailboxToken(opts.addressId)}" AND {subject sender recipients body} : ${phrase}`}`
     : sql`(${mailsFts.subject} LIKE ${like} ESCAPE '\\' OR ${mailsFts.sender} LIKE ${like} ESCAPE '\\' OR ${mailsFts.recipients} LIKE ${like} ESCAPE '\\' OR ${mailsFts.body} LIKE ${like} ESCAPE '\\')`;
   // snippet() needs a MATCH; the LIKE path cuts the body around the first occurrence instead.
   const snippet = useIndex
-    ? sql<string>`snippet(mails_fts, -1, '«', '»', '…', 16)`
+    ? sql<string>`snippet(mails_fts, 3, '«', '»', '…', 16)`
     : sql<string>`substr(${mailsFts.body}, max(1, instr(${mailsFts.body}, ${opts.query}) - 40), 120)`;
+  // -1 would let snippet() pick the mailbox column; 3 is the body.
   const rows = await db
     .select({ mail: mails, snippet })
     .from(mailsFts)

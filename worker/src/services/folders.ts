@@ -132,7 +132,7 @@ export async function updateDraft(deps: Deps, mailbox: AddressRow, row: MailRow,
   };
   await replaceDraftContent(
     deps.db,
-    row.id,
+    row,
     changes,
     { raw, text: parsed.text, html: parsed.html, headersJson: JSON.stringify(parsed.headers) },
     searchTextOf(parsed),
