@@ -4,7 +4,7 @@ import { searchMailbox } from '../../db/search';
 import { createDraft, findMessage, listFolders, mailboxFor, parseFolder, updateDraft, type DraftInput } from '../../services/folders';
 import { addressParam, meta, security, uidParam, v1Router } from './common';
 import { messageSummary } from './presenters';
-import { commonErrors, envelope, Folder, MessageSummary, ok, SearchHit } from './schemas';
+import { commonErrors, envelope, Folder, listEnvelope, MessageSummary, ok, SearchHit } from './schemas';
 
 const folders = createRoute({
   method: 'get',
@@ -31,7 +31,7 @@ const search = createRoute({
     }),
   },
   responses: {
-    200: { description: 'Matches, newest first', content: { 'application/json': { schema: z.object({ ok: z.literal(true), data: z.array(SearchHit), meta: z.object({ request_id: z.string(), total: z.number().int(), limit: z.number().int(), offset: z.number().int(), next_cursor: z.string().nullable() }) }) } } },
+    ...ok(listEnvelope(SearchHit), 'Matches, newest first'),
     ...commonErrors,
   },
 });

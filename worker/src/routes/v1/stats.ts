@@ -11,7 +11,7 @@ const dateParam = (name: string) =>
   z.string().optional().openapi({ param: { name, in: 'query' }, description: 'RFC 3339 timestamp or YYYY-MM-DD (UTC)', example: '2026-11-01' });
 
 /** The requested window, defaulting to the last `defaultDays`; the end is exclusive. */
-function window(start: string | undefined, end: string | undefined, now: number, defaultDays: number) {
+function dateWindow(start: string | undefined, end: string | undefined, now: number, defaultDays: number) {
   const parse = (value: string, param: string) => {
     const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
     if (Number.isNaN(ms)) throw new AppError('validation_failed', `${param} must be RFC 3339 or YYYY-MM-DD.`, param);
@@ -60,7 +60,7 @@ export const statsRoutes = v1Router()
   .openapi(delivery, async (c) => {
     requireAdminPrincipal(c.var.principal);
     const q = c.req.valid('query');
-    const range = window(q.start_date, q.end_date, c.var.deps.clock.now(), 7);
+    const range = dateWindow(q.start_date, q.end_date, c.var.deps.clock.now(), 7);
     const stats = await deliveryStats(c.var.deps.db, { ...range, sender: q.sender, groupBy: q.group_by });
     const data = {
       start_date: new Date(range.start).toISOString(),
@@ -77,7 +77,7 @@ export const statsRoutes = v1Router()
     requireAdminPrincipal(c.var.principal);
     const name = c.req.valid('param').domain.toLowerCase();
     const q = c.req.valid('query');
-    const range = window(q.start_date, q.end_date, c.var.deps.clock.now(), 30);
+    const range = dateWindow(q.start_date, q.end_date, c.var.deps.clock.now(), 30);
     const stats = await deliveryStats(c.var.deps.db, { ...range, domain: name });
     const data = {
       domain: name,
