@@ -95,7 +95,7 @@ describe('email() receiving', () => {
     expect(new Uint8Array(await raw.arrayBuffer())).toEqual(fixture('malformed.eml'));
   });
 
-  it('stores a retried delivery only once (by Message-ID, or by content without one)', async () => {
+  it('stores a retried delivery only once, with or without a Message-ID', async () => {
     const { jwt } = await createAddress('retry');
     for (let i = 0; i < 3; i++) {
       await deliverFixture('multipart-alternative.eml', 'retry@example.com');

@@ -43,7 +43,7 @@ export const mails = sqliteTable(
     addressId: integer('address_id')
       .notNull()
       .references(() => addresses.id, { onDelete: 'cascade' }),
-    /** Message-ID when present, else a hash of the raw bytes: a redelivery maps to the same key. */
+    /** `sha:` + hash of the raw bytes minus per-attempt trace headers (services/delivery-identity.ts): a retried delivery maps to the same key, a different message never does. */
     dedupeKey: text('dedupe_key').notNull(),
     messageId: text('message_id'),
     /** Envelope sender (SMTP MAIL FROM). */

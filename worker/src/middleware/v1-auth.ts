@@ -9,12 +9,9 @@ import type { AppEnv } from '../env';
 import { AppError } from '../lib/errors';
 import { KEY_PREFIX, resolveKey } from '../services/apikeys';
 import { findAddressById } from '../db/addresses';
+import type { Principal } from '../services/principal';
 import { verifyAddressToken } from '../services/tokens';
 import { isAdminPassword } from './auth';
-
-export type Principal =
-  | { kind: 'admin'; keyId: number | null; rateKey: string }
-  | { kind: 'mailbox'; addressId: number; address: string; keyId: number | null; rateKey: string };
 
 declare module 'hono' {
   interface ContextVariableMap {
@@ -59,7 +56,3 @@ export const v1Auth = createMiddleware<AppEnv>(async (c, next) => {
   c.header('Cache-Control', 'no-store');
   await next();
 });
-
-export function requireAdminPrincipal(principal: Principal): void {
-  if (principal.kind !== 'admin') throw new AppError('access_denied', 'This endpoint needs an admin key.');
-}

@@ -7,7 +7,7 @@ import type { Bytes } from '../lib/bytes';
 import { randomToken } from '../lib/clock';
 import { AppError } from '../lib/errors';
 import { buildMime, type MimeMailbox } from '../lib/mime';
-import type { Principal } from '../middleware/v1-auth';
+import type { Principal } from './principal';
 import type { Deps } from './deps';
 import { ingestMessage, searchTextOf } from './ingest';
 import { deleteMessages } from './mailbox';

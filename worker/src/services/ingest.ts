@@ -1,7 +1,8 @@
 /**
  * The one path every received message takes (Email Routing, admin import): parse, store losslessly,
  * never twice. Blobs go to R2 before the D1 transaction, so a row never points at a missing object;
- * any failure throws, and the caller (the sending MTA) retries.
+ * any failure throws, and the caller (the sending MTA) retries. A retry of the same delivery is stored
+ * once; a different message is always stored, whatever its Message-ID (see delivery-identity.ts).
  */
 import { findMailIdByDedupeKey, insertMailRecord, type MailRecord } from '../db/mails';
 import type { AddressRow } from '../db/schema';
@@ -9,6 +10,7 @@ import { sha256Hex, type Bytes } from '../lib/bytes';
 import { randomToken } from '../lib/clock';
 import { AppError } from '../lib/errors';
 import { mailBlobPrefix, putBlob } from './blobs';
+import { deliveryIdentity } from './delivery-identity';
 import type { Deps } from './deps';
 import { htmlToText, parseMessage, snippetOf, type ParsedMessage } from './parse';
 
@@ -36,9 +38,9 @@ export async function ingestMessage(deps: Deps, incoming: IncomingMessage): Prom
     throw new AppError('payload_too_large', `Message exceeds the ${deps.config.maxMessageBytes}-byte limit.`);
   }
   const parsed = incoming.parsed ?? (await parseMessage(raw));
-  // A redelivery carries the same Message-ID (or, lacking one, the same bytes). A copy in another
-  // folder (your own message in Sent and, sent to yourself, in INBOX) is a different entry.
-  const identity = parsed.messageId ? `mid:${parsed.messageId}` : `sha:${await sha256Hex(raw)}`;
+  // A copy in another folder (your own message in Sent and, sent to yourself, in INBOX) is a
+  // different entry from the same bytes delivered.
+  const identity = await deliveryIdentity(raw);
   const folder = incoming.folder ?? 'INBOX';
   const dedupeKey = folder === 'INBOX' ? identity : `${folder}:${identity}`;
   const existing = await findMailIdByDedupeKey(deps.db, mailbox.id, dedupeKey);

@@ -4,7 +4,7 @@ import { findAddressById } from '../../db/addresses';
 import type { ApiKeyRow } from '../../db/schema';
 import type { Deps } from '../../services/deps';
 import { AppError } from '../../lib/errors';
-import { requireAdminPrincipal } from '../../middleware/v1-auth';
+import { requireAdminPrincipal } from '../../services/principal';
 import { findAddress } from '../../services/addresses';
 import { createKey, getApiKey, keyOfPrincipal, listApiKeys, revokeApiKey } from '../../services/apikeys';
 import { etagFor, limitParam, meta, offsetParam, security, v1Router } from './common';

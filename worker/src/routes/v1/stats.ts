@@ -2,7 +2,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { deliveryStats } from '../../db/delivery-stats';
 import { AppError } from '../../lib/errors';
-import { requireAdminPrincipal } from '../../middleware/v1-auth';
+import { requireAdminPrincipal } from '../../services/principal';
 import { meta, security, v1Router } from './common';
 import { commonErrors, DeliveryStats, DomainStats, envelope, ok } from './schemas';
 
