@@ -16,6 +16,7 @@ import { putBlob, sentBlobPrefix } from './blobs';
 import type { Deps } from './deps';
 import { ingestMessage } from './ingest';
 import { parseMessage, type ParsedMessage } from './parse';
+import { assertOriginator, recipientCopy } from './raw-message';
 import type { RecipientOutcome } from './providers/types';
 
 export interface ComposeRequest {
@@ -74,12 +75,15 @@ export async function sendComposed(deps: Deps, mailbox: AddressRow, req: Compose
 }
 
 /**
- * Sends a complete message as given (SMTP proxy, power users). The From header must be the
- * mailbox's address; a missing Message-ID or Date is added, as a submission server does (RFC 6409).
+ * Sends a complete message as given (SMTP proxy, power users). Every originator header must name
+ * the mailbox's address alone; a missing Message-ID or Date is added, as a submission server does
+ * (RFC 6409).
  */
 export async function sendRawMessage(deps: Deps, mailbox: AddressRow, raw: Bytes, recipients: string[]): Promise<SendResult> {
+  assertOriginator(raw, mailbox.address);
   const parsed = await parseMessage(raw);
   if (parsed.parseError) throw new AppError('invalid_mime', `The message could not be parsed: ${parsed.parseError}`);
+  // The header check above is the rule; the parser agreeing with it is a second opinion.
   if (parsed.from?.address.toLowerCase() !== mailbox.address) {
     throw new AppError('sender_not_allowed', `The From header must be ${mailbox.address}.`, 'from');
   }
@@ -105,12 +109,14 @@ async function dispatch(deps: Deps, mailbox: AddressRow, raw: Bytes, envelope: s
   }
 
   const parsed = parsedAlready ?? (await parseMessage(raw));
+  // Recipients get the message without Bcc; the Sent record and the Sent folder keep it whole.
+  const copy = recipientCopy(raw, parsed);
   const ours = (r: string) => deps.config.domains.includes(r.slice(r.lastIndexOf('@') + 1));
   const internal = recipients.filter(ours);
   const external = recipients.filter((r) => !ours(r));
   const [internalOutcomes, externalOutcomes] = await Promise.all([
-    Promise.all(internal.map((address) => deliverInternally(deps, mailbox, address, raw, parsed))),
-    external.length ? deps.provider.send({ from: mailbox.address, recipients: external, raw, parsed }) : [],
+    Promise.all(internal.map((address) => deliverInternally(deps, mailbox, address, copy.raw, copy.parsed))),
+    external.length ? deps.provider.send({ from: mailbox.address, recipients: external, raw: copy.raw, parsed: copy.parsed }) : [],
   ]);
   const outcomes = [...internalOutcomes, ...externalOutcomes];
   const delivered = outcomes.filter((o) => o.status === 'sent').length;
