@@ -13,6 +13,8 @@ export interface ProxyConfig {
   maxMessageBytes: number;
   maxRecipients: number;
   workerTimeoutMs: number;
+  /** A client silent this long (also mid-DATA) gets 421 and is disconnected. */
+  idleTimeoutMs: number;
   tls?: { key: Buffer; cert: Buffer; implicit: boolean };
   /** Allow AUTH on a connection without TLS. Only sensible on localhost or a private network. */
   allowInsecureAuth: boolean;
@@ -43,6 +45,7 @@ export function loadProxyConfig(env: NodeJS.ProcessEnv = process.env): ProxyConf
     maxMessageBytes: int(env, 'SMTP_MAX_SIZE', 25 * 1024 * 1024),
     maxRecipients: int(env, 'SMTP_MAX_RECIPIENTS', 50),
     workerTimeoutMs: int(env, 'WORKER_TIMEOUT_MS', 60_000),
+    idleTimeoutMs: int(env, 'SMTP_IDLE_TIMEOUT_MS', 60_000),
     tls:
       keyPath && certPath
         ? { key: readFileSync(keyPath), cert: readFileSync(certPath), implicit: bool(env.SMTP_IMPLICIT_TLS, false) }

@@ -1,5 +1,6 @@
 /** Runs the SMTP proxy: `node smtp-proxy/dist/main.js` (settings from the environment). */
 import { loadProxyConfig } from './config.js';
+import { installProcessGuards } from './guards.js';
 import { createSmtpProxy } from './server.js';
 
 const config = loadProxyConfig();
@@ -7,6 +8,8 @@ if (!config.tls && !config.allowInsecureAuth) {
   console.warn(JSON.stringify({ event: 'smtp_warning', message: 'No TLS certificate and SMTP_ALLOW_INSECURE_AUTH is off: every login will be refused' }));
 }
 const server = createSmtpProxy(config);
+// Installed once the configuration is known good: a bad setting should still stop the process.
+installProcessGuards();
 server.on('error', (err) => console.error(JSON.stringify({ event: 'smtp_error', error: err.message })));
 server.listen(config.port, config.host, () => {
   const tls = config.tls ? (config.tls.implicit ? 'implicit TLS' : 'STARTTLS') : 'no TLS';

@@ -9,12 +9,24 @@ export interface SmtpReply {
   message: string;
 }
 
+/** A wrong or malformed credential: final, so a client never retries a bad password forever. */
+export const INVALID_CREDENTIALS: SmtpReply = { code: 535, message: '5.7.8 Authentication credentials invalid' };
+
+/**
+ * A token can only be a run of visible ASCII (it travels as an HTTP header); anything else is wrong
+ * by construction and is refused here without asking the Worker.
+ */
+export function isPlausibleCredential(password: string): boolean {
+  return password.length > 0 && password.length <= 8192 && /^[\x21-\x7e]+$/.test(password);
+}
+
 export function authReply(result: WorkerResult): SmtpReply & { address?: string } {
   if (result.kind === 'ok' && typeof result.body.address === 'string') {
     return { code: 235, message: '2.7.0 Authentication successful', address: result.body.address };
   }
-  if (result.kind === 'error' && result.status === 401) return { code: 535, message: '5.7.8 Authentication credentials invalid' };
-  // Worker down or failing: a temporary failure, so the client tries again (RFC 4954).
+  // The Worker looked at the credential and refused it (malformed, wrong, revoked, not allowed).
+  if (result.kind === 'error' && [400, 401, 403].includes(result.status)) return INVALID_CREDENTIALS;
+  // Worker down, failing or rate limiting: a temporary failure, so the client tries again (RFC 4954).
   return { code: 454, message: '4.7.0 Temporary authentication failure, try again later' };
 }
 

@@ -1,12 +1,12 @@
 /**
  * The SMTP submission server: AUTH PLAIN/LOGIN with the address JWT as password, MAIL FROM bound
- * to that address, DATA streamed to the Worker. Stateless: every decision is the Worker's, so any
- * number of proxies can run side by side.
+ * to that address, each message read to its final "." and then submitted to the Worker. Stateless:
+ * every decision is the Worker's, so any number of proxies can run side by side.
  */
-import { once } from 'node:events';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { ProxyConfig } from './config.js';
-import { authReply, dataReply, type SmtpReply } from './replies.js';
+import { receiveMessage } from './receive.js';
+import { authReply, dataReply, INVALID_CREDENTIALS, isPlausibleCredential, type SmtpReply } from './replies.js';
 import { WorkerClient } from './worker-client.js';
 
 interface SessionState {
@@ -21,6 +21,19 @@ interface SessionState {
 
 function smtpError(reply: SmtpReply): Error & { responseCode: number } {
   return Object.assign(new Error(reply.message), { responseCode: reply.code });
+}
+
+const UNEXPECTED: SmtpReply = { code: 451, message: '4.3.0 Local error, try again later' };
+
+/**
+ * smtp-server calls handlers without awaiting them: a rejected promise would be unhandled. Every
+ * async handler runs through this, so an unexpected failure becomes a 451 for that client only.
+ */
+function answered(run: () => Promise<void>, callback: (err?: Error | null) => void, session: SMTPServerSession): void {
+  run().catch((err: unknown) => {
+    console.error(JSON.stringify({ event: 'smtp_handler_error', session: session.id, error: err instanceof Error ? err.message : String(err) }));
+    callback(smtpError(UNEXPECTED));
+  });
 }
 
 export function createSmtpProxy(config: ProxyConfig, client = new WorkerClient({ ...config, timeoutMs: config.workerTimeoutMs })): SMTPServer {
@@ -48,21 +61,30 @@ export function createSmtpProxy(config: ProxyConfig, client = new WorkerClient({
     authMethods: ['PLAIN', 'LOGIN'],
     allowInsecureAuth: config.allowInsecureAuth,
     size: config.maxMessageBytes,
+    socketTimeout: config.idleTimeoutMs,
     logger: false,
 
-    async onAuth(auth, session, callback) {
-      // smtp-server only enforces this when STARTTLS is on offer; without TLS it is ours to refuse.
-      if (!session.secure && !config.allowInsecureAuth) {
-        return callback(fail(session, { code: 538, message: '5.7.11 Encryption required: use STARTTLS or a TLS port' }));
-      }
-      // The username is ignored: clients pass "jwt" or the address; the token alone decides.
-      const reply = authReply(await client.whoAmI(auth.password ?? ''));
-      if (reply.code !== 235 || !reply.address) return callback(fail(session, reply));
-      const s = state(session);
-      s.jwt = auth.password ?? undefined;
-      s.address = reply.address;
-      s.replies.push(235);
-      callback(null, { user: reply.address });
+    onAuth(auth, session, callback) {
+      answered(
+        async () => {
+          // smtp-server only enforces this when STARTTLS is on offer; without TLS it is ours to refuse.
+          if (!session.secure && !config.allowInsecureAuth) {
+            return callback(fail(session, { code: 538, message: '5.7.11 Encryption required: use STARTTLS or a TLS port' }));
+          }
+          // The username is ignored: clients pass "jwt" or the address; the token alone decides.
+          const password = auth.password ?? '';
+          if (!isPlausibleCredential(password)) return callback(fail(session, INVALID_CREDENTIALS));
+          const reply = authReply(await client.whoAmI(password));
+          if (reply.code !== 235 || !reply.address) return callback(fail(session, reply));
+          const s = state(session);
+          s.jwt = password;
+          s.address = reply.address;
+          s.replies.push(235);
+          callback(null, { user: reply.address });
+        },
+        callback,
+        session,
+      );
     },
 
     onMailFrom(address, session, callback) {
@@ -80,24 +102,29 @@ export function createSmtpProxy(config: ProxyConfig, client = new WorkerClient({
       callback();
     },
 
-    async onData(stream: SMTPServerDataStream, session, callback) {
-      const s = state(session);
-      const recipients = session.envelope.rcptTo.map((r) => r.address);
-      const result = await client.sendRaw(s.jwt ?? '', recipients, stream);
-      // The Worker may answer before reading everything; smtp-server needs the stream drained.
-      if (!stream.readableEnded) {
-        stream.resume();
-        await once(stream, 'end');
-      }
-      s.bytes += stream.byteLength;
-      if (stream.sizeExceeded) {
-        return callback(fail(session, { code: 552, message: `5.3.4 Message exceeds the ${config.maxMessageBytes}-byte limit` }));
-      }
-      const reply = dataReply(result);
-      if (reply.code !== 250) return callback(fail(session, reply));
-      s.messages++;
-      s.replies.push(250);
-      callback(null, reply.message.replace(/^2\.0\.0 /, ''));
+    onData(stream: SMTPServerDataStream, session, callback) {
+      answered(
+        async () => {
+          const s = state(session);
+          const received = await receiveMessage(stream, config.maxMessageBytes);
+          s.bytes += received.bytes;
+          if (received.kind === 'aborted') {
+            // The connection is gone: this reply reaches no one, but the session log records it.
+            return callback(fail(session, { code: 451, message: `4.4.2 Message incomplete (${received.reason}); nothing was sent` }));
+          }
+          if (received.kind === 'oversized') {
+            return callback(fail(session, { code: 552, message: `5.3.4 Message exceeds the ${config.maxMessageBytes}-byte limit` }));
+          }
+          const recipients = session.envelope.rcptTo.map((r) => r.address);
+          const reply = dataReply(await client.sendRaw(s.jwt ?? '', recipients, received.message));
+          if (reply.code !== 250) return callback(fail(session, reply));
+          s.messages++;
+          s.replies.push(250);
+          callback(null, reply.message.replace(/^2\.0\.0 /, ''));
+        },
+        callback,
+        session,
+      );
     },
 
     onClose(session) {

@@ -1,5 +1,4 @@
 /** The proxy's only way to the mailbox: the Worker's HTTP API, with the address JWT as Bearer. */
-import type { Readable } from 'node:stream';
 
 /** What the Worker answered, or that it could not be reached at all. */
 export type WorkerResult =
@@ -21,16 +20,17 @@ export class WorkerClient {
     return this.request('/api/settings', { method: 'GET', headers: this.headers(jwt) });
   }
 
-  /** Streams a raw message to /api/send_raw with its envelope recipients. */
-  async sendRaw(jwt: string, recipients: string[], body: Readable): Promise<WorkerResult> {
+  /**
+   * Submits a complete raw message to /api/send_raw with its envelope recipients. Only whole
+   * messages are ever sent (see receive.ts), so a failed client can never leave half a message here.
+   */
+  async sendRaw(jwt: string, recipients: string[], message: Uint8Array<ArrayBuffer>): Promise<WorkerResult> {
     const query = recipients.map((r) => `to=${encodeURIComponent(r)}`).join('&');
     return this.request(`/api/send_raw?${query}`, {
       method: 'POST',
       headers: { ...this.headers(jwt), 'content-type': 'message/rfc822' },
-      body: body as unknown as RequestInit['body'],
-      // Required by fetch to send a streaming request body.
-      duplex: 'half',
-    } as RequestInit);
+      body: message,
+    });
   }
 
   private headers(jwt: string): Record<string, string> {

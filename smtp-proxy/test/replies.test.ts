@@ -1,14 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { authReply, dataReply } from '../src/replies';
+import { authReply, dataReply, isPlausibleCredential } from '../src/replies';
 
 const error = (status: number, code = 'x', message = 'why') => ({ kind: 'error' as const, status, code, message });
 
 describe('Worker answer → SMTP reply', () => {
-  it('maps auth: 235 with the address, 535 for a refused token, 454 when the Worker fails', () => {
+  it('maps auth: 235 with the address, 535 for a refused or malformed token, 454 when the Worker fails', () => {
     expect(authReply({ kind: 'ok', body: { address: 'a@example.com' } })).toMatchObject({ code: 235, address: 'a@example.com' });
     expect(authReply(error(401, 'invalid_token')).code).toBe(535);
+    expect(authReply(error(400, 'validation_failed')).code).toBe(535);
+    expect(authReply(error(403, 'forbidden')).code).toBe(535);
+    expect(authReply(error(429, 'rate_limited')).code).toBe(454);
     expect(authReply(error(500)).code).toBe(454);
     expect(authReply({ kind: 'unreachable', message: 'ECONNREFUSED' }).code).toBe(454);
+  });
+
+  it('only passes credentials that can be a token on to the Worker', () => {
+    expect(isPlausibleCredential('eyJhbGciOiJIUzI1NiJ9.e30.sig-_')).toBe(true);
+    expect(isPlausibleCredential('emk_abc123')).toBe(true);
+    for (const bad of ['', 'has space', 'line\r\nbreak', 'nul\0', 'pässwort', 'x'.repeat(8193)]) expect(isPlausibleCredential(bad), bad).toBe(false);
   });
 
   it.each([
