@@ -154,6 +154,20 @@ describe('v1 search', () => {
     expect((await json(short)).error.param).toBe('q');
   });
 
+  it.each([
+    ['a NUL byte', 'abc\u0000def'],
+    ['a NUL byte alone in a short query', '\u0000x'],
+    ['a line break', 'in\r\nvoice'],
+    ['another control character', 'in\u001bvoice'],
+    ['DEL', 'in\u007fvoice'],
+  ])('answers a query with %s with 400 validation_failed, not 500', async (_name, q) => {
+    const { key, address } = await setup(`v1-search-ctl-${q.charCodeAt(q.length > 3 ? 2 : 0)}-${q.length}`);
+    await deliverFixture('multipart-alternative.eml', address);
+    const res = await v1(key, `${mailboxPath(address)}/search?q=${encodeURIComponent(q)}`);
+    expect(res.status).toBe(400);
+    expect((await json(res)).error).toMatchObject({ code: 'validation_failed', param: 'q' });
+  });
+
   it('searches only the caller\'s mailbox', async () => {
     const one = await setup('v1-search-a');
     const two = await setup('v1-search-b');

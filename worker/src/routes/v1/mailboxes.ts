@@ -25,7 +25,14 @@ const search = createRoute({
   request: {
     params: z.object({ address: addressParam }),
     query: z.object({
-      q: z.string().trim().min(2).max(200).openapi({ param: { name: 'q', in: 'query' }, example: 'invoice' }),
+      // Control characters match nothing a person types, and NUL breaks the FTS5 query outright.
+      q: z
+        .string()
+        .trim()
+        .min(2)
+        .max(200)
+        .refine((q) => !/[\x00-\x1f\x7f]/.test(q), 'q must not contain control characters')
+        .openapi({ param: { name: 'q', in: 'query' }, example: 'invoice' }),
       folder: z.string().optional().openapi({ param: { name: 'folder', in: 'query' } }),
       limit: z.coerce.number().int().min(1).max(200).default(20).openapi({ param: { name: 'limit', in: 'query' } }),
     }),
