@@ -49,6 +49,7 @@ const workerProject = defineProject({
           V1_RATE_READ_PER_MINUTE: '600',
           V1_RATE_WRITE_PER_MINUTE: '120',
           V1_RATE_SEARCH_PER_MINUTE: '60',
+          ADMIN_AUTH_FAILURES_PER_MINUTE: '10',
           TEST_MIGRATIONS: await readD1Migrations(fileURLToPath(new URL('./migrations', import.meta.url))),
           TEST_FIXTURES: fixtures,
         },

@@ -59,6 +59,7 @@ const configSchema = z.object({
   V1_RATE_READ_PER_MINUTE: int(600),
   V1_RATE_WRITE_PER_MINUTE: int(120),
   V1_RATE_SEARCH_PER_MINUTE: int(60),
+  ADMIN_AUTH_FAILURES_PER_MINUTE: int(10),
 });
 
 export interface Config {
@@ -86,6 +87,8 @@ export interface Config {
   maxRecipients: number;
   /** Requests per key per minute on /api/v1, by endpoint class; 0 means unlimited. */
   v1RateLimits: { read: number; write: number; search: number };
+  /** Wrong admin passwords per client address and minute before it gets 429; 0 means no limit. */
+  adminAuthFailuresPerMinute: number;
 }
 
 export class ConfigError extends Error {
@@ -130,6 +133,7 @@ export function loadConfig(env: Record<string, unknown>): Config {
     sendRatePerMinute: v.SEND_RATE_PER_MINUTE,
     maxRecipients: v.MAX_RECIPIENTS,
     v1RateLimits: { read: v.V1_RATE_READ_PER_MINUTE, write: v.V1_RATE_WRITE_PER_MINUTE, search: v.V1_RATE_SEARCH_PER_MINUTE },
+    adminAuthFailuresPerMinute: v.ADMIN_AUTH_FAILURES_PER_MINUTE,
   };
   cache.set(env, config);
   return config;

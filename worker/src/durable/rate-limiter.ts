@@ -1,6 +1,7 @@
 /**
- * A fixed-window request counter, one Durable Object per (key, endpoint class). Durable Objects are
- * single-instance worldwide, so the count holds across every Worker isolate and location.
+ * Request and failure counters, one Durable Object per key (an API key and endpoint class, or a
+ * client address for admin logins). Durable Objects are single-instance worldwide, so a count holds
+ * across every Worker isolate and location.
  */
 import { DurableObject } from 'cloudflare:workers';
 
@@ -12,9 +13,18 @@ export interface RateDecision {
   resetAt: number;
 }
 
+export interface FailureDecision {
+  /** Too many failures in the window: refuse this attempt whatever its outcome. */
+  blocked: boolean;
+  /** When the block ends, ms since epoch (0 when not blocked). */
+  blockedUntil: number;
+}
+
 export class RateLimiter extends DurableObject {
   private windowStart = 0;
   private count = 0;
+  private failureWindowStart = 0;
+  private failures = 0;
 
   /** Counts one request against `limit` per `windowMs`; refused requests are not counted. */
   async hit(limit: number, windowMs: number, now: number): Promise<RateDecision> {
@@ -26,5 +36,20 @@ export class RateLimiter extends DurableObject {
     if (this.count >= limit) return { allowed: false, limit, remaining: 0, resetAt };
     this.count++;
     return { allowed: true, limit, remaining: limit - this.count, resetAt };
+  }
+
+  /**
+   * Records one credential check. Once `limit` failures happened within `windowMs` of the first,
+   * every attempt is refused until that window ends, a correct one included: otherwise the answer
+   * would still tell a guesser when it found the password. The window starts at the first failure.
+   */
+  async attempt(failed: boolean, limit: number, windowMs: number, now: number): Promise<FailureDecision> {
+    if (this.failures > 0 && now >= this.failureWindowStart + windowMs) this.failures = 0;
+    if (this.failures >= limit) return { blocked: true, blockedUntil: this.failureWindowStart + windowMs };
+    if (failed) {
+      if (this.failures === 0) this.failureWindowStart = now;
+      this.failures++;
+    }
+    return { blocked: false, blockedUntil: 0 };
   }
 }

@@ -11,7 +11,7 @@ import { KEY_PREFIX, resolveKey } from '../services/apikeys';
 import { findAddressById } from '../db/addresses';
 import type { Principal } from '../services/principal';
 import { verifyAddressToken } from '../services/tokens';
-import { isAdminPassword } from './auth';
+import { checkAdminPassword } from './auth';
 
 declare module 'hono' {
   interface ContextVariableMap {
@@ -46,7 +46,7 @@ export const v1Auth = createMiddleware<AppEnv>(async (c, next) => {
   } else if (token) {
     const mailbox = await verifyAddressToken(deps, token);
     principal = { kind: 'mailbox', addressId: mailbox.id, address: mailbox.address, keyId: null, rateKey: `jwt:${mailbox.id}` };
-  } else if (await isAdminPassword(deps, c.req.header('x-admin-auth'))) {
+  } else if (await checkAdminPassword(c, c.req.header('x-admin-auth'))) {
     principal = { kind: 'admin', keyId: null, rateKey: 'admin-password' };
   } else {
     throw new AppError('missing_token', 'Send an API key as "Authorization: Bearer <key>" or "X-MAILAPI-TOKEN: <key>".');

@@ -24,7 +24,7 @@ export const addressRoutes = new Hono<AppEnv>()
   })
   .post('/new_address', validate('json', newAddressBody), async (c) => {
     const { deps } = c.var;
-    if (deps.config.adminOnlyCreate && !(await isAdmin(deps, { password: c.req.header('x-admin-auth'), session: c.req.header('x-admin-token') }))) {
+    if (deps.config.adminOnlyCreate && !(await isAdmin(c))) {
       throw new AppError('unauthorized', 'Only an admin can create addresses on this server.');
     }
     const row = await createAddress(deps, c.req.valid('json'));

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { AppEnv } from '../env';
 import { AppError } from '../lib/errors';
 import { idParam, pageQuery, validate } from '../lib/validate';
-import { isAdminPassword, requireAdmin } from '../middleware/auth';
+import { checkAdminPassword, requireAdmin } from '../middleware/auth';
 import { countSince } from '../db/stats';
 import { createAddress, deleteAddress, findAddress, getAddress, grantSendBalance, listAddresses, rotateToken } from '../services/addresses';
 import { importMail } from '../services/import';
@@ -26,7 +26,7 @@ const DAY_MS = 86_400_000;
 export const adminRoutes = new Hono<AppEnv>()
   /** Exchanges the admin password for a short-lived session token (the web UI never keeps the password). */
   .post('/session', async (c) => {
-    if (!(await isAdminPassword(c.var.deps, c.req.header('x-admin-auth')))) {
+    if (!(await checkAdminPassword(c, c.req.header('x-admin-auth')))) {
       throw new AppError('unauthorized', 'Admin password missing or wrong (x-admin-auth header).');
     }
     const { token, expiresAt } = await issueAdminSession(c.var.deps);
