@@ -4,10 +4,10 @@
  */
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import { touchAddress } from '../db/addresses';
 import type { AppEnv } from '../env';
 import { AppError } from '../lib/errors';
 import { matchesAny } from '../lib/secrets';
+import { recordActivity } from '../services/addresses';
 import { isAdminSession, verifyAddressToken } from '../services/tokens';
 
 /** When PASSWORDS is set, every API call must carry one of them in `x-custom-auth`. */
@@ -58,9 +58,6 @@ export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
-// Recording activity on every read would turn reads into writes; once an hour is plenty for TTLs.
-const ACTIVITY_RESOLUTION_MS = 3_600_000;
-
 /** Resolves the Bearer address JWT to its mailbox (`c.var.mailbox`). */
 export const requireAddress = createMiddleware<AppEnv>(async (c, next) => {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '');
@@ -68,6 +65,6 @@ export const requireAddress = createMiddleware<AppEnv>(async (c, next) => {
   const { deps } = c.var;
   const mailbox = await verifyAddressToken(deps, match[1]!);
   c.set('mailbox', mailbox);
-  c.executionCtx.waitUntil(touchAddress(deps.db, mailbox.id, deps.clock.now(), ACTIVITY_RESOLUTION_MS));
+  c.executionCtx.waitUntil(recordActivity(deps, mailbox));
   await next();
 });

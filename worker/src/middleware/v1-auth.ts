@@ -4,11 +4,9 @@
  * the first admin key). Sets `c.var.principal`; every failure is a 401 that says nothing about mailboxes.
  */
 import { createMiddleware } from 'hono/factory';
-import { touchKey } from '../db/keys';
 import type { AppEnv } from '../env';
 import { AppError } from '../lib/errors';
-import { KEY_PREFIX, resolveKey } from '../services/apikeys';
-import { findAddressById } from '../db/addresses';
+import { KEY_PREFIX, mailboxOfKey, recordKeyUse, resolveKey } from '../services/apikeys';
 import type { Principal } from '../services/principal';
 import { verifyAddressToken } from '../services/tokens';
 import { checkAdminPassword } from './auth';
@@ -24,9 +22,6 @@ export function presentedToken(authorization: string | undefined, apiToken: stri
   return bearer ?? (apiToken?.trim() || null);
 }
 
-// Recording use on every request would make every read a write; once a minute is precise enough.
-const LAST_USED_RESOLUTION_MS = 60_000;
-
 export const v1Auth = createMiddleware<AppEnv>(async (c, next) => {
   const { deps } = c.var;
   const token = presentedToken(c.req.header('authorization'), c.req.header('x-mailapi-token'));
@@ -36,13 +31,11 @@ export const v1Auth = createMiddleware<AppEnv>(async (c, next) => {
     if (key.type === 'admin') {
       principal = { kind: 'admin', keyId: key.id, rateKey: `key:${key.id}` };
     } else {
-      const mailbox = key.addressId === null ? null : await findAddressById(deps.db, key.addressId);
+      const mailbox = await mailboxOfKey(deps, key);
       if (!mailbox) throw new AppError('invalid_token', 'The API key is invalid or has been revoked.');
       principal = { kind: 'mailbox', addressId: mailbox.id, address: mailbox.address, keyId: key.id, rateKey: `key:${key.id}` };
     }
-    if (key.lastUsedAt === null || key.lastUsedAt < deps.clock.now() - LAST_USED_RESOLUTION_MS) {
-      c.executionCtx.waitUntil(touchKey(deps.db, key.id, deps.clock.now()));
-    }
+    c.executionCtx.waitUntil(recordKeyUse(deps, key));
   } else if (token) {
     const mailbox = await verifyAddressToken(deps, token);
     principal = { kind: 'mailbox', addressId: mailbox.id, address: mailbox.address, keyId: null, rateKey: `jwt:${mailbox.id}` };

@@ -6,9 +6,9 @@ import type { AppEnv } from '../env';
 import { AppError } from '../lib/errors';
 import { idParam, pageQuery, validate } from '../lib/validate';
 import { checkAdminPassword, requireAdmin } from '../middleware/auth';
-import { countSince } from '../db/stats';
 import { createAddress, deleteAddress, findAddress, getAddress, grantSendBalance, listAddresses, rotateToken } from '../services/addresses';
 import { importMail } from '../services/import';
+import { dashboardCounts } from '../services/stats';
 import { listSummaries, listWithRaw } from '../services/mailbox';
 import { issueAddressToken, issueAdminSession } from '../services/tokens';
 import { newAddressBody } from './addresses';
@@ -21,8 +21,6 @@ const importQuery = z.object({ to: z.email().max(320) });
 // An mbox migration can be large; Workers accept request bodies up to 100 MB on the free plan.
 const MAX_IMPORT_BYTES = 100 * 1024 * 1024;
 
-const DAY_MS = 86_400_000;
-
 export const adminRoutes = new Hono<AppEnv>()
   /** Exchanges the admin password for a short-lived session token (the web UI never keeps the password). */
   .post('/session', async (c) => {
@@ -34,8 +32,7 @@ export const adminRoutes = new Hono<AppEnv>()
   })
   .use(requireAdmin)
   .get('/stats', async (c) => {
-    const now = c.var.deps.clock.now();
-    const [day, week] = await Promise.all([countSince(c.var.deps.db, now - DAY_MS), countSince(c.var.deps.db, now - 7 * DAY_MS)]);
+    const { day, week } = await dashboardCounts(c.var.deps);
     return c.json({
       addresses: day.addresses,
       received: { last_24h: day.received, last_7d: week.received },

@@ -6,6 +6,7 @@ import {
   findAddressByName,
   insertAddress,
   searchAddresses,
+  touchAddress,
 } from '../db/addresses';
 import type { AddressRow } from '../db/schema';
 import { setSendBalance } from '../db/sent';
@@ -113,4 +114,12 @@ export async function grantSendBalance(deps: Deps, id: number, balance: number):
 
 export function listAddresses(deps: Deps, opts: { query?: string; limit: number; offset: number }) {
   return searchAddresses(deps.db, { ...opts, query: opts.query?.toLowerCase() });
+}
+
+// Recording activity on every read would turn reads into writes; once an hour is plenty for TTLs.
+const ACTIVITY_RESOLUTION_MS = 3_600_000;
+
+/** Notes authenticated use of the address (ADDRESS_TTL_DAYS counts from the last), at most hourly. */
+export async function recordActivity(deps: Deps, mailbox: AddressRow): Promise<void> {
+  await touchAddress(deps.db, mailbox.id, deps.clock.now(), ACTIVITY_RESOLUTION_MS);
 }

@@ -2,7 +2,8 @@
  * API keys for /api/v1. A key is `emk_` + 40 random characters; only its SHA-256 is stored, and its
  * first 12 characters are kept as a recognisable prefix. Admin keys reach every mailbox, mailbox keys one.
  */
-import { countKeys, findKeyByHash, findKeyById, findKeyByPublicId, insertKey, listKeys, revokeKey } from '../db/keys';
+import { findAddressById } from '../db/addresses';
+import { countKeys, findKeyByHash, findKeyById, findKeyByPublicId, insertKey, listKeys, revokeKey, touchKey } from '../db/keys';
 import type { AddressRow, ApiKeyRow } from '../db/schema';
 import { sha256Hex } from '../lib/bytes';
 import { randomToken } from '../lib/clock';
@@ -63,4 +64,18 @@ export async function getApiKey(deps: Deps, publicId: string): Promise<ApiKeyRow
 
 export async function revokeApiKey(deps: Deps, publicId: string): Promise<void> {
   if (!(await revokeKey(deps.db, publicId, deps.clock.now()))) throw new AppError('key_not_found', 'No such active API key.');
+}
+
+/** The mailbox a mailbox key belongs to; null for admin keys and for a mailbox that is gone. */
+export async function mailboxOfKey(deps: Deps, key: ApiKeyRow): Promise<AddressRow | null> {
+  return key.addressId === null ? null : findAddressById(deps.db, key.addressId);
+}
+
+// Recording use on every request would make every read a write; once a minute is precise enough.
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+/** Notes that a key was just used (for last_used_at), at most once a minute. */
+export async function recordKeyUse(deps: Deps, key: ApiKeyRow): Promise<void> {
+  const now = deps.clock.now();
+  if (key.lastUsedAt === null || key.lastUsedAt < now - LAST_USED_RESOLUTION_MS) await touchKey(deps.db, key.id, now);
 }

@@ -2,6 +2,7 @@
 import { countInFolder, findByPublicId, FOLDERS, folderCounts, listFolder, replaceDraftContent, updateMessage, type Folder } from '../db/folders';
 import { findAddressByName } from '../db/addresses';
 import { findMail } from '../db/mails';
+import { searchMailbox, type SearchHit } from '../db/search';
 import type { AddressRow, MailRow } from '../db/schema';
 import type { Bytes } from '../lib/bytes';
 import { randomToken } from '../lib/clock';
@@ -34,6 +35,11 @@ export function parseFolder(name: string): Folder {
 export async function listFolders(deps: Deps, mailbox: AddressRow) {
   const counts = new Map((await folderCounts(deps.db, mailbox.id)).map((r) => [r.folder, r]));
   return FOLDERS.map((name) => ({ name, messages: counts.get(name)?.messages ?? 0, unread: counts.get(name)?.unread ?? 0, size: counts.get(name)?.size ?? 0 }));
+}
+
+/** Full-text search of one mailbox, newest first; `folder` narrows it to one folder. */
+export async function searchMessages(deps: Deps, mailbox: AddressRow, opts: { query: string; folder?: string; limit: number }): Promise<SearchHit[]> {
+  return searchMailbox(deps.db, { addressId: mailbox.id, query: opts.query, folder: opts.folder ? parseFolder(opts.folder) : undefined, limit: opts.limit });
 }
 
 export async function listMessages(

@@ -1,12 +1,11 @@
 /** /api/v1/keys: admin keys manage keys; every key can read its own record at /keys/me. */
 import { createRoute, z } from '@hono/zod-openapi';
-import { findAddressById } from '../../db/addresses';
 import type { ApiKeyRow } from '../../db/schema';
 import type { Deps } from '../../services/deps';
 import { AppError } from '../../lib/errors';
 import { requireAdminPrincipal } from '../../services/principal';
 import { findAddress } from '../../services/addresses';
-import { createKey, getApiKey, keyOfPrincipal, listApiKeys, revokeApiKey } from '../../services/apikeys';
+import { createKey, getApiKey, keyOfPrincipal, listApiKeys, mailboxOfKey, revokeApiKey } from '../../services/apikeys';
 import { etagFor, limitParam, meta, offsetParam, security, v1Router } from './common';
 import { apiKey } from './presenters';
 import { ApiKey, commonErrors, CreatedApiKey, envelope, listEnvelope, ok } from './schemas';
@@ -66,7 +65,7 @@ const revoke = createRoute({
 });
 
 async function present(deps: Deps, row: ApiKeyRow) {
-  const mailbox = row.addressId === null ? null : ((await findAddressById(deps.db, row.addressId))?.address ?? null);
+  const mailbox = (await mailboxOfKey(deps, row))?.address ?? null;
   return apiKey(row, mailbox, deps.clock.now());
 }
 

@@ -1,7 +1,6 @@
 /** /api/v1/mailboxes/{address}: folders, full-text search, drafts. */
 import { createRoute, z } from '@hono/zod-openapi';
-import { searchMailbox } from '../../db/search';
-import { createDraft, findMessage, listFolders, mailboxFor, parseFolder, updateDraft, type DraftInput } from '../../services/folders';
+import { createDraft, findMessage, listFolders, mailboxFor, searchMessages, updateDraft, type DraftInput } from '../../services/folders';
 import { addressParam, meta, security, uidParam, v1Router } from './common';
 import { messageSummary } from './presenters';
 import { commonErrors, envelope, Folder, listEnvelope, MessageSummary, ok, SearchHit } from './schemas';
@@ -89,7 +88,7 @@ export const mailboxRoutes = v1Router()
   .openapi(search, async (c) => {
     const { q, folder, limit } = c.req.valid('query');
     const mailbox = await mailboxFor(c.var.deps, c.var.principal, c.req.valid('param').address);
-    const hits = await searchMailbox(c.var.deps.db, { addressId: mailbox.id, query: q, folder: folder ? parseFolder(folder) : undefined, limit });
+    const hits = await searchMessages(c.var.deps, mailbox, { query: q, folder, limit });
     const data = hits.map((h) => ({ ...messageSummary(h.mail), match: h.snippet }));
     return c.json({ ok: true as const, data, meta: { ...meta(c), total: data.length, limit, offset: 0, next_cursor: null } }, 200);
   })

@@ -1,6 +1,6 @@
 /** /api/v1/stats: delivery counts from the delivery log (admin keys). */
 import { createRoute, z } from '@hono/zod-openapi';
-import { deliveryStats } from '../../db/delivery-stats';
+import { deliveryReport } from '../../services/stats';
 import { AppError } from '../../lib/errors';
 import { requireAdminPrincipal } from '../../services/principal';
 import { meta, security, v1Router } from './common';
@@ -61,7 +61,7 @@ export const statsRoutes = v1Router()
     requireAdminPrincipal(c.var.principal);
     const q = c.req.valid('query');
     const range = dateWindow(q.start_date, q.end_date, c.var.deps.clock.now(), 7);
-    const stats = await deliveryStats(c.var.deps.db, { ...range, sender: q.sender, groupBy: q.group_by });
+    const stats = await deliveryReport(c.var.deps, { ...range, sender: q.sender, groupBy: q.group_by });
     const data = {
       start_date: new Date(range.start).toISOString(),
       end_date: new Date(range.end).toISOString(),
@@ -78,7 +78,7 @@ export const statsRoutes = v1Router()
     const name = c.req.valid('param').domain.toLowerCase();
     const q = c.req.valid('query');
     const range = dateWindow(q.start_date, q.end_date, c.var.deps.clock.now(), 30);
-    const stats = await deliveryStats(c.var.deps.db, { ...range, domain: name });
+    const stats = await deliveryReport(c.var.deps, { ...range, domain: name });
     const data = {
       domain: name,
       start_date: new Date(range.start).toISOString(),
