@@ -1,5 +1,6 @@
 /** Builds the Hono app: global middleware, one router per resource, one error renderer. */
 import { Hono, type Context } from 'hono';
+import { except } from 'hono/combine';
 import { HTTPException } from 'hono/http-exception';
 import { ConfigError } from './config';
 import type { AppEnv } from './env';
@@ -10,14 +11,14 @@ import { addressRoutes } from './routes/addresses';
 import { adminRoutes } from './routes/admin';
 import { externalRoutes } from './routes/external';
 import { mailRoutes } from './routes/mails';
-import { createV1App } from './routes/v1';
+import { createV1App, PUBLIC_V1_PATHS } from './routes/v1';
 import { sendRoutes } from './routes/send';
 
 export function createApp() {
   const app = new Hono<AppEnv>()
     .use(requestContext)
     .get('/health', (c) => c.json({ ok: true }))
-    .use('/api/*', requireSitePassword)
+    .use('/api/*', except(PUBLIC_V1_PATHS, requireSitePassword))
     .use('/admin/*', requireSitePassword)
     .use('/external/*', requireSitePassword)
     .route('/api/v1', createV1App())

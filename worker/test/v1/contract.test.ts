@@ -1,7 +1,7 @@
 import { Validator } from '@cfworker/json-schema';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_STATUS } from '../../src/lib/errors';
-import { call, createAddress, deliverFixture, json } from '../helpers';
+import { call, createAddress, deliverFixture, envWith, json } from '../helpers';
 import { adminKey, mailboxPath, v1 } from './helpers';
 
 type Json = Record<string, any>;
@@ -50,12 +50,29 @@ describe('OpenAPI document', () => {
     expect(Object.keys(spec.paths).length).toBeGreaterThanOrEqual(10);
   });
 
-  it('serves interactive docs that read it', async () => {
+  it('serves interactive docs that read it, allowing exactly its own script and style', async () => {
     const res = await call('/api/v1/docs');
     expect(res.headers.get('content-type')).toContain('text/html');
     const html = await res.text();
     expect(html).toContain("fetch('openapi.json')");
-    expect(res.headers.get('content-security-policy')).toContain("script-src 'nonce-");
+    const hash = async (text: string) =>
+      `'sha256-${btoa(String.fromCharCode(...new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)))))}'`;
+    const script = /<script type="module">([\s\S]*)<\/script>/.exec(html)![1]!;
+    const style = /<style>([\s\S]*)<\/style>/.exec(html)![1]!;
+    expect(res.headers.get('content-security-policy')).toBe(
+      `default-src 'none'; script-src ${await hash(script)}; style-src ${await hash(style)}; connect-src 'self'`,
+    );
+  });
+
+  it.each(['/api/v1/openapi.json', '/api/v1/docs'])('serves %s without any password, cacheable, even with PASSWORDS set', async (path) => {
+    const e = envWith({ PASSWORDS: 'site-secret' });
+    const res = await call(path, {}, e);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('public, max-age=3600');
+    // Everything else still needs the site password.
+    expect((await call('/api/v1/keys/me', {}, e)).status).toBe(401);
+    expect((await call('/api/public_config', {}, e)).status).toBe(401);
+    expect((await json(await call('/api/v1/keys/me', { headers: { 'x-custom-auth': 'site-secret' } }, e))).error.code).toBe('missing_token');
   });
 });
 

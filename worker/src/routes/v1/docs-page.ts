@@ -35,14 +35,30 @@ for (const [path, ops] of Object.entries(spec.paths)) {
 }
 `;
 
-export function docsPage(nonce: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>Edgemail API v1</title>
-<style nonce="${nonce}">body{font:15px/1.5 system-ui,sans-serif;max-width:960px;margin:0 auto;padding:16px;color:#15171a}
+const STYLE = `body{font:15px/1.5 system-ui,sans-serif;max-width:960px;margin:0 auto;padding:16px;color:#15171a}
 details{border:1px solid #dde1e6;border-radius:8px;padding:8px 12px;margin:8px 0}summary{cursor:pointer}
 label{display:block;margin:6px 0;font-size:13px;color:#5f6670}input,textarea{display:block;width:100%;padding:6px;border:1px solid #dde1e6;border-radius:6px;font:inherit}
-textarea{min-height:80px}button{margin:8px 0;padding:6px 14px;border:0;border-radius:6px;background:#2563eb;color:#fff}pre{background:#f6f7f9;padding:8px;white-space:pre-wrap;overflow-wrap:anywhere}</style>
+textarea{min-height:80px}button{margin:8px 0;padding:6px 14px;border:0;border-radius:6px;background:#2563eb;color:#fff}pre{background:#f6f7f9;padding:8px;white-space:pre-wrap;overflow-wrap:anywhere}`;
+
+/** The page never changes, so it can be cached publicly (a nonce would then be shared anyway). */
+export const DOCS_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>Edgemail API v1</title>
+<style>${STYLE}</style>
 </head><body><h1>Edgemail API v1</h1><p><a href="openapi.json">openapi.json</a> (OpenAPI 3.1)</p>
 <label>API key (sent as Authorization: Bearer)<input id="key" type="password" autocomplete="off"></label><main></main>
-<script type="module" nonce="${nonce}">${SCRIPT}</script></body></html>`;
+<script type="module">${SCRIPT}</script></body></html>`;
+
+async function sha256Source(text: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
+  return `'sha256-${btoa(String.fromCharCode(...digest))}'`;
+}
+
+let policy: Promise<string> | undefined;
+
+/** A CSP that allows exactly this page's own script and style, by hash; computed once per isolate. */
+export function docsPolicy(): Promise<string> {
+  policy ??= Promise.all([sha256Source(SCRIPT), sha256Source(STYLE)]).then(
+    ([script, style]) => `default-src 'none'; script-src ${script}; style-src ${style}; connect-src 'self'`,
+  );
+  return policy;
 }

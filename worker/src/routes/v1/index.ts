@@ -2,15 +2,24 @@
  * /api/v1: the documented, versioned public API. Declared once with zod (@hono/zod-openapi): the
  * same schemas validate requests and produce /api/v1/openapi.json.
  */
-import { randomToken } from '../../lib/clock';
+import { createMiddleware } from 'hono/factory';
+import type { AppEnv } from '../../env';
 import { v1Auth } from '../../middleware/v1-auth';
 import { v1RateLimit } from '../../middleware/v1-ratelimit';
 import { v1Router } from './common';
-import { docsPage } from './docs-page';
+import { DOCS_PAGE, docsPolicy } from './docs-page';
 import { keyRoutes } from './keys';
 import { mailboxRoutes } from './mailboxes';
 import { messageRoutes } from './messages';
 import { statsRoutes } from './stats';
+
+/** The paths anyone may read, even when the site has PASSWORDS set. */
+export const PUBLIC_V1_PATHS = ['/api/v1/openapi.json', '/api/v1/docs'];
+
+const publicDocument = createMiddleware<AppEnv>(async (c, next) => {
+  await next();
+  c.header('Cache-Control', 'public, max-age=3600');
+});
 
 export function createV1App() {
   const app = v1Router();
@@ -21,6 +30,9 @@ export function createV1App() {
   });
   app.openAPIRegistry.registerComponent('securitySchemes', 'headerKey', { type: 'apiKey', in: 'header', name: 'X-MAILAPI-TOKEN' });
 
+  // The document and its page describe the API and hold no data: public (no key, no site password,
+  // see app.ts) and cacheable.
+  app.use('/openapi.json', publicDocument);
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: {
@@ -32,10 +44,9 @@ export function createV1App() {
     },
     servers: [{ url: '/api/v1' }],
   });
-  app.get('/docs', (c) => {
-    const nonce = randomToken(24);
-    c.header('Content-Security-Policy', `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'`);
-    return c.html(docsPage(nonce));
+  app.get('/docs', publicDocument, async (c) => {
+    c.header('Content-Security-Policy', await docsPolicy());
+    return c.html(DOCS_PAGE);
   });
 
   app.use('*', v1Auth, v1RateLimit);
