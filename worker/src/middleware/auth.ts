@@ -19,7 +19,7 @@ export const requireSitePassword = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
-// Wrong admin passwords per client address and rolling minute before every attempt is refused.
+// The window, from a client address's first wrong admin password, in which failures are counted.
 const ADMIN_FAILURE_WINDOW_MS = 60_000;
 
 /**
