@@ -49,6 +49,13 @@ const workerProject = defineProject({
           V1_RATE_READ_PER_MINUTE: '600',
           V1_RATE_WRITE_PER_MINUTE: '120',
           V1_RATE_SEARCH_PER_MINUTE: '60',
+          SIGNUP: 'on',
+          SESSION_TTL_SECONDS: '1209600',
+          DKIM_ENCRYPTION_KEY: 'test-dkim-encryption-key-0123456789',
+          // Overridden per test with the local DoH server's URL (worker/test/fake-dns.ts).
+          DOH_RESOLVER_URL: 'https://cloudflare-dns.com/dns-query',
+          // 0: every lookup reads D1, so tests see their own writes and never another file's.
+          DOMAIN_CACHE_SECONDS: '0',
           TEST_MIGRATIONS: await readD1Migrations(fileURLToPath(new URL('./migrations', import.meta.url))),
           TEST_FIXTURES: fixtures,
         },

@@ -8,6 +8,7 @@ import { idParam, pageQuery, validate } from '../lib/validate';
 import { isAdminPassword, requireAdmin } from '../middleware/auth';
 import { countSince } from '../db/stats';
 import { createAddress, deleteAddress, findAddress, getAddress, grantSendBalance, listAddresses, rotateToken } from '../services/addresses';
+import { activeDomainNames } from '../services/domains/registry';
 import { importMail } from '../services/import';
 import { listSummaries, listWithRaw } from '../services/mailbox';
 import { issueAddressToken, issueAdminSession } from '../services/tokens';
@@ -44,10 +45,13 @@ export const adminRoutes = new Hono<AppEnv>()
     });
   })
   /** The effective configuration, never any secret. */
-  .get('/config', (c) => {
+  .get('/config', async (c) => {
     const { config } = c.var.deps;
     return c.json({
-      domains: config.domains,
+      domains: await activeDomainNames(c.var.deps),
+      signup: config.signup,
+      dkim_encryption_key_set: config.dkimEncryptionKey !== null,
+      doh_resolver_url: config.dohResolverUrl,
       catch_all: config.catchAll,
       provider: config.provider.kind,
       max_message_bytes: config.maxMessageBytes,
@@ -64,7 +68,7 @@ export const adminRoutes = new Hono<AppEnv>()
     });
   })
   .post('/new_address', validate('json', newAddressBody), async (c) => {
-    const row = await createAddress(c.var.deps, c.req.valid('json'));
+    const row = await createAddress(c.var.deps, c.req.valid('json'), { anyActiveDomain: true });
     return c.json({ address: row.address, address_id: row.id, jwt: await issueAddressToken(c.var.deps, row) });
   })
   .get('/addresses', validate('query', addressQuery), async (c) => {

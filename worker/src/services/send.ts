@@ -12,6 +12,7 @@ import { randomToken } from '../lib/clock';
 import { AppError } from '../lib/errors';
 import { buildMime, type MimeAttachment, type MimeMailbox } from '../lib/mime';
 import { resolveMailbox } from './addresses';
+import { activeDomainNames, domainOf } from './domains/registry';
 import { putBlob, sentBlobPrefix } from './blobs';
 import type { Deps } from './deps';
 import { ingestMessage } from './ingest';
@@ -105,7 +106,8 @@ async function dispatch(deps: Deps, mailbox: AddressRow, raw: Bytes, envelope: s
   }
 
   const parsed = parsedAlready ?? (await parseMessage(raw));
-  const ours = (r: string) => deps.config.domains.includes(r.slice(r.lastIndexOf('@') + 1));
+  const active = new Set(await activeDomainNames(deps));
+  const ours = (r: string) => active.has(domainOf(r));
   const internal = recipients.filter(ours);
   const external = recipients.filter((r) => !ours(r));
   const [internalOutcomes, externalOutcomes] = await Promise.all([
