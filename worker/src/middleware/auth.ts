@@ -1,6 +1,7 @@
 /**
- * The three credentials: the optional site password (`x-custom-auth`), the admin password
- * (`x-admin-auth`), and an address JWT (Bearer header, or a body field on /external).
+ * The credentials of the web UI API: the optional site password (`x-custom-auth`), the admin
+ * password (`x-admin-auth`), an address JWT (Bearer header, or a body field on /external), and a
+ * user's session token (Bearer `ems_…` with the mailbox named in `X-Mailbox`).
  */
 import { createMiddleware } from 'hono/factory';
 import { touchAddress } from '../db/addresses';
@@ -8,6 +9,10 @@ import type { AppEnv } from '../env';
 import { AppError } from '../lib/errors';
 import { matchesAny } from '../lib/secrets';
 import type { Deps } from '../services/deps';
+import type { AddressRow } from '../db/schema';
+import { resolveSession, SESSION_PREFIX } from '../services/accounts/sessions';
+import { mailboxFor } from '../services/folders';
+import type { Principal } from '../services/principal';
 import { isAdminSession, verifyAddressToken } from '../services/tokens';
 
 /** When PASSWORDS is set, every API call must carry one of them in `x-custom-auth`. */
@@ -38,12 +43,28 @@ export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
 // Recording activity on every read would turn reads into writes; once an hour is plenty for TTLs.
 const ACTIVITY_RESOLUTION_MS = 3_600_000;
 
-/** Resolves the Bearer address JWT to its mailbox (`c.var.mailbox`). */
+/**
+ * Resolves the caller to a mailbox (`c.var.mailbox`) and principal (`c.var.principal`): an address
+ * JWT is its own mailbox; a session token acts on the mailbox named in `X-Mailbox`, when the user
+ * may read it (their own, or view_mailbox on its domain) — otherwise it is "not found".
+ */
 export const requireAddress = createMiddleware<AppEnv>(async (c, next) => {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '');
   if (!match) throw new AppError('missing_token', 'Send the address token as "Authorization: Bearer <jwt>".');
   const { deps } = c.var;
-  const mailbox = await verifyAddressToken(deps, match[1]!);
+  const token = match[1]!;
+  let mailbox: AddressRow;
+  if (token.startsWith(SESSION_PREFIX)) {
+    const { user, session } = await resolveSession(deps, token, (work) => c.executionCtx.waitUntil(work));
+    const principal: Principal = { kind: 'user', userId: user.id, email: user.email, sessionId: session.id, keyId: null, rateKey: `session:${session.id}` };
+    const wanted = c.req.header('x-mailbox');
+    if (!wanted) throw new AppError('validation_failed', 'With a session token, name the mailbox in the X-Mailbox header.', 'x-mailbox');
+    mailbox = await mailboxFor(deps, principal, wanted);
+    c.set('principal', principal);
+  } else {
+    mailbox = await verifyAddressToken(deps, token);
+    c.set('principal', { kind: 'mailbox', addressId: mailbox.id, address: mailbox.address, keyId: null, rateKey: `jwt:${mailbox.id}` });
+  }
   c.set('mailbox', mailbox);
   c.executionCtx.waitUntil(touchAddress(deps.db, mailbox.id, deps.clock.now(), ACTIVITY_RESOLUTION_MS));
   await next();

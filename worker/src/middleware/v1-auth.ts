@@ -1,23 +1,19 @@
 /**
- * Who is calling /api/v1: an API key (`Authorization: Bearer emk_…` or `X-MAILAPI-TOKEN`), an
- * address JWT (a key scoped to its own mailbox), or the admin password (`x-admin-auth`, to create
- * the first admin key). Sets `c.var.principal`; every failure is a 401 that says nothing about mailboxes.
+ * Who is calling /api/v1: an API key (`Authorization: Bearer emk_…` or `X-MAILAPI-TOKEN`), a user's
+ * session token (`ems_…`, the "user token"), an address JWT (a key scoped to its own mailbox), or the
+ * admin password (`x-admin-auth`, to create the first admin key). Sets `c.var.principal`; every
+ * failure is a 401 that says nothing about mailboxes.
  */
 import { createMiddleware } from 'hono/factory';
 import { touchKey } from '../db/keys';
 import type { AppEnv } from '../env';
 import { AppError } from '../lib/errors';
+import { resolveSession, SESSION_PREFIX } from '../services/accounts/sessions';
 import { KEY_PREFIX, resolveKey } from '../services/apikeys';
 import { findAddressById } from '../db/addresses';
 import type { Principal } from '../services/principal';
 import { verifyAddressToken } from '../services/tokens';
 import { isAdminPassword } from './auth';
-
-declare module 'hono' {
-  interface ContextVariableMap {
-    principal: Principal;
-  }
-}
 
 export function presentedToken(authorization: string | undefined, apiToken: string | undefined): string | null {
   const bearer = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
@@ -43,6 +39,9 @@ export const v1Auth = createMiddleware<AppEnv>(async (c, next) => {
     if (key.lastUsedAt === null || key.lastUsedAt < deps.clock.now() - LAST_USED_RESOLUTION_MS) {
       c.executionCtx.waitUntil(touchKey(deps.db, key.id, deps.clock.now()));
     }
+  } else if (token?.startsWith(SESSION_PREFIX)) {
+    const { user, session } = await resolveSession(deps, token, (work) => c.executionCtx.waitUntil(work));
+    principal = { kind: 'user', userId: user.id, email: user.email, sessionId: session.id, keyId: null, rateKey: `session:${session.id}` };
   } else if (token) {
     const mailbox = await verifyAddressToken(deps, token);
     principal = { kind: 'mailbox', addressId: mailbox.id, address: mailbox.address, keyId: null, rateKey: `jwt:${mailbox.id}` };
