@@ -66,7 +66,7 @@ const workerProject = defineProject({
     name: 'worker',
     include: ['worker/**/*.test.ts'],
     setupFiles: ['./worker/test/setup.ts'],
-    globalSetup: ['./worker/test/fake-resend.ts'],
+    globalSetup: ['./worker/test/fake-resend.ts', './worker/test/fake-dns.ts'],
     // Large-message tests move megabytes through workerd on a 2-core machine.
     testTimeout: 30_000,
   },

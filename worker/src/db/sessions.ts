@@ -35,3 +35,7 @@ export async function revokeSessionRow(db: Db, userId: number, publicId: string,
 export async function touchSession(db: Db, id: number, now: number): Promise<void> {
   await db.update(sessions).set({ lastUsedAt: now }).where(eq(sessions.id, id));
 }
+
+export async function revokeSessionById(db: Db, id: number, now: number): Promise<void> {
+  await db.update(sessions).set({ revokedAt: now }).where(and(eq(sessions.id, id), isNull(sessions.revokedAt)));
+}

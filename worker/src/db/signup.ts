@@ -5,7 +5,7 @@
 import { and, eq, gt, sql } from 'drizzle-orm';
 import type { Db } from './client';
 import { addresses } from './schema';
-import { domains, signupAttempts, users } from './schema-accounts';
+import { domains, mailboxOwners, permissions, sessions, signupAttempts, users } from './schema-accounts';
 
 export interface SignupRows {
   domain: string;
@@ -22,13 +22,11 @@ export async function insertSignup(db: Db, v: SignupRows): Promise<void> {
   const domainId = sql`(SELECT id FROM domains WHERE name = ${v.domain})`;
   await db.batch([
     db.insert(users).values({ email: v.email, name: v.name, passwordHash: v.passwordHash, createdAt: v.now }),
-    db.insert(domains).values({ name: v.domain, status: 'pending', open: false, createdAt: v.now, createdBy: sql`${userId}` }),
+    db.insert(domains).values({ name: v.domain, status: 'pending', open: false, createdAt: v.now, createdBy: userId }),
     db.insert(addresses).values({ address: v.email, createdAt: v.now, lastActiveAt: v.now, sendBalance: v.sendBalance }),
-    db.run(sql`INSERT INTO mailbox_owners (address_id, user_id) VALUES ((SELECT id FROM addresses WHERE address = ${v.email}), ${userId})`),
-    db.run(sql`INSERT INTO permissions (user_id, domain_id, permission, created_at) VALUES (${userId}, ${domainId}, 'manage_domains', ${v.now})`),
-    db.run(
-      sql`INSERT INTO sessions (public_id, user_id, token_hash, created_at, expires_at) VALUES (${v.session.publicId}, ${userId}, ${v.session.tokenHash}, ${v.now}, ${v.session.expiresAt})`,
-    ),
+    db.insert(mailboxOwners).values({ addressId: sql`(SELECT id FROM addresses WHERE address = ${v.email})`, userId }),
+    db.insert(permissions).values({ userId, domainId, permission: 'manage_domains', createdAt: v.now }),
+    db.insert(sessions).values({ publicId: v.session.publicId, userId, tokenHash: v.session.tokenHash, createdAt: v.now, expiresAt: v.session.expiresAt }),
   ]);
 }
 

@@ -11,6 +11,8 @@ import { matchesAny } from '../lib/secrets';
 import type { Deps } from '../services/deps';
 import type { AddressRow } from '../db/schema';
 import { resolveSession, SESSION_PREFIX } from '../services/accounts/sessions';
+import { authorizeSender } from '../services/accounts/access';
+import { findAddress } from '../services/addresses';
 import { mailboxFor } from '../services/folders';
 import type { Principal } from '../services/principal';
 import { isAdminSession, verifyAddressToken } from '../services/tokens';
@@ -45,27 +47,41 @@ const ACTIVITY_RESOLUTION_MS = 3_600_000;
 
 /**
  * Resolves the caller to a mailbox (`c.var.mailbox`) and principal (`c.var.principal`): an address
- * JWT is its own mailbox; a session token acts on the mailbox named in `X-Mailbox`, when the user
- * may read it (their own, or view_mailbox on its domain) — otherwise it is "not found".
+ * JWT is its own mailbox; a session token acts on the mailbox named in `X-Mailbox` when the user may
+ * read it (`read`: own, or view_mailbox on its domain) or send as it (`send`: own, or send_mail).
+ * A mailbox the user may not use is "not found" (reading) or `sender_not_allowed` (sending).
  */
-export const requireAddress = createMiddleware<AppEnv>(async (c, next) => {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '');
-  if (!match) throw new AppError('missing_token', 'Send the address token as "Authorization: Bearer <jwt>".');
-  const { deps } = c.var;
-  const token = match[1]!;
-  let mailbox: AddressRow;
-  if (token.startsWith(SESSION_PREFIX)) {
-    const { user, session } = await resolveSession(deps, token, (work) => c.executionCtx.waitUntil(work));
-    const principal: Principal = { kind: 'user', userId: user.id, email: user.email, sessionId: session.id, keyId: null, rateKey: `session:${session.id}` };
-    const wanted = c.req.header('x-mailbox');
-    if (!wanted) throw new AppError('validation_failed', 'With a session token, name the mailbox in the X-Mailbox header.', 'x-mailbox');
-    mailbox = await mailboxFor(deps, principal, wanted);
+function mailboxAuth(mode: 'read' | 'send') {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '');
+    if (!match) throw new AppError('missing_token', 'Send the address token as "Authorization: Bearer <jwt>".');
+    const { deps } = c.var;
+    const token = match[1]!;
+    let mailbox: AddressRow;
+    let principal: Principal;
+    if (token.startsWith(SESSION_PREFIX)) {
+      const { user, session } = await resolveSession(deps, token, (work) => c.executionCtx.waitUntil(work));
+      principal = { kind: 'user', userId: user.id, email: user.email, sessionId: session.id, keyId: null, rateKey: `session:${session.id}` };
+      const wanted = c.req.header('x-mailbox');
+      if (!wanted) throw new AppError('validation_failed', 'With a session token, name the mailbox in the X-Mailbox header.', 'x-mailbox');
+      if (mode === 'read') mailbox = await mailboxFor(deps, principal, wanted);
+      else {
+        await authorizeSender(deps, principal, wanted);
+        mailbox = await findAddress(deps, wanted);
+      }
+    } else {
+      mailbox = await verifyAddressToken(deps, token);
+      principal = { kind: 'mailbox', addressId: mailbox.id, address: mailbox.address, keyId: null, rateKey: `jwt:${mailbox.id}` };
+      if (mode === 'send') await authorizeSender(deps, principal, mailbox.address);
+    }
     c.set('principal', principal);
-  } else {
-    mailbox = await verifyAddressToken(deps, token);
-    c.set('principal', { kind: 'mailbox', addressId: mailbox.id, address: mailbox.address, keyId: null, rateKey: `jwt:${mailbox.id}` });
-  }
-  c.set('mailbox', mailbox);
-  c.executionCtx.waitUntil(touchAddress(deps.db, mailbox.id, deps.clock.now(), ACTIVITY_RESOLUTION_MS));
-  await next();
-});
+    c.set('mailbox', mailbox);
+    c.executionCtx.waitUntil(touchAddress(deps.db, mailbox.id, deps.clock.now(), ACTIVITY_RESOLUTION_MS));
+    await next();
+  });
+}
+
+/** A mailbox the caller may read. */
+export const requireAddress = mailboxAuth('read');
+/** A mailbox the caller may send as (its domain active). */
+export const requireSender = mailboxAuth('send');

@@ -12,7 +12,9 @@ import { AppError } from '../../lib/errors';
 import type { Deps } from '../deps';
 import { domainOf, isActiveDomain } from '../domains/registry';
 import type { Principal } from '../principal';
-import { hasPermission, type Permission } from './permissions';
+import { allDomains } from '../domains/registry';
+import type { DomainRow } from '../../db/schema-accounts';
+import { hasPermission, listPermissions, type Permission } from './permissions';
 
 /** True when the principal may read (and file, flag, delete) this mailbox's mail. */
 export async function mayReadMailbox(deps: Deps, principal: Principal, address: string): Promise<boolean> {
@@ -67,4 +69,12 @@ export async function requireStatsAccess(deps: Deps, principal: Principal, scope
   if (domain === undefined || !(await mayActOnDomain(deps, principal, domain, 'view_stats'))) {
     throw new AppError('access_denied', 'Stats need an admin key or view_stats on the domain.');
   }
+}
+
+/** Domains the principal may see in listings: all for admins, those a user holds any right on. */
+export async function domainsVisibleTo(deps: Deps, principal: Principal): Promise<DomainRow[]> {
+  if (principal.kind === 'admin') return allDomains(deps);
+  if (principal.kind !== 'user') throw new AppError('access_denied', 'Domains are listed for admins and users, not mailbox tokens.');
+  const mine = new Set((await listPermissions(deps, principal.userId)).map((g) => g.domain));
+  return (await allDomains(deps)).filter((d) => mine.has(d.name));
 }

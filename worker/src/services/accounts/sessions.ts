@@ -3,7 +3,7 @@
  * characters, shown once; only its SHA-256 is stored. Sessions expire (SESSION_TTL_SECONDS) and can be
  * revoked one by one (log out) — a revoked or expired token fails at once everywhere.
  */
-import { findSessionByHash, insertSession, liveSessions, revokeSessionRow, touchSession } from '../../db/sessions';
+import { findSessionByHash, insertSession, liveSessions, revokeSessionById, revokeSessionRow, touchSession } from '../../db/sessions';
 import type { SessionRow, UserRow } from '../../db/schema-accounts';
 import { findUserById } from '../../db/users';
 import { sha256Hex } from '../../lib/bytes';
@@ -74,4 +74,9 @@ export function listSessions(deps: Deps, userId: number): Promise<SessionRow[]> 
 /** Ends one of the user's sessions (log out, or "sign out that other device"). */
 export async function revokeSession(deps: Deps, userId: number, publicId: string): Promise<void> {
   if (!(await revokeSessionRow(deps.db, userId, publicId, deps.clock.now()))) throw new AppError('not_found', 'No such active session.');
+}
+
+/** Log out: ends the session the request came with. */
+export async function endSession(deps: Deps, sessionId: number): Promise<void> {
+  await revokeSessionById(deps.db, sessionId, deps.clock.now());
 }

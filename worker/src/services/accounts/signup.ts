@@ -3,13 +3,12 @@
  * log in); the domain is `pending` — it receives and sends nothing — until an admin approves it.
  * The new user holds `manage_domains` on it, to see its DNS records and check them.
  */
-import { findDomainByName } from '../../db/domains';
 import { insertSignup, recordSignupAttempt } from '../../db/signup';
 import { findUserByEmail } from '../../db/users';
 import { findAddressByName } from '../../db/addresses';
 import { AppError } from '../../lib/errors';
 import type { Deps } from '../deps';
-import { DOMAIN_NAME, forgetDomainCache } from '../domains/registry';
+import { DOMAIN_NAME, findDomainFresh, forgetDomainCache } from '../domains/registry';
 import { hashPassword } from './passwords';
 import { mintSession } from './sessions';
 import { normaliseMailbox, validatePassword } from './users';
@@ -49,7 +48,7 @@ export async function signUp(deps: Deps, input: SignupInput): Promise<SignupResu
     const retryAfter = Math.max(1, Math.ceil((oldest + HOUR_MS - now) / 1000));
     throw new AppError('rate_limited', `At most ${SIGNUPS_PER_DOMAIN_PER_HOUR} signups per hour for ${domain}; retry in ${retryAfter} s.`, 'domain', retryAfter);
   }
-  if (await findDomainByName(deps.db, domain)) throw new AppError('domain_exists', `The domain ${domain} is already registered here.`, 'domain');
+  if (await findDomainFresh(deps, domain)) throw new AppError('domain_exists', `The domain ${domain} is already registered here.`, 'domain');
 
   const session = await mintSession(deps);
   try {
@@ -64,7 +63,7 @@ export async function signUp(deps: Deps, input: SignupInput): Promise<SignupResu
     });
   } catch (err) {
     // A concurrent signup (or a leftover address) won a unique index; the batch rolled back whole.
-    if (await findDomainByName(deps.db, domain)) throw new AppError('domain_exists', `The domain ${domain} is already registered here.`, 'domain');
+    if (await findDomainFresh(deps, domain)) throw new AppError('domain_exists', `The domain ${domain} is already registered here.`, 'domain');
     if (await findUserByEmail(deps.db, email)) throw new AppError('user_exists', `A user ${email} already exists.`, 'email');
     if (await findAddressByName(deps.db, email)) throw new AppError('address_taken', `The address ${email} is already taken.`, 'email');
     throw err;

@@ -2,11 +2,13 @@
 import { findAddressByName, insertAddress } from '../../db/addresses';
 import type { AddressRow } from '../../db/schema';
 import type { UserRow } from '../../db/schema-accounts';
-import { deleteUserRow, findUserByEmail, insertOwner, insertUser, listUserRows, ownedAddresses } from '../../db/users';
+import { deleteUserRow, findUserByEmail, findUserById, insertOwner, insertUser, listUserRows, ownedAddresses } from '../../db/users';
 import { AppError } from '../../lib/errors';
-import { LOCAL_PART } from '../addresses';
+import { createAddress, LOCAL_PART } from '../addresses';
 import type { Deps } from '../deps';
-import { domainOf, isActiveDomain } from '../domains/registry';
+import { domainOf, isActiveDomain, openDomainNames } from '../domains/registry';
+import type { Principal } from '../principal';
+import { mayActOnDomain } from './access';
 import { decoyHash, hashPassword, verifyPassword } from './passwords';
 import { startSession } from './sessions';
 
@@ -51,6 +53,12 @@ export async function getUserByEmail(deps: Deps, email: string): Promise<UserRow
   return user;
 }
 
+export async function getUser(deps: Deps, id: number): Promise<UserRow> {
+  const user = await findUserById(deps.db, id);
+  if (!user) throw new AppError('invalid_token', 'The session token is invalid or has been revoked.');
+  return user;
+}
+
 export function addressesOf(deps: Deps, userId: number): Promise<AddressRow[]> {
   return ownedAddresses(deps.db, userId);
 }
@@ -88,4 +96,19 @@ export async function assignMailbox(deps: Deps, user: UserRow, mailbox: AddressR
 /** Deletes the user, their sessions and permissions; their mailboxes stay (an admin deletes those). */
 export async function deleteUser(deps: Deps, user: UserRow): Promise<void> {
   await deleteUserRow(deps.db, user.id);
+}
+
+/**
+ * A new address owned by the logged-in user: on an open domain (as anyone may), or on a domain where
+ * they hold manage_users.
+ */
+export async function createOwnAddress(deps: Deps, principal: Extract<Principal, { kind: 'user' }>, input: { name?: string; domain?: string }): Promise<AddressRow> {
+  const domain = input.domain?.toLowerCase() ?? (await openDomainNames(deps))[0];
+  const open = domain !== undefined && (await openDomainNames(deps)).includes(domain);
+  if (domain && !open && !(await mayActOnDomain(deps, principal, domain, 'manage_users'))) {
+    throw new AppError('access_denied', `Creating addresses on ${domain} needs manage_users there.`, 'domain');
+  }
+  const row = await createAddress(deps, { ...input, domain }, { anyActiveDomain: !open });
+  await insertOwner(deps.db, row.id, principal.userId);
+  return row;
 }

@@ -44,10 +44,15 @@ export async function findDomain(deps: RegistryDeps, name: string): Promise<Doma
 }
 
 export async function getDomain(deps: RegistryDeps, name: string): Promise<DomainRow> {
-  // Straight from D1: callers of this act on the row (approve, DNS), so it must be current.
-  const row = await findDomainByName(deps.db, name.trim().toLowerCase());
+  const row = await findDomainFresh(deps, name);
   if (!row) throw new AppError('domain_not_found', `No domain ${name} here.`);
   return row;
+}
+
+/** The row straight from D1 (seeds ensured): for callers that act on it (signup, approve, DNS). */
+export async function findDomainFresh(deps: RegistryDeps, name: string): Promise<DomainRow | null> {
+  await allDomains(deps);
+  return findDomainByName(deps.db, name.trim().toLowerCase());
 }
 
 /** True when mail for this domain is ours to receive and its addresses may send. */
