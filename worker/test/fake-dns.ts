@@ -35,7 +35,8 @@ function txtData(value: string): string {
   return (value.match(/.{1,255}/g) ?? ['']).map((s) => `"${s.replace(/["\\]/g, '\\$&')}"`).join(' ');
 }
 
-export default async function setup(project: TestProject) {
+/** Starts the server on a free loopback port; used by the worker tests and the e2e Worker alike. */
+export async function startFakeDns(): Promise<{ url: string; close: () => Promise<void> }> {
   const records: Published[] = [];
   const key = (name: string) => name.toLowerCase().replace(/\.$/, '');
   const txtOf = (name: string) => records.filter((r) => r.type === 'TXT' && key(r.name) === key(name)).map((r) => r.value);
@@ -90,7 +91,14 @@ export default async function setup(project: TestProject) {
     reply(404, { error: 'not found' });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  project.provide('dnsUrl', base);
-  return () => new Promise<void>((resolve) => server.close(() => resolve()));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+export default async function setup(project: TestProject) {
+  const dns = await startFakeDns();
+  project.provide('dnsUrl', dns.url);
+  return dns.close;
 }

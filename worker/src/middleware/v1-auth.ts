@@ -1,7 +1,8 @@
 /**
  * Who is calling /api/v1: an API key (`Authorization: Bearer emk_…` or `X-MAILAPI-TOKEN`), a user's
  * session token (`ems_…`, the "user token"), an address JWT (a key scoped to its own mailbox), or the
- * admin password (`x-admin-auth`, to create the first admin key). Sets `c.var.principal`; every
+ * admin password (`x-admin-auth`, to create the first admin key) or the web UI's admin session
+ * (`x-admin-token`). Sets `c.var.principal`; every
  * failure is a 401 that says nothing about mailboxes.
  */
 import { createMiddleware } from 'hono/factory';
@@ -12,7 +13,7 @@ import { resolveSession, SESSION_PREFIX } from '../services/accounts/sessions';
 import { KEY_PREFIX, resolveKey } from '../services/apikeys';
 import { findAddressById } from '../db/addresses';
 import type { Principal } from '../services/principal';
-import { verifyAddressToken } from '../services/tokens';
+import { isAdminSession, verifyAddressToken } from '../services/tokens';
 import { isAdminPassword } from './auth';
 
 export function presentedToken(authorization: string | undefined, apiToken: string | undefined): string | null {
@@ -47,6 +48,9 @@ export const v1Auth = createMiddleware<AppEnv>(async (c, next) => {
     principal = { kind: 'mailbox', addressId: mailbox.id, address: mailbox.address, keyId: null, rateKey: `jwt:${mailbox.id}` };
   } else if (await isAdminPassword(deps, c.req.header('x-admin-auth'))) {
     principal = { kind: 'admin', keyId: null, rateKey: 'admin-password' };
+  } else if (await isAdminSession(deps, c.req.header('x-admin-token'))) {
+    // The web UI's admin session (POST /admin/session), so its admin pages can use /api/v1 too.
+    principal = { kind: 'admin', keyId: null, rateKey: 'admin-session' };
   } else {
     throw new AppError('missing_token', 'Send an API key as "Authorization: Bearer <key>" or "X-MAILAPI-TOKEN: <key>".');
   }

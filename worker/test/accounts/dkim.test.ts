@@ -56,7 +56,7 @@ describe('DKIM signing', () => {
     // One byte of the body (the first byte after the blank line), nothing else.
     const body = text.indexOf('\r\n\r\n') + 4;
     const tampered = raw.slice();
-    tampered[body] ^= 0x01;
+    tampered[body] = tampered[body]! ^ 0x01;
     expect(tampered.filter((b, i) => b !== raw[i]).length).toBe(1);
     const bodyResult = await verifyDkim(tampered);
     expect(bodyResult.mailauth[0]!.status).toBe('neutral');

@@ -1,14 +1,15 @@
 /** Account rows → v1 JSON. */
 import type { AddressRow } from '../../db/schema';
 import type { DomainRow, SessionRow, UserRow } from '../../db/schema-accounts';
+import type { DomainJson, OwnedAddressJson, UserJson } from './account-types';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-export function userInfo(user: UserRow) {
+export function userInfo(user: UserRow): UserJson {
   return { email: user.email, name: user.name, created_at: new Date(user.createdAt).toISOString() };
 }
 
-export function ownedAddress(row: AddressRow) {
+export function ownedAddress(row: AddressRow): OwnedAddressJson {
   return { address: row.address, mail_count: row.mailCount, created_at: new Date(row.createdAt).toISOString() };
 }
 
@@ -22,7 +23,7 @@ export function sessionInfo(row: SessionRow, currentId: number | null) {
   };
 }
 
-export function domainInfo(row: DomainRow & { creatorEmail?: string | null }) {
+export function domainInfo(row: DomainRow & { creatorEmail?: string | null }): DomainJson {
   return {
     domain: row.name,
     status: row.status,
