@@ -18,6 +18,17 @@ describe('log in, sessions, log out', () => {
     expect((await json(wrong)).error).toEqual({ ...(await json(unknown)).error });
   });
 
+  it('allows 10 log-in attempts per account per 15 minutes, then 429 even with the right password', async () => {
+    const account = await signup('throttle.test');
+    for (let i = 0; i < 10; i++) expect((await loginRes(account.email, `guess ${i}`)).status).toBe(401);
+    const limited = await loginRes(account.email, PASSWORD);
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    // Another account is not affected.
+    const other = await signup('throttle-other.test');
+    expect((await loginRes(other.email, PASSWORD)).status).toBe(200);
+  });
+
   it('works as a user token in Authorization and in X-MAILAPI-TOKEN', async () => {
     const { token } = await signup('header.test');
     expect((await call('/api/v1/auth/me', { headers: { 'x-mailapi-token': token } })).status).toBe(200);

@@ -6,6 +6,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../../env';
 import { AppError } from '../../lib/errors';
+import { throttleLogin } from '../../middleware/login-throttle';
 import { listPermissions } from '../../services/accounts/permissions';
 import { endSession, listSessions, revokeSession } from '../../services/accounts/sessions';
 import { signUp } from '../../services/accounts/signup';
@@ -30,7 +31,7 @@ const login = createRoute({
   method: 'post',
   path: '/auth/login',
   tags: ['Accounts'],
-  summary: 'Exchange email and password for a session (user) token',
+  summary: 'Exchange email and password for a session (user) token; 10 attempts per account per 15 minutes',
   request: { body: json(LoginInput) },
   responses: { ...ok(envelope(Session.extend({ email: z.string(), name: z.string() })), 'A new session'), ...commonErrors },
 });
@@ -53,6 +54,7 @@ export const publicAuthRoutes = v1Router()
   })
   .openapi(login, async (c) => {
     const { email, password } = c.req.valid('json');
+    await throttleLogin(c, email);
     const { user, token, session } = await logIn(c.var.deps, email, password);
     const data = { token, token_type: 'user' as const, expires_at: new Date(session.expiresAt).toISOString(), email: user.email, name: user.name };
     return c.json({ ok: true as const, data, meta: meta(c) }, 200);
