@@ -30,9 +30,13 @@ export async function insertSignup(db: Db, v: SignupRows): Promise<void> {
   ]);
 }
 
-/** Records one attempt and returns how many there were (this one included) since `since`, oldest first. */
+/**
+ * Records one attempt and returns how many there were (this one included) since `since`. Attempts
+ * older than the window are dropped on the way, so the table never holds more than an hour's worth.
+ */
 export async function recordSignupAttempt(db: Db, domain: string, now: number, since: number): Promise<{ count: number; oldest: number }> {
-  const [, counted] = await db.batch([
+  const [, , counted] = await db.batch([
+    db.delete(signupAttempts).where(sql`${signupAttempts.createdAt} <= ${since}`),
     db.insert(signupAttempts).values({ domain, createdAt: now }),
     db
       .select({ n: sql<number>`count(*)`, oldest: sql<number>`min(${signupAttempts.createdAt})` })
@@ -40,9 +44,4 @@ export async function recordSignupAttempt(db: Db, domain: string, now: number, s
       .where(and(eq(signupAttempts.domain, domain), gt(signupAttempts.createdAt, since))),
   ]);
   return { count: counted[0]?.n ?? 1, oldest: counted[0]?.oldest ?? now };
-}
-
-/** Forgets attempts older than `before` (housekeeping). */
-export async function pruneSignupAttempts(db: Db, before: number): Promise<void> {
-  await db.delete(signupAttempts).where(sql`${signupAttempts.createdAt} <= ${before}`);
 }

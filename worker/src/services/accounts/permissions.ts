@@ -4,7 +4,6 @@
  */
 import { deletePermissions, hasPermissionRow, insertPermissions, listGrants } from '../../db/permissions';
 import { PERMISSIONS, type Permission } from '../../db/schema-accounts';
-import { AppError } from '../../lib/errors';
 import type { Deps } from '../deps';
 import { getDomain } from '../domains/registry';
 import { getUserByEmail } from './users';
@@ -45,10 +44,4 @@ export async function listPermissions(deps: Deps, userId?: number) {
     grouped.set(key, entry);
   }
   return [...grouped.values()];
-}
-
-export function parsePermissions(values: string[]): Permission[] {
-  const unknown = values.filter((v) => !(PERMISSIONS as readonly string[]).includes(v));
-  if (unknown.length) throw new AppError('validation_failed', `Unknown permission ${unknown.join(', ')}; use ${PERMISSIONS.join(', ')}.`, 'permissions');
-  return values as Permission[];
 }

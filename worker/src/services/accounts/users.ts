@@ -88,11 +88,6 @@ export async function createUser(deps: Deps, input: { email: string; password: s
   return { user, mailbox };
 }
 
-/** Makes an existing address one of the user's mailboxes; refuses one that already has an owner. */
-export async function assignMailbox(deps: Deps, user: UserRow, mailbox: AddressRow): Promise<void> {
-  if (!(await insertOwner(deps.db, mailbox.id, user.id))) throw new AppError('address_taken', `${mailbox.address} already has an owner.`, 'address');
-}
-
 /** Deletes the user, their sessions and permissions; their mailboxes stay (an admin deletes those). */
 export async function deleteUser(deps: Deps, user: UserRow): Promise<void> {
   await deleteUserRow(deps.db, user.id);
