@@ -50,6 +50,13 @@ const workerProject = defineProject({
           V1_RATE_WRITE_PER_MINUTE: '120',
           V1_RATE_SEARCH_PER_MINUTE: '60',
           ADMIN_AUTH_FAILURES_PER_MINUTE: '10',
+          SIGNUP: 'on',
+          SESSION_TTL_SECONDS: '1209600',
+          DKIM_ENCRYPTION_KEY: 'test-dkim-encryption-key-0123456789',
+          // Overridden per test with the local DoH server's URL (worker/test/fake-dns.ts).
+          DOH_RESOLVER_URL: 'https://cloudflare-dns.com/dns-query',
+          // 0: every lookup reads D1, so tests see their own writes and never another file's.
+          DOMAIN_CACHE_SECONDS: '0',
           TEST_MIGRATIONS: await readD1Migrations(fileURLToPath(new URL('./migrations', import.meta.url))),
           TEST_FIXTURES: fixtures,
         },
@@ -60,7 +67,7 @@ const workerProject = defineProject({
     name: 'worker',
     include: ['worker/**/*.test.ts'],
     setupFiles: ['./worker/test/setup.ts'],
-    globalSetup: ['./worker/test/fake-resend.ts'],
+    globalSetup: ['./worker/test/fake-resend.ts', './worker/test/fake-dns.ts'],
     // Large-message tests move megabytes through workerd on a 2-core machine.
     testTimeout: 30_000,
   },

@@ -15,12 +15,15 @@ function ensureDevVars() {
   if (!existsSync('.dev.vars')) {
     const secret = randomBytes(32).toString('base64url');
     const adminPassword = randomBytes(12).toString('base64url');
+    const dkimKey = randomBytes(32).toString('base64url');
     writeFileSync(
       '.dev.vars',
       [
         '# Local secrets and overrides for `npm start` (generated; never commit this file).',
         `JWT_SECRET=${secret}`,
         `ADMIN_PASSWORDS=${adminPassword}`,
+        '# Encrypts the DKIM private keys of approved domains; keep it: changing it makes them unreadable.',
+        `DKIM_ENCRYPTION_KEY=${dkimKey}`,
         'PASSWORDS=',
         '# Locally, any address on DOMAINS is created on first mail so test deliveries just work.',
         'CATCH_ALL=create',
@@ -32,6 +35,9 @@ function ensureDevVars() {
       ].join('\n'),
     );
     console.log('Created .dev.vars with a fresh JWT_SECRET and admin password.');
+  } else if (!/^DKIM_ENCRYPTION_KEY=/m.test(readFileSync('.dev.vars', 'utf8'))) {
+    // A .dev.vars from before accounts existed: add the DKIM secret so approving a domain works.
+    writeFileSync('.dev.vars', `${readFileSync('.dev.vars', 'utf8').replace(/\n?$/, '\n')}DKIM_ENCRYPTION_KEY=${randomBytes(32).toString('base64url')}\n`);
   }
   const vars = Object.fromEntries(
     readFileSync('.dev.vars', 'utf8')

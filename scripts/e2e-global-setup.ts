@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { startFakeDns } from '../worker/test/fake-dns';
 import { freePort, prepareState, startWorker } from './local-worker.mjs';
 
 const ADMIN_PASSWORD = 'e2e-admin';
@@ -22,15 +23,22 @@ export default async function setup(project: TestProject) {
   run('node_modules/.bin/vite', ['build', '--config', 'frontend/vite.config.ts', '--logLevel', 'warn']);
   const stateDir = mkdtempSync(join(tmpdir(), 'edgemail-e2e-'));
   prepareState(stateDir);
+  // Public DNS is out of reach: domain verification asks a local DoH server the tests publish to.
+  const dns = await startFakeDns();
   const worker = await startWorker(stateDir, await freePort(), {
     DOMAINS: 'example.com',
     CATCH_ALL: 'reject',
     ADMIN_PASSWORDS: ADMIN_PASSWORD,
+    DKIM_ENCRYPTION_KEY: 'e2e-dkim-encryption-key-0123456789',
+    DOH_RESOLVER_URL: `${dns.url}/dns-query`,
+    SIGNUP: 'on',
   });
   project.provide('workerUrl', worker.url);
+  project.provide('dnsUrl', dns.url);
   project.provide('adminPassword', ADMIN_PASSWORD);
   return () => {
     worker.stop();
+    void dns.close();
     rmSync(stateDir, { recursive: true, force: true });
   };
 }

@@ -7,7 +7,12 @@ describe('loadConfig', () => {
   it('applies the documented defaults', () => {
     const config = loadConfig({ ...base });
     expect(config).toMatchObject({
-      domains: ['example.com'],
+      seedDomains: ['example.com'],
+      signup: true,
+      sessionTtlSeconds: 1209600,
+      dkimEncryptionKey: null,
+      dohResolverUrl: 'https://cloudflare-dns.com/dns-query',
+      domainCacheSeconds: 30,
       catchAll: 'reject',
       maxMessageBytes: 26214400,
       blobThresholdBytes: 131072,
@@ -21,8 +26,8 @@ describe('loadConfig', () => {
   });
 
   it('reads lists written as commas, spaces or a JSON array', () => {
-    expect(loadConfig({ ...base, DOMAINS: 'a.test, b.test c.test' }).domains).toEqual(['a.test', 'b.test', 'c.test']);
-    expect(loadConfig({ ...base, DOMAINS: '["a.test","B.test"]' }).domains).toEqual(['a.test', 'b.test']);
+    expect(loadConfig({ ...base, DOMAINS: 'a.test, b.test c.test' }).seedDomains).toEqual(['a.test', 'b.test', 'c.test']);
+    expect(loadConfig({ ...base, DOMAINS: '["a.test","B.test"]' }).seedDomains).toEqual(['a.test', 'b.test']);
   });
 
   it('names every bad variable in one ConfigError', () => {
@@ -31,6 +36,12 @@ describe('loadConfig', () => {
     expect(bad).toThrow(/DOMAINS.*JWT_SECRET|JWT_SECRET.*DOMAINS/);
     expect(bad).toThrow(/CATCH_ALL/);
     expect(bad).toThrow(/MAX_MESSAGE_BYTES/);
+  });
+
+  it('reads the accounts settings and refuses a short DKIM_ENCRYPTION_KEY', () => {
+    expect(loadConfig({ ...base, SIGNUP: 'off', DKIM_ENCRYPTION_KEY: 'k'.repeat(32) })).toMatchObject({ signup: false, dkimEncryptionKey: 'k'.repeat(32) });
+    expect(() => loadConfig({ ...base, DKIM_ENCRYPTION_KEY: 'short' })).toThrow(/DKIM_ENCRYPTION_KEY/);
+    expect(() => loadConfig({ ...base, SIGNUP: 'maybe' })).toThrow(/SIGNUP/);
   });
 
   it('refuses a malformed JSON list and a blob threshold too big for a D1 row', () => {

@@ -60,10 +60,16 @@ const configSchema = z.object({
   V1_RATE_WRITE_PER_MINUTE: int(120),
   V1_RATE_SEARCH_PER_MINUTE: int(60),
   ADMIN_AUTH_FAILURES_PER_MINUTE: int(10),
+  SIGNUP: z.enum(['on', 'off']).default('on'),
+  SESSION_TTL_SECONDS: int(14 * 86_400, 60),
+  DKIM_ENCRYPTION_KEY: z.string().optional().transform((v) => v?.trim() || undefined).pipe(z.string().min(16, 'DKIM_ENCRYPTION_KEY must be at least 16 characters').optional()),
+  DOH_RESOLVER_URL: z.url().default('https://cloudflare-dns.com/dns-query'),
+  DOMAIN_CACHE_SECONDS: int(30, 0, 3600),
 });
 
 export interface Config {
-  domains: string[];
+  /** DOMAINS: seeded into the domains table as active, open domains. Read only by services/domains. */
+  seedDomains: string[];
   catchAll: 'reject' | 'create';
   maxMessageBytes: number;
   blobThresholdBytes: number;
@@ -89,6 +95,16 @@ export interface Config {
   v1RateLimits: { read: number; write: number; search: number };
   /** Wrong admin passwords per client address and minute before it gets 429; 0 means no limit. */
   adminAuthFailuresPerMinute: number;
+  /** Whether POST /auth/signup is open (SIGNUP=on). */
+  signup: boolean;
+  /** Lifetime of a log-in session (user token). */
+  sessionTtlSeconds: number;
+  /** The secret DKIM private keys are encrypted with; null when unset (approval then fails clearly). */
+  dkimEncryptionKey: string | null;
+  /** DNS-over-HTTPS JSON endpoint used to verify a domain's records. */
+  dohResolverUrl: string;
+  /** How long an isolate trusts its list of domains; 0 reads D1 every time. */
+  domainCacheSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -112,7 +128,7 @@ export function loadConfig(env: Record<string, unknown>): Config {
     throw new ConfigError('invalid configuration: RESEND_API_KEY must be set when MAIL_PROVIDER is resend');
   }
   const config: Config = {
-    domains: v.DOMAINS.map((d) => d.toLowerCase()),
+    seedDomains: v.DOMAINS.map((d) => d.toLowerCase()),
     catchAll: v.CATCH_ALL,
     maxMessageBytes: v.MAX_MESSAGE_BYTES,
     blobThresholdBytes: v.BLOB_THRESHOLD_BYTES,
@@ -134,6 +150,11 @@ export function loadConfig(env: Record<string, unknown>): Config {
     maxRecipients: v.MAX_RECIPIENTS,
     v1RateLimits: { read: v.V1_RATE_READ_PER_MINUTE, write: v.V1_RATE_WRITE_PER_MINUTE, search: v.V1_RATE_SEARCH_PER_MINUTE },
     adminAuthFailuresPerMinute: v.ADMIN_AUTH_FAILURES_PER_MINUTE,
+    signup: v.SIGNUP === 'on',
+    sessionTtlSeconds: v.SESSION_TTL_SECONDS,
+    dkimEncryptionKey: v.DKIM_ENCRYPTION_KEY ?? null,
+    dohResolverUrl: v.DOH_RESOLVER_URL,
+    domainCacheSeconds: v.DOMAIN_CACHE_SECONDS,
   };
   cache.set(env, config);
   return config;

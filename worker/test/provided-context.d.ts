@@ -1,9 +1,11 @@
-// Values the vitest globalSetup files hand to tests (see fake-resend.ts and scripts/e2e-global-setup.ts).
+// Values the vitest globalSetup files hand to tests (see fake-resend.ts, fake-dns.ts and scripts/e2e-global-setup.ts).
 import 'vitest';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     resendUrl: string;
+    /** The local DoH JSON server and DKIM verifier (fake-dns.ts); DoH at `${dnsUrl}/dns-query`. */
+    dnsUrl: string;
     workerUrl: string;
     adminPassword: string;
   }

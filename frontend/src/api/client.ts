@@ -36,15 +36,18 @@ export interface Credentials {
   adminPassword?: string;
   /** Site password (x-custom-auth), when the server has one. */
   sitePassword?: string;
+  /** With a user's session token as `jwt`: the mailbox to act on (X-Mailbox). */
+  mailbox?: string;
 }
 
-async function request<T>(path: string, init: RequestInit & { creds?: Credentials } = {}): Promise<T> {
+export async function request<T>(path: string, init: RequestInit & { creds?: Credentials } = {}): Promise<T> {
   const { creds = {}, ...rest } = init;
   const headers = new Headers(rest.headers);
   if (creds.jwt) headers.set('authorization', `Bearer ${creds.jwt}`);
   if (creds.adminToken) headers.set('x-admin-token', creds.adminToken);
   if (creds.adminPassword) headers.set('x-admin-auth', creds.adminPassword);
   if (creds.sitePassword) headers.set('x-custom-auth', creds.sitePassword);
+  if (creds.mailbox) headers.set('x-mailbox', creds.mailbox);
   if (rest.body && !headers.has('content-type')) headers.set('content-type', 'application/json');
   const response = await fetch(path, { ...rest, headers });
   if (!response.ok) {
@@ -109,6 +112,7 @@ export const api = {
 function authHeaders(creds: Credentials): Record<string, string> {
   return {
     ...(creds.jwt ? { authorization: `Bearer ${creds.jwt}` } : {}),
+    ...(creds.mailbox ? { 'x-mailbox': creds.mailbox } : {}),
     ...(creds.sitePassword ? { 'x-custom-auth': creds.sitePassword } : {}),
   };
 }

@@ -1,9 +1,11 @@
-/** A tiny hash router: `#/inbox`, `#/mail/12`, `#/compose?reply=12`. Hash routes never reach the Worker. */
+/** A tiny hash router: `#/inbox`, `#/mail/12`, `#/domain/example.org`, `#/compose?reply=12`. Hash routes never reach the Worker. */
 import { reactive } from 'vue';
 
 export interface Route {
   name: string;
   id: number | null;
+  /** The second path segment as text (`#/domain/example.org`). */
+  param: string | null;
   query: URLSearchParams;
 }
 
@@ -11,7 +13,7 @@ function parse(hash: string): Route {
   const [path = '', search = ''] = hash.replace(/^#\/?/, '').split('?');
   const [name = '', id] = path.split('/');
   const numeric = id !== undefined && /^\d+$/.test(id) ? Number(id) : null;
-  return { name: name || 'home', id: numeric, query: new URLSearchParams(search) };
+  return { name: name || 'home', id: numeric, param: id === undefined ? null : decodeURIComponent(id), query: new URLSearchParams(search) };
 }
 
 export const route = reactive<Route>(parse(location.hash));

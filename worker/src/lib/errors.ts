@@ -10,20 +10,29 @@ export const ERROR_STATUS = {
   invalid_token: 401,
   token_expired: 401,
   unauthorized: 401,
+  invalid_credentials: 401,
   forbidden: 403,
   access_denied: 403,
   send_quota_exhausted: 403,
   sender_not_allowed: 403,
+  domain_not_allowed: 403,
+  signup_disabled: 403,
   not_found: 404,
   mailbox_not_found: 404,
   message_not_found: 404,
   attachment_not_found: 404,
   key_not_found: 404,
+  domain_not_found: 404,
+  user_not_found: 404,
   address_taken: 409,
+  domain_exists: 409,
+  user_exists: 409,
   payload_too_large: 413,
   rate_limited: 429,
   internal_error: 500,
   delivery_failed: 502,
+  dns_lookup_failed: 502,
+  not_configured: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -54,7 +63,7 @@ export interface ErrorBody {
 
 /** Worth retrying the same request later: rate limits, server-side and upstream failures. */
 export function isRetryable(code: ErrorCode): boolean {
-  return code === 'rate_limited' || code === 'internal_error' || code === 'delivery_failed';
+  return code === 'rate_limited' || code === 'internal_error' || code === 'delivery_failed' || code === 'dns_lookup_failed';
 }
 
 export function errorBody(err: AppError): ErrorBody {

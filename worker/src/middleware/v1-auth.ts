@@ -1,21 +1,18 @@
 /**
- * Who is calling /api/v1: an API key (`Authorization: Bearer emk_…` or `X-MAILAPI-TOKEN`), an
- * address JWT (a key scoped to its own mailbox), or the admin password (`x-admin-auth`, to create
- * the first admin key). Sets `c.var.principal`; every failure is a 401 that says nothing about mailboxes.
+ * Who is calling /api/v1: an API key (`Authorization: Bearer emk_…` or `X-MAILAPI-TOKEN`), a user's
+ * session token (`ems_…`, the "user token"), an address JWT (a key scoped to its own mailbox), or the
+ * admin password (`x-admin-auth`, to create the first admin key) or the web UI's admin session
+ * (`x-admin-token`). Sets `c.var.principal`; every
+ * failure is a 401 that says nothing about mailboxes.
  */
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../env';
 import { AppError } from '../lib/errors';
+import { resolveSession, SESSION_PREFIX } from '../services/accounts/sessions';
 import { KEY_PREFIX, mailboxOfKey, recordKeyUse, resolveKey } from '../services/apikeys';
 import type { Principal } from '../services/principal';
-import { verifyAddressToken } from '../services/tokens';
+import { isAdminSession, verifyAddressToken } from '../services/tokens';
 import { checkAdminPassword } from './auth';
-
-declare module 'hono' {
-  interface ContextVariableMap {
-    principal: Principal;
-  }
-}
 
 export function presentedToken(authorization: string | undefined, apiToken: string | undefined): string | null {
   const bearer = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
@@ -36,11 +33,17 @@ export const v1Auth = createMiddleware<AppEnv>(async (c, next) => {
       principal = { kind: 'mailbox', addressId: mailbox.id, address: mailbox.address, keyId: key.id, rateKey: `key:${key.id}` };
     }
     c.executionCtx.waitUntil(recordKeyUse(deps, key));
+  } else if (token?.startsWith(SESSION_PREFIX)) {
+    const { user, session } = await resolveSession(deps, token, (work) => c.executionCtx.waitUntil(work));
+    principal = { kind: 'user', userId: user.id, email: user.email, sessionId: session.id, keyId: null, rateKey: `session:${session.id}` };
   } else if (token) {
     const mailbox = await verifyAddressToken(deps, token);
     principal = { kind: 'mailbox', addressId: mailbox.id, address: mailbox.address, keyId: null, rateKey: `jwt:${mailbox.id}` };
   } else if (await checkAdminPassword(c, c.req.header('x-admin-auth'))) {
     principal = { kind: 'admin', keyId: null, rateKey: 'admin-password' };
+  } else if (await isAdminSession(deps, c.req.header('x-admin-token'))) {
+    // The web UI's admin session (POST /admin/session), so its admin pages can use /api/v1 too.
+    principal = { kind: 'admin', keyId: null, rateKey: 'admin-session' };
   } else {
     throw new AppError('missing_token', 'Send an API key as "Authorization: Bearer <key>" or "X-MAILAPI-TOKEN: <key>".');
   }

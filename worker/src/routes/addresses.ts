@@ -6,6 +6,7 @@ import { AppError } from '../lib/errors';
 import { validate } from '../lib/validate';
 import { isAdmin, requireAddress } from '../middleware/auth';
 import { createAddress, rotateToken } from '../services/addresses';
+import { openDomainNames } from '../services/domains/registry';
 import { issueAddressToken } from '../services/tokens';
 import { addressInfo } from './presenters';
 
@@ -18,9 +19,10 @@ export const newAddressBody = z.object({
 
 export const addressRoutes = new Hono<AppEnv>()
   /** What a client needs before it has a token: the domains, and whether creation is open. */
-  .get('/public_config', (c) => {
+  .get('/public_config', async (c) => {
     const { config } = c.var.deps;
-    return c.json({ domains: config.domains, admin_only_create: config.adminOnlyCreate, max_message_bytes: config.maxMessageBytes });
+    const domains = await openDomainNames(c.var.deps);
+    return c.json({ domains, admin_only_create: config.adminOnlyCreate, max_message_bytes: config.maxMessageBytes, signup: config.signup });
   })
   .post('/new_address', validate('json', newAddressBody), async (c) => {
     const { deps } = c.var;

@@ -7,6 +7,7 @@ import { AppError } from '../lib/errors';
 import { idParam, pageQuery, validate } from '../lib/validate';
 import { checkAdminPassword, requireAdmin } from '../middleware/auth';
 import { createAddress, deleteAddress, findAddress, getAddress, grantSendBalance, listAddresses, rotateToken } from '../services/addresses';
+import { activeDomainNames } from '../services/domains/registry';
 import { importMail } from '../services/import';
 import { dashboardCounts } from '../services/stats';
 import { listSummaries, listWithRaw } from '../services/mailbox';
@@ -41,10 +42,13 @@ export const adminRoutes = new Hono<AppEnv>()
     });
   })
   /** The effective configuration, never any secret. */
-  .get('/config', (c) => {
+  .get('/config', async (c) => {
     const { config } = c.var.deps;
     return c.json({
-      domains: config.domains,
+      domains: await activeDomainNames(c.var.deps),
+      signup: config.signup,
+      dkim_encryption_key_set: config.dkimEncryptionKey !== null,
+      doh_resolver_url: config.dohResolverUrl,
       catch_all: config.catchAll,
       provider: config.provider.kind,
       max_message_bytes: config.maxMessageBytes,
@@ -61,7 +65,7 @@ export const adminRoutes = new Hono<AppEnv>()
     });
   })
   .post('/new_address', validate('json', newAddressBody), async (c) => {
-    const row = await createAddress(c.var.deps, c.req.valid('json'));
+    const row = await createAddress(c.var.deps, c.req.valid('json'), { anyActiveDomain: true });
     return c.json({ address: row.address, address_id: row.id, jwt: await issueAddressToken(c.var.deps, row) });
   })
   .get('/addresses', validate('query', addressQuery), async (c) => {

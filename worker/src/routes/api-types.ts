@@ -115,9 +115,12 @@ export interface ListResponse<T> {
 }
 
 export interface PublicConfig {
+  /** Domains where anyone may create a temporary address. */
   domains: string[];
   admin_only_create: boolean;
   max_message_bytes: number;
+  /** Whether self-signup (an account with its own domain) is open. */
+  signup: boolean;
 }
 
 export interface AdminStats {
@@ -128,7 +131,11 @@ export interface AdminStats {
 }
 
 export interface AdminConfig {
+  /** Every active domain. */
   domains: string[];
+  signup: boolean;
+  dkim_encryption_key_set: boolean;
+  doh_resolver_url: string;
   catch_all: 'reject' | 'create';
   provider: 'cloudflare' | 'resend';
   max_message_bytes: number;

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { AppEnv } from '../env';
 import { AppError } from '../lib/errors';
 import { idParam, pageQuery, validate } from '../lib/validate';
-import { requireAddress } from '../middleware/auth';
+import { requireAddress, requireSender } from '../middleware/auth';
 import { sendComposed, sendRawMessage, type SendResult } from '../services/send';
 import { getSent, listSent } from '../services/sentbox';
 import { sentMail, sentSummary } from './presenters';
@@ -38,12 +38,12 @@ export function sendResponse(result: SendResult) {
 }
 
 export const sendRoutes = new Hono<AppEnv>()
-  .post('/send_mail', requireAddress, sendBodyLimit, validate('json', sendMailBody), async (c) => {
+  .post('/send_mail', requireSender, sendBodyLimit, validate('json', sendMailBody), async (c) => {
     const result = await sendComposed(c.var.deps, c.var.mailbox, toComposeRequest(c.req.valid('json')));
     return c.json(sendResponse(result));
   })
   /** A complete RFC 5322 message as the body; envelope recipients as repeated `?to=`. */
-  .post('/send_raw', requireAddress, sendBodyLimit, async (c) => {
+  .post('/send_raw', requireSender, sendBodyLimit, async (c) => {
     const recipients = rawRecipients.safeParse(c.req.queries('to') ?? []);
     if (!recipients.success) throw new AppError('validation_failed', 'Give one or more valid recipients as ?to=…', 'to');
     const raw = new Uint8Array(await c.req.arrayBuffer());

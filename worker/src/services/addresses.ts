@@ -14,6 +14,7 @@ import { randomToken } from '../lib/clock';
 import { AppError } from '../lib/errors';
 import { addressBlobPrefixes, deleteBlobPrefix } from './blobs';
 import type { Deps } from './deps';
+import { activeDomainNames, allDomains as allDomainsOf, domainOf, openDomainNames } from './domains/registry';
 
 /** Lowercase letters, digits, `.`, `-`, `_`; no leading, trailing or doubled dot (RFC 5321 dot-atom). */
 export const LOCAL_PART = /^(?!\.)(?!.*\.\.)[a-z0-9._-]{1,64}(?<!\.)$/;
@@ -23,11 +24,16 @@ export interface NewAddressInput {
   domain?: string;
 }
 
-/** Creates an address, with a random local part when no name is given. A taken name is `address_taken`. */
-export async function createAddress(deps: Deps, input: NewAddressInput): Promise<AddressRow> {
-  const domain = input.domain?.toLowerCase() ?? deps.config.domains[0]!;
-  if (!deps.config.domains.includes(domain)) {
-    throw new AppError('validation_failed', `Domain must be one of: ${deps.config.domains.join(', ')}.`, 'domain');
+/**
+ * Creates an address, with a random local part when no name is given. A taken name is
+ * `address_taken`. Anonymous callers get the open domains (DOMAINS); `anyActiveDomain` is for callers
+ * already authorised for the domain (an admin, a user managing it).
+ */
+export async function createAddress(deps: Deps, input: NewAddressInput, opts: { anyActiveDomain?: boolean } = {}): Promise<AddressRow> {
+  const allowed = opts.anyActiveDomain ? await activeDomainNames(deps) : await openDomainNames(deps);
+  const domain = input.domain?.toLowerCase() ?? (await openDomainNames(deps))[0];
+  if (!domain || !allowed.includes(domain)) {
+    throw new AppError('validation_failed', `Domain must be one of: ${allowed.join(', ')}.`, 'domain');
   }
   if (input.name !== undefined) {
     const name = input.name.toLowerCase();
@@ -62,13 +68,16 @@ export async function resolveMailbox(deps: Deps, recipient: string): Promise<Add
   const address = recipient.trim().toLowerCase();
   const at = address.lastIndexOf('@');
   const local = address.slice(0, at);
-  const domain = address.slice(at + 1);
-  if (at < 1 || !deps.config.domains.includes(domain)) {
+  const domain = domainOf(address);
+  // A pending domain (awaiting approval) receives nothing, exactly like a domain that is not ours.
+  const row = at < 1 ? undefined : (await allDomainsOf(deps)).find((d) => d.name === domain && d.status === 'active');
+  if (!row) {
     throw new AppError('mailbox_not_found', `This server does not accept mail for ${domain || 'that domain'}.`);
   }
   const existing = await findAddressByName(deps.db, address);
   if (existing) return existing;
-  if (deps.config.catchAll === 'create' && LOCAL_PART.test(local)) {
+  // Catch-all creation is for the operator's open domains, never for a customer's own domain.
+  if (deps.config.catchAll === 'create' && row.open && LOCAL_PART.test(local)) {
     // Two first messages may race; whichever insert loses reads the winner's row.
     return (await insertAddress(deps.db, { address, now: deps.clock.now(), sendBalance: deps.config.defaultSendBalance })) ?? (await mustFind(deps, address));
   }

@@ -8,6 +8,7 @@ import type { Bytes } from '../lib/bytes';
 import { randomToken } from '../lib/clock';
 import { AppError } from '../lib/errors';
 import { buildMime, type MimeMailbox } from '../lib/mime';
+import { mayReadMailbox } from './accounts/access';
 import type { Principal } from './principal';
 import type { Deps } from './deps';
 import { ingestMessage, searchTextOf } from './ingest';
@@ -17,10 +18,10 @@ import { parseMessage, snippetOf } from './parse';
 export const FLAG_SEEN = '\\Seen';
 export const FLAG_FLAGGED = '\\Flagged';
 
-/** The mailbox a caller may act on: its own, or any for an admin. Anything else is "not found". */
+/** The mailbox a caller may act on (services/accounts/access.ts). Anything else is "not found". */
 export async function mailboxFor(deps: Deps, principal: Principal, address: string): Promise<AddressRow> {
   const wanted = address.trim().toLowerCase();
-  if (principal.kind === 'mailbox' && principal.address !== wanted) throw new AppError('mailbox_not_found', 'No such mailbox.');
+  if (!(await mayReadMailbox(deps, principal, wanted))) throw new AppError('mailbox_not_found', 'No such mailbox.');
   const row = await findAddressByName(deps.db, wanted);
   if (!row) throw new AppError('mailbox_not_found', 'No such mailbox.');
   return row;

@@ -12,6 +12,8 @@ import { randomToken } from '../lib/clock';
 import { AppError } from '../lib/errors';
 import { buildMime, type MimeAttachment, type MimeMailbox } from '../lib/mime';
 import { resolveMailbox } from './addresses';
+import { signMessage } from './dkim';
+import { activeDomainNames, domainOf, isActiveDomain } from './domains/registry';
 import { putBlob, sentBlobPrefix } from './blobs';
 import type { Deps } from './deps';
 import { ingestMessage } from './ingest';
@@ -94,12 +96,19 @@ export async function sendRawMessage(deps: Deps, mailbox: AddressRow, raw: Bytes
   return dispatch(deps, mailbox, complete, recipients, added.length ? undefined : parsed);
 }
 
-async function dispatch(deps: Deps, mailbox: AddressRow, raw: Bytes, envelope: string[], parsedAlready?: ParsedMessage): Promise<SendResult> {
+async function dispatch(deps: Deps, mailbox: AddressRow, unsigned: Bytes, envelope: string[], parsedAlready?: ParsedMessage): Promise<SendResult> {
+  // Whatever the door: a domain awaiting approval (or no longer ours) sends nothing.
+  if (!(await isActiveDomain(deps, domainOf(mailbox.address)))) {
+    throw new AppError('domain_not_allowed', `${domainOf(mailbox.address)} is not an active sending domain here.`);
+  }
   const recipients = [...new Set(envelope.map((r) => r.trim().toLowerCase()))];
   if (recipients.length === 0) throw new AppError('validation_failed', 'At least one recipient is required.', 'to_mail');
   if (recipients.length > deps.config.maxRecipients) {
     throw new AppError('validation_failed', `At most ${deps.config.maxRecipients} recipients per message.`, 'to_mail');
   }
+  // Signed once, before any delivery: every recipient, internal or external, and the Sent copy get
+  // the same bytes, so what the sender keeps is exactly what receivers verify.
+  const raw = await signMessage(deps, unsigned);
   if (raw.byteLength > deps.config.maxMessageBytes) {
     throw new AppError('payload_too_large', `Message exceeds the ${deps.config.maxMessageBytes}-byte limit.`);
   }
@@ -108,10 +117,11 @@ async function dispatch(deps: Deps, mailbox: AddressRow, raw: Bytes, envelope: s
     throw new AppError('send_quota_exhausted', 'This address has no send balance left; an admin can grant more.');
   }
 
-  const parsed = parsedAlready ?? (await parseMessage(raw));
+  const parsed = raw === unsigned && parsedAlready ? parsedAlready : await parseMessage(raw);
   // Recipients get the message without Bcc; the Sent record and the Sent folder keep it whole.
   const copy = recipientCopy(raw, parsed);
-  const ours = (r: string) => deps.config.domains.includes(r.slice(r.lastIndexOf('@') + 1));
+  const active = new Set(await activeDomainNames(deps));
+  const ours = (r: string) => active.has(domainOf(r));
   const internal = recipients.filter(ours);
   const external = recipients.filter((r) => !ours(r));
   const [internalOutcomes, externalOutcomes] = await Promise.all([

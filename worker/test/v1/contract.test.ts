@@ -104,3 +104,29 @@ describe('real responses match the document', () => {
     await conforms(created.payload.data.key, 'GET', '/keys/me');
   });
 });
+
+describe('accounts responses match the document', () => {
+  it('for signup, log-in, sessions, domains, permissions and users, success and error alike', async () => {
+    const key = await adminKey();
+    const signup = await conforms(null, 'POST', '/auth/signup', { domain: 'contract.test', email: 'me@contract.test', password: 'long enough', name: 'Me' });
+    const token = signup.payload.data.token;
+    await conforms(null, 'POST', '/auth/signup', { domain: 'contract.test', email: 'me@contract.test', password: 'long enough', name: 'Me' });
+    await conforms(null, 'POST', '/auth/login', { email: 'me@contract.test', password: 'long enough' });
+    await conforms(null, 'POST', '/auth/login', { email: 'me@contract.test', password: 'wrong password' });
+    await conforms(token, 'GET', '/auth/me');
+    await conforms(token, 'GET', '/auth/sessions');
+    await conforms(token, 'POST', '/auth/me/addresses', { name: 'contract-own' });
+    await conforms(key, 'GET', '/domains/pending');
+    await conforms(token, 'GET', '/domains/contract.test/dns');
+    await conforms(key, 'POST', '/domains/contract.test/approve');
+    await conforms(key, 'GET', '/domains');
+    await conforms(key, 'POST', '/users', { email: 'you@contract.test', password: 'long enough', name: 'You' });
+    await conforms(key, 'GET', '/users?domain=contract.test');
+    await conforms(key, 'POST', '/permissions/bulk', { email: 'you@contract.test', domain: 'contract.test', permissions: ['send_mail'] });
+    await conforms(key, 'GET', '/permissions');
+    await conforms(key, 'POST', '/permissions/revoke', { email: 'you@contract.test', domain: 'contract.test', permissions: ['send_mail'] });
+    await conforms(key, 'DELETE', '/users/you@contract.test');
+    await conforms(token, 'POST', '/permissions/bulk', { email: 'you@contract.test', domain: 'contract.test', permissions: ['send_mail'] });
+    await conforms(token, 'POST', '/auth/logout');
+  });
+});

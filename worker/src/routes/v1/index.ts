@@ -8,7 +8,11 @@ import { v1Auth } from '../../middleware/v1-auth';
 import { v1RateLimit } from '../../middleware/v1-ratelimit';
 import { v1Router } from './common';
 import { DOCS_PAGE, docsPolicy } from './docs-page';
+import { publicAuthRoutes, sessionRoutes } from './auth';
+import { domainRoutes } from './domains';
 import { keyRoutes } from './keys';
+import { permissionRoutes } from './permissions';
+import { userRoutes } from './users';
 import { mailboxRoutes } from './mailboxes';
 import { messageRoutes } from './messages';
 import { statsRoutes } from './stats';
@@ -26,7 +30,7 @@ export function createV1App() {
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerKey', {
     type: 'http',
     scheme: 'bearer',
-    description: 'An API key (emk_…) or an address JWT (scoped to its own mailbox).',
+    description: 'An API key (emk_…), a user session token (ems_…, from /auth/signup or /auth/login), or an address JWT (scoped to its own mailbox).',
   });
   app.openAPIRegistry.registerComponent('securitySchemes', 'headerKey', { type: 'apiKey', in: 'header', name: 'X-MAILAPI-TOKEN' });
 
@@ -39,7 +43,8 @@ export function createV1App() {
       title: 'Edgemail API',
       version: '1.0.0',
       description:
-        'Mailboxes, folders, messages, search, attachments, API keys and delivery stats. Every answer is JSON ' +
+        'Mailboxes, folders, messages, search, attachments, API keys, delivery stats, accounts, domains (DKIM, DNS) and ' +
+        'permissions. Every answer is JSON ' +
         '{ ok, data | error, meta: { request_id } }; errors carry a stable code and whether a retry can help.',
     },
     servers: [{ url: '/api/v1' }],
@@ -49,7 +54,13 @@ export function createV1App() {
     return c.html(DOCS_PAGE);
   });
 
+  // Signup and log-in need no credential: they are what hands one out.
+  app.route('/', publicAuthRoutes);
   app.use('*', v1Auth, v1RateLimit);
+  app.route('/', sessionRoutes);
+  app.route('/', domainRoutes);
+  app.route('/', permissionRoutes);
+  app.route('/', userRoutes);
   app.route('/', keyRoutes);
   app.route('/', mailboxRoutes);
   app.route('/', messageRoutes);

@@ -2,7 +2,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { deliveryReport } from '../../services/stats';
 import { AppError } from '../../lib/errors';
-import { requireAdminPrincipal } from '../../services/principal';
+import { requireStatsAccess } from '../../services/accounts/access';
 import { meta, security, v1Router } from './common';
 import { commonErrors, DeliveryStats, DomainStats, envelope, ok } from './schemas';
 
@@ -29,7 +29,7 @@ const delivery = createRoute({
   path: '/stats/delivery',
   tags: ['Stats'],
   security,
-  summary: 'Inbound accepted/rejected and outbound sent/failed, optionally grouped',
+  summary: 'Inbound accepted/rejected and outbound sent/failed, optionally grouped (admin, or view_stats on the sender\'s domain)',
   request: {
     query: z.object({
       start_date: dateParam('start_date'),
@@ -46,7 +46,7 @@ const domain = createRoute({
   path: '/stats/domain/{domain}',
   tags: ['Stats'],
   security,
-  summary: 'Traffic to and from one domain',
+  summary: 'Traffic to and from one domain (admin, or view_stats on it)',
   request: {
     params: z.object({ domain: z.string().min(1).max(253).openapi({ param: { name: 'domain', in: 'path' }, example: 'example.com' }) }),
     query: z.object({ start_date: dateParam('start_date'), end_date: dateParam('end_date') }),
@@ -58,8 +58,8 @@ const topDomains = (rows: { domain: string; count: number }[]) => rows.map((r) =
 
 export const statsRoutes = v1Router()
   .openapi(delivery, async (c) => {
-    requireAdminPrincipal(c.var.principal);
     const q = c.req.valid('query');
+    await requireStatsAccess(c.var.deps, c.var.principal, { sender: q.sender });
     const range = dateWindow(q.start_date, q.end_date, c.var.deps.clock.now(), 7);
     const stats = await deliveryReport(c.var.deps, { ...range, sender: q.sender, groupBy: q.group_by });
     const data = {
@@ -74,8 +74,8 @@ export const statsRoutes = v1Router()
     return c.json({ ok: true as const, data, meta: meta(c) }, 200);
   })
   .openapi(domain, async (c) => {
-    requireAdminPrincipal(c.var.principal);
     const name = c.req.valid('param').domain.toLowerCase();
+    await requireStatsAccess(c.var.deps, c.var.principal, { domain: name });
     const q = c.req.valid('query');
     const range = dateWindow(q.start_date, q.end_date, c.var.deps.clock.now(), 30);
     const stats = await deliveryReport(c.var.deps, { ...range, domain: name });
