@@ -3,7 +3,7 @@
  * `subject`, `is_html`, `content`), extended compatibly. Anything that could inject a header is refused.
  */
 import { z } from 'zod';
-import { RESERVED_HEADERS } from '../lib/mime';
+import { customHeaderProblem } from '../services/mime';
 import type { ComposeRequest } from '../services/send';
 
 const noLineBreaks = (field: string) => (v: string) => !/[\r\n\0]/.test(v) || `${field} must not contain line breaks`;
@@ -28,10 +28,10 @@ export const sendMailBody = z
     reply_to: email.optional(),
     headers: z
       .record(
-        z.string().regex(/^[!-9;-~]{1,76}$/, 'header names must be printable ASCII without ":"').refine(
-          (name) => !RESERVED_HEADERS.has(name.toLowerCase()),
-          'this header is set by the server',
-        ),
+        z.string().superRefine((name, ctx) => {
+          const problem = customHeaderProblem(name);
+          if (problem) ctx.addIssue({ code: 'custom', message: problem });
+        }),
         singleLine('header values', 998),
       )
       .default({}),
