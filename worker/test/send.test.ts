@@ -140,6 +140,57 @@ describe('POST /api/send_mail', () => {
     expect((await inbox(rcpt.jwt)).count).toBe(1);
   });
 
+  it('refuses custom headers a sender must not forge or that would break the structure, naming each', async () => {
+    const sender = await createAddress('forge-sender');
+    const rcpt = await createAddress('forge-rcpt');
+    const refused = [
+      'Authentication-Results', 'ARC-Seal', 'DKIM-Signature', 'Received', 'Received-SPF', 'Return-Path', 'Delivered-To',
+      'Content-ID', 'Content-Type', 'content-transfer-encoding', 'MIME-Version',
+      'Resent-From', 'Resent-To', 'resent-message-id',
+      'Disposition-Notification-To', 'Return-Receipt-To',
+      'Sender', 'Message-ID', 'Date',
+    ];
+    for (const name of refused) {
+      for (const path of ['/api/send_mail', '/external/api/send_mail']) {
+        const body = { to_mail: 'forge-rcpt@example.com', subject: 's', content: 'x', headers: { [name]: 'v' } };
+        const res = path === '/api/send_mail'
+          ? await send(sender.jwt, body)
+          : await call(path, { method: 'POST', body: JSON.stringify({ ...body, token: sender.jwt }) });
+        expect(res.status, `${path} ${name}`).toBe(400);
+        const { error } = await json(res);
+        expect(error.code).toBe('validation_failed');
+        expect(error.param).toBe(`headers.${name}`);
+        expect(error.message).toContain(name);
+      }
+    }
+    expect((await inbox(rcpt.jwt)).count).toBe(0);
+    // What senders legitimately add still goes through, non-ASCII values encoded.
+    const headers = { 'List-Unsubscribe': '<mailto:unsub@example.com>', 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click', 'Auto-Submitted': 'auto-generated', 'X-Note': 'Grüße' };
+    expect((await send(sender.jwt, { to_mail: 'forge-rcpt@example.com', subject: 's', content: 'x', headers })).status).toBe(200);
+    const mail = await onlyMessage(rcpt.jwt);
+    expect(mail.raw).toContain('\r\nX-Note: =?utf-8?Q?Gr=C3=BC=C3=9Fe?=\r\n');
+    expect(mail.headers).toEqual(expect.arrayContaining([
+      { key: 'list-unsubscribe', value: '<mailto:unsub@example.com>' },
+      { key: 'list-unsubscribe-post', value: 'List-Unsubscribe=One-Click' },
+      { key: 'auto-submitted', value: 'auto-generated' },
+    ]));
+  });
+
+  it('refuses a header value with a word too long to fold, and a malformed content_id, with 400', async () => {
+    const sender = await createAddress('long-sender');
+    const cases: [unknown, string][] = [
+      [{ headers: { 'X-Token': 'x'.repeat(950) } }, 'headers.X-Token'],
+      [{ attachments: [{ filename: 'a.png', content: 'aGk=', content_id: 'has space' }] }, 'attachments.0.content_id'],
+      [{ attachments: [{ filename: 'a.png', content: 'aGk=', content_id: 'a>b' }] }, 'attachments.0.content_id'],
+      [{ attachments: [{ filename: 'a.bin', content: 'aGkx1' }] }, 'attachments.0.content'],
+    ];
+    for (const [extra, param] of cases) {
+      const res = await send(sender.jwt, { to_mail: 'x@example.com', subject: 's', content: 'x', ...(extra as object) });
+      expect(res.status, JSON.stringify(extra).slice(0, 80)).toBe(400);
+      expect((await json(res)).error).toMatchObject({ code: 'validation_failed', param });
+    }
+  });
+
   it('validates the body: recipients, body presence, base64', async () => {
     const sender = await createAddress('val-sender');
     const cases: [unknown, string][] = [

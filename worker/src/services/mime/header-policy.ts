@@ -33,3 +33,16 @@ export function customHeaderProblem(name: string): string | null {
   if (RECEIPTS.has(lower)) return `${name} (read-receipt requests) is not supported`;
   return null;
 }
+
+// A word (run without whitespace) longer than this cannot be folded under RFC 5322's 998-octet line
+// limit next to a long header name, and encoding it would change what a structured header means.
+const MAX_HEADER_WORD = 900;
+
+/** Why `value` may not be a custom header's value, or null when it may. */
+export function customHeaderValueProblem(value: string): string | null {
+  if (/[\r\n\0]/.test(value)) return 'header values must not contain line breaks';
+  if (value.split(/[\t ]+/).some((word) => word.length > MAX_HEADER_WORD)) {
+    return `header values must not contain a word longer than ${MAX_HEADER_WORD} characters (the line could not be folded)`;
+  }
+  return null;
+}

@@ -18,7 +18,7 @@ import { htmlDocument, textFromHtml } from './html';
 import { attachmentPart, multipart, textPart, type RenderedPart } from './structure';
 
 export type { MimeMailbox } from './header-values';
-export { customHeaderProblem } from './header-policy';
+export { customHeaderProblem, customHeaderValueProblem } from './header-policy';
 
 export interface MimeAttachment {
   filename: string;
@@ -48,8 +48,8 @@ export interface MessageInput {
   inReplyTo?: string;
   references?: string;
   /**
-   * Extra headers, validated by the caller: names are header tokens that `customHeaderProblem`
-   * accepts, values hold no line breaks. Non-ASCII values are encoded.
+   * Extra headers, validated by the caller with `customHeaderProblem` (names) and
+   * `customHeaderValueProblem` (values). Non-ASCII values are encoded.
    */
   headers?: Record<string, string>;
   attachments?: MimeAttachment[];
