@@ -149,4 +149,19 @@ describe('header encoding and folding, for any input', () => {
       { numRuns: 500 },
     );
   });
+
+  it('round-trips any attachment file name through postal-mime, RFC 2231 sections within 78 columns', async () => {
+    await fc.assert(
+      fc.asyncProperty(headerText.filter((s) => s.trim() !== ''), async (filename) => {
+        const raw = buildMessage({ from: { address: 'a@example.com' }, to: [], subject: 's', text: 'x', date: new Date(0), attachments: [{ filename, contentType: 'application/octet-stream', contentBase64: 'aGk=' }] });
+        const text = decoder.decode(raw);
+        const disposition = text.slice(text.indexOf('Content-Disposition:'), text.indexOf('\r\n\r\naGk='));
+        for (const line of checkLayout(disposition)) {
+          if (line.length > 78) expect(line).toMatch(/^ filename="[^"]*";?$/);
+        }
+        expect((await PostalMime.parse(raw)).attachments[0]!.filename).toBe(filename);
+      }),
+      { numRuns: 500 },
+    );
+  });
 });

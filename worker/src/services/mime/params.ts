@@ -4,14 +4,12 @@
  * written RFC 2231 style (`filename*=utf-8''…`, in continuation sections when long) after an ASCII
  * `filename="…"` fallback for the few readers that do not know RFC 2231.
  */
-import { atom, space, type HeaderToken } from './fold';
+import { atom, SOFT_LIMIT, space, type HeaderToken } from './fold';
 
 // RFC 2045 token: printable ASCII except space and tspecials.
 const TOKEN = /^[!#$%&'*+\-.0-9A-Z^_`a-z{|}~]+$/;
 // RFC 2231 attribute-char: what may stay unescaped in an extended value.
 const ATTRIBUTE_CHAR = /^[!#$&+\-.0-9A-Z^_`a-z|~]$/;
-// Keeps each `name*N*=…;` section of a long extended value on a line of its own under 78 characters.
-const SECTION_CHARS = 60;
 
 export type Param = readonly [name: string, value: string];
 
@@ -34,27 +32,35 @@ const ALWAYS_QUOTED = new Set(['name', 'filename']);
 function renderParam(name: string, value: string): string[] {
   if (!needsExtendedValue(value)) return [`${name}=${TOKEN.test(value) && !ALWAYS_QUOTED.has(name) ? value : `"${value}"`}`];
   const fallback = `${name}="${asciiFallback(value)}"`;
-  const sections = percentSections(value);
-  if (sections.length === 1) return [fallback, `${name}*=utf-8''${sections[0]}`];
-  return [fallback, ...sections.map((s, i) => `${name}*${i}*=${i === 0 ? "utf-8''" : ''}${s}`)];
+  const single = `${name}*=${CHARSET_PREFIX}${percentEncode([...value])}`;
+  // Folded onto its own line it gains a leading space and keeps its `;`.
+  if (single.length + 2 <= SOFT_LIMIT) return [fallback, single];
+  return [fallback, ...percentSections(name, [...value])];
 }
 
-/** The value percent-encoded as UTF-8, cut between characters into sections of bounded length. */
-function percentSections(value: string): string[] {
+const CHARSET_PREFIX = "utf-8''";
+
+function percentEncode(chars: readonly string[]): string {
   const utf8 = new TextEncoder();
+  return chars
+    .map((char) => (ATTRIBUTE_CHAR.test(char) ? char : [...utf8.encode(char)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join('')))
+    .join('');
+}
+
+/** RFC 2231 continuations (`name*0*=utf-8''…`, `name*1*=…`), cut between characters so each section's line fits in 78. */
+function percentSections(name: string, chars: readonly string[]): string[] {
   const sections: string[] = [];
   let current = '';
-  for (const char of value) {
-    const piece = ATTRIBUTE_CHAR.test(char)
-      ? char
-      : [...utf8.encode(char)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join('');
-    if (current && current.length + piece.length > SECTION_CHARS) {
-      sections.push(current);
+  const head = () => `${name}*${sections.length}*=${sections.length === 0 ? CHARSET_PREFIX : ''}`;
+  for (const char of chars) {
+    const piece = percentEncode([char]);
+    if (current && 1 + head().length + current.length + piece.length + 1 > SOFT_LIMIT) {
+      sections.push(head() + current);
       current = '';
     }
     current += piece;
   }
-  sections.push(current);
+  sections.push(head() + current);
   return sections;
 }
 
