@@ -1,8 +1,9 @@
 /**
  * RFC 2047 encoded-words for header text that is not plain ASCII. Only text that needs it is encoded
- * (spam filters score needless encoding), with whichever of Q and B is shorter for that text, and
+ * (spam filters score needless encoding), as Q for mostly-Latin text and B for other scripts, and
  * split on character boundaries so that no encoded-word exceeds 75 characters.
  */
+import { bytesToBase64 } from '../../lib/bytes';
 
 /** RFC 2047 §2: an encoded-word is at most 75 characters long. */
 export const MAX_ENCODED_WORD = 75;
@@ -40,12 +41,6 @@ export function chooseMode(text: string): EncodedWordMode {
   for (const char of text) qLength += qChar(char).length;
   const bLength = Math.ceil(utf8.encode(text).length / 3) * 4;
   return qLength * 3 <= bLength * 4 ? 'Q' : 'B';
-}
-
-function bytesToBase64(bytes: Uint8Array): string {
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary);
 }
 
 /**

@@ -7,6 +7,9 @@ import { chooseMode, takeEncodedWord } from './encoded-words';
 
 export const SOFT_LIMIT = 78;
 export const HARD_LIMIT = 998;
+// An encoded-word squeezed into the end of a line is legal but hard to read: below this length,
+// the text starts on a new line instead.
+const MIN_USEFUL_WORD = 24;
 
 /**
  * A header value as layout tokens: `atom` is ASCII text that must stay on one line, `space` is
@@ -54,7 +57,6 @@ export function foldHeader(name: string, tokens: readonly HeaderToken[]): string
     const mode = chooseMode(token.text);
     for (let i = 0; i < chars.length; ) {
       let taken = takeEncodedWord(chars, i, mode, SOFT_LIMIT - line.length - gap.length);
-      // A fragment squeezed into the end of a line is legal but hard to read: start a new line.
       const fragment = taken !== null && taken.next < chars.length && taken.word.length < MIN_USEFUL_WORD;
       if (!taken || (fragment && hasContent())) {
         fold();
@@ -72,5 +74,3 @@ export function foldHeader(name: string, tokens: readonly HeaderToken[]): string
   lines.push(line);
   return lines.join('\r\n');
 }
-
-const MIN_USEFUL_WORD = 24;
