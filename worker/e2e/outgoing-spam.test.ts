@@ -18,9 +18,9 @@ const crlf = (lines: string[]) => `${lines.join('\r\n')}\r\n`;
 const b64 = (text: string) => Buffer.from(text).toString('base64');
 
 describe('SpamAssassin on outgoing mail', () => {
-  it('flags the defects it guards against in control messages', () => {
+  it('flags the defects it guards against in control messages', async () => {
     // What the previous builder sent for an HTML send: base64 everywhere, a bare fragment, no text part.
-    const htmlOnly = spamAssassin(crlf([
+    const htmlOnly = await spamAssassin(crlf([
       `From: =?utf-8?B?${b64('Alice Example')}?= <alice@example.com>`,
       'To: bob@example.net',
       `Subject: =?utf-8?B?${b64('Monthly update')}?=`,
@@ -32,7 +32,7 @@ describe('SpamAssassin on outgoing mail', () => {
       b64('<p>Hello Bob, here is <b>what changed</b> this month.</p>'),
     ]));
     expect(htmlOnly.rules).toEqual(expect.arrayContaining(['FROM_EXCESS_BASE64', 'MIME_HTML_ONLY', 'HTML_MIME_NO_HTML_TAG', 'MISSING_DATE']));
-    const base64Text = spamAssassin(crlf([
+    const base64Text = await spamAssassin(crlf([
       'From: Alice <alice@example.com>',
       'To: bob@example.net',
       'Subject: Hello',
@@ -49,7 +49,8 @@ describe('SpamAssassin on outgoing mail', () => {
 
   OUTGOING_SCENARIOS.forEach((scenario, i) => {
     it(`finds nothing wrong with "${scenario.name}" as POST /api/send_mail builds it`, async () => {
-      const [sender, rcpt] = await Promise.all([newAddress(`sa${i}-from`), newAddress(`sa${i}-to`)]);
+      const sender = await newAddress(`sa${i}-from`);
+      const rcpt = await newAddress(`sa${i}-to`);
       const cc = scenario.withCc ? await newAddress(`sa${i}-cc`) : undefined;
       const res = await fetch(`${workerUrl()}/api/send_mail`, {
         method: 'POST',
@@ -62,7 +63,7 @@ describe('SpamAssassin on outgoing mail', () => {
       const raw = await apiBytes(`/api/mails/${results[0]!.id}/raw`, rcpt.jwt);
       expect(Buffer.from(raw).toString('latin1')).toMatch(/^From: /);
 
-      const report = spamAssassin(raw);
+      const report = await spamAssassin(raw);
       expect(forbidden(report.rules), `rules that fired: ${report.rules.join(', ')}`).toEqual([]);
       expect(report.isSpam).toBe(false);
     });
