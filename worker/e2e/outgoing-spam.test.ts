@@ -4,10 +4,10 @@
  * provider would have been handed — is checked. Control messages with the defects this guards
  * against prove the check can fail.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { api, apiBytes, newAddress, workerUrl } from '../../smtp-proxy/test/harness';
 import { OUTGOING_SCENARIOS, sendMailBody } from '../test/outgoing-scenarios';
-import { spamAssassin } from './spamassassin';
+import { cleanUpSpamAssassin, spamAssassin } from './spamassassin';
 
 // Rules that mean our MIME looks careless or hand-rolled: the ones issue 10 names, and every
 // MIME_*, MISSING_* and INVALID_DATE* rule.
@@ -18,6 +18,8 @@ const crlf = (lines: string[]) => `${lines.join('\r\n')}\r\n`;
 const b64 = (text: string) => Buffer.from(text).toString('base64');
 
 describe('SpamAssassin on outgoing mail', () => {
+  afterAll(cleanUpSpamAssassin);
+
   it('flags the defects it guards against in control messages', async () => {
     // What the previous builder sent for an HTML send: base64 everywhere, a bare fragment, no text part.
     const htmlOnly = await spamAssassin(crlf([

@@ -17,16 +17,18 @@ export interface SpamReport {
 
 let home: string | undefined;
 
+/** Removes the throwaway HOME; call it once the file's checks are done. */
+export function cleanUpSpamAssassin(): void {
+  if (home !== undefined) rmSync(home, { recursive: true, force: true });
+  home = undefined;
+}
+
 /**
  * Asynchronous on purpose: a blocked event loop lets `wrangler dev` close idle keep-alive sockets
  * unnoticed, and the next fetch then fails on one of them.
  */
 export async function spamAssassin(message: Uint8Array | string): Promise<SpamReport> {
-  if (home === undefined) {
-    const dir = mkdtempSync(join(tmpdir(), 'edgemail-sa-'));
-    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-    home = dir;
-  }
+  home ??= mkdtempSync(join(tmpdir(), 'edgemail-sa-'));
   const args = ['-L', '-t', '-x', '-p', '/dev/null', '--cf', 'use_bayes 0', '--cf', 'bayes_auto_learn 0', '--cf', 'add_header all Rules _TESTS(,)_'];
   const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
     const child = spawn('spamassassin', args, { env: { ...process.env, HOME: home }, stdio: ['pipe', 'pipe', 'pipe'], timeout: 60_000 });

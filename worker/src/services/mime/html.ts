@@ -11,19 +11,21 @@ const altText: FormatCallback = (elem, _walk, builder) => {
   builder.addInline(alt, { noWordTransform: true });
 };
 
-// Compiled once per isolate: compiling the selector tree costs more than converting a message.
-const toText = compile({
-  // 76 keeps generated text lines short enough to travel as 7bit when they are ASCII.
-  wordwrap: 76,
-  formatters: { altText },
-  selectors: [
-    { selector: 'img', format: 'altText' },
-    { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },
-  ],
-});
+// Compiled once per isolate, on first use (not at startup, which every request would pay for):
+// compiling the selector tree costs more than converting a message.
+let toText: ((html: string) => string) | undefined;
 
 /** Readable plain text for the text/plain alternative of an HTML body. */
 export function textFromHtml(html: string): string {
+  toText ??= compile({
+    // 76 keeps generated text lines short enough to travel as 7bit when they are ASCII.
+    wordwrap: 76,
+    formatters: { altText },
+    selectors: [
+      { selector: 'img', format: 'altText' },
+      { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },
+    ],
+  });
   return toText(html);
 }
 
