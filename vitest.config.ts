@@ -4,12 +4,13 @@
  *   Fixtures are read here, on the Node side, and handed over as a binding, because code inside
  *   workerd cannot read the file system.
  * - `e2e`: in Node, against the real Worker under `wrangler dev`: real SMTP clients (Python smtplib,
- *   swaks) talking to the SMTP proxy, and headless Chromium driving the web UI.
+ *   swaks) talking to the SMTP proxy, headless Chromium driving the web UI, and SpamAssassin judging
+ *   the mail the Worker builds (worker/e2e/).
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
-import { defineConfig, defineProject } from 'vitest/config';
+import { configDefaults, defineConfig, defineProject } from 'vitest/config';
 
 const fixturesDir = fileURLToPath(new URL('./worker/test/fixtures', import.meta.url));
 const fixtures = Object.fromEntries(
@@ -66,6 +67,8 @@ const workerProject = defineProject({
   test: {
     name: 'worker',
     include: ['worker/**/*.test.ts'],
+    // Node-side checks of the Worker's output (SpamAssassin) run in the e2e project.
+    exclude: [...configDefaults.exclude, 'worker/e2e/**'],
     setupFiles: ['./worker/test/setup.ts'],
     globalSetup: ['./worker/test/fake-resend.ts', './worker/test/fake-dns.ts'],
     // Large-message tests move megabytes through workerd on a 2-core machine.
@@ -76,7 +79,7 @@ const workerProject = defineProject({
 const e2eProject = defineProject({
   test: {
     name: 'e2e',
-    include: ['smtp-proxy/test/**/*.test.ts', 'frontend/test/**/*.test.ts'],
+    include: ['smtp-proxy/test/**/*.test.ts', 'frontend/test/**/*.test.ts', 'worker/e2e/**/*.test.ts'],
     environment: 'node',
     globalSetup: ['./scripts/e2e-global-setup.ts'],
     testTimeout: 60_000,

@@ -140,6 +140,57 @@ describe('POST /api/send_mail', () => {
     expect((await inbox(rcpt.jwt)).count).toBe(1);
   });
 
+  it('refuses custom headers a sender must not forge or that would break the structure, naming each', async () => {
+    const sender = await createAddress('forge-sender');
+    const rcpt = await createAddress('forge-rcpt');
+    const refused = [
+      'Authentication-Results', 'ARC-Seal', 'DKIM-Signature', 'Received', 'Received-SPF', 'Return-Path', 'Delivered-To',
+      'Content-ID', 'Content-Type', 'content-transfer-encoding', 'MIME-Version',
+      'Resent-From', 'Resent-To', 'resent-message-id',
+      'Disposition-Notification-To', 'Return-Receipt-To',
+      'Sender', 'Message-ID', 'Date',
+    ];
+    for (const name of refused) {
+      for (const path of ['/api/send_mail', '/external/api/send_mail']) {
+        const body = { to_mail: 'forge-rcpt@example.com', subject: 's', content: 'x', headers: { [name]: 'v' } };
+        const res = path === '/api/send_mail'
+          ? await send(sender.jwt, body)
+          : await call(path, { method: 'POST', body: JSON.stringify({ ...body, token: sender.jwt }) });
+        expect(res.status, `${path} ${name}`).toBe(400);
+        const { error } = await json(res);
+        expect(error.code).toBe('validation_failed');
+        expect(error.param).toBe(`headers.${name}`);
+        expect(error.message).toContain(name);
+      }
+    }
+    expect((await inbox(rcpt.jwt)).count).toBe(0);
+    // What senders legitimately add still goes through, non-ASCII values encoded.
+    const headers = { 'List-Unsubscribe': '<mailto:unsub@example.com>', 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click', 'Auto-Submitted': 'auto-generated', 'X-Note': 'Grüße' };
+    expect((await send(sender.jwt, { to_mail: 'forge-rcpt@example.com', subject: 's', content: 'x', headers })).status).toBe(200);
+    const mail = await onlyMessage(rcpt.jwt);
+    expect(mail.raw).toContain('\r\nX-Note: =?utf-8?Q?Gr=C3=BC=C3=9Fe?=\r\n');
+    expect(mail.headers).toEqual(expect.arrayContaining([
+      { key: 'list-unsubscribe', value: '<mailto:unsub@example.com>' },
+      { key: 'list-unsubscribe-post', value: 'List-Unsubscribe=One-Click' },
+      { key: 'auto-submitted', value: 'auto-generated' },
+    ]));
+  });
+
+  it('refuses a header value with a word too long to fold, and a malformed content_id, with 400', async () => {
+    const sender = await createAddress('long-sender');
+    const cases: [unknown, string][] = [
+      [{ headers: { 'X-Token': 'x'.repeat(950) } }, 'headers.X-Token'],
+      [{ attachments: [{ filename: 'a.png', content: 'aGk=', content_id: 'has space' }] }, 'attachments.0.content_id'],
+      [{ attachments: [{ filename: 'a.png', content: 'aGk=', content_id: 'a>b' }] }, 'attachments.0.content_id'],
+      [{ attachments: [{ filename: 'a.bin', content: 'aGkx1' }] }, 'attachments.0.content'],
+    ];
+    for (const [extra, param] of cases) {
+      const res = await send(sender.jwt, { to_mail: 'x@example.com', subject: 's', content: 'x', ...(extra as object) });
+      expect(res.status, JSON.stringify(extra).slice(0, 80)).toBe(400);
+      expect((await json(res)).error).toMatchObject({ code: 'validation_failed', param });
+    }
+  });
+
   it('validates the body: recipients, body presence, base64', async () => {
     const sender = await createAddress('val-sender');
     const cases: [unknown, string][] = [
@@ -262,7 +313,9 @@ describe('providers and the Sent box', () => {
     const received = (await (await fetch(`${resendUrl}/_received`)).json()) as { key: string; body: any }[];
     const last = received.at(-1)!;
     expect(last.key).toBe('re_ok');
-    expect(last.body).toMatchObject({ from: 'RS <rs-sender@example.com>', to: ['a@far.test'], cc: ['b@far.test'], bcc: ['c@far.test'], subject: 'via resend', text: 't', html: '<p>h</p>' });
+    // The HTML fragment travels as a complete document (a bare fragment is a spam signal). The
+    // parts are 7bit now, and postal-mime keeps the line break before a boundary in the text.
+    expect(last.body).toMatchObject({ from: 'RS <rs-sender@example.com>', to: ['a@far.test'], cc: ['b@far.test'], bcc: ['c@far.test'], subject: 'via resend', text: 't\n', html: '<html><head><meta charset="utf-8"></head><body><p>h</p></body></html>\n' });
     expect(last.body.attachments).toEqual([{ filename: 'x.txt', content: btoa('xyz'), content_type: 'text/plain' }]);
     expect(last.body.headers['Message-ID']).toBe(result.message_id);
   });
@@ -310,7 +363,8 @@ describe('providers and the Sent box', () => {
     const { sent_id } = await json(await send(sender.jwt, { to_mail: 'box-rcpt@example.com', subject: 'kept', content: 'body kept' }));
     const one = await json(await call(`/api/sendbox/${sent_id}`, { headers: bearer(sender.jwt) }));
     expect(one).toMatchObject({ id: sent_id, subject: 'kept', status: 'sent' });
-    expect(one.raw).toContain('Subject: =?utf-8?B?');
+    // An ASCII subject stays readable ASCII (an encoded one is a spam signal).
+    expect(one.raw).toContain('Subject: kept\r\n');
     expect((await call(`/api/sendbox/${sent_id}`, { headers: bearer(other.jwt) })).status).toBe(404);
     expect((await json(await call('/api/sendbox', { headers: bearer(other.jwt) }))).count).toBe(0);
   });

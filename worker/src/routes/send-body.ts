@@ -3,7 +3,7 @@
  * `subject`, `is_html`, `content`), extended compatibly. Anything that could inject a header is refused.
  */
 import { z } from 'zod';
-import { RESERVED_HEADERS } from '../lib/mime';
+import { customHeaderProblem, customHeaderValueProblem } from '../services/mime';
 import type { ComposeRequest } from '../services/send';
 
 const noLineBreaks = (field: string) => (v: string) => !/[\r\n\0]/.test(v) || `${field} must not contain line breaks`;
@@ -28,11 +28,14 @@ export const sendMailBody = z
     reply_to: email.optional(),
     headers: z
       .record(
-        z.string().regex(/^[!-9;-~]{1,76}$/, 'header names must be printable ASCII without ":"').refine(
-          (name) => !RESERVED_HEADERS.has(name.toLowerCase()),
-          'this header is set by the server',
-        ),
-        singleLine('header values', 998),
+        z.string().superRefine((name, ctx) => {
+          const problem = customHeaderProblem(name);
+          if (problem) ctx.addIssue({ code: 'custom', message: problem });
+        }),
+        z.string().max(998).superRefine((value, ctx) => {
+          const problem = customHeaderValueProblem(value);
+          if (problem) ctx.addIssue({ code: 'custom', message: problem });
+        }),
       )
       .default({}),
     attachments: z
@@ -44,7 +47,11 @@ export const sendMailBody = z
             .string()
             .regex(/^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/i, 'content_type must be type/subtype')
             .default('application/octet-stream'),
-          content_id: singleLine('content_id', 200).optional(),
+          content_id: z
+            .string()
+            .max(200)
+            .regex(/^<?[\x21-\x3b\x3d\x3f-\x7e]+>?$/, 'content_id must be printable ASCII without spaces or angle brackets inside')
+            .optional(),
         }),
       )
       .max(50)

@@ -5,14 +5,13 @@ import { findMail } from '../db/mails';
 import { searchMailbox, type SearchHit } from '../db/search';
 import type { AddressRow, MailRow } from '../db/schema';
 import type { Bytes } from '../lib/bytes';
-import { randomToken } from '../lib/clock';
 import { AppError } from '../lib/errors';
-import { buildMime, type MimeMailbox } from '../lib/mime';
 import { mayReadMailbox } from './accounts/access';
 import type { Principal } from './principal';
 import type { Deps } from './deps';
 import { ingestMessage, searchTextOf } from './ingest';
 import { deleteMessages } from './mailbox';
+import { buildMessage, type MimeMailbox } from './mime';
 import { parseMessage, snippetOf } from './parse';
 
 export const FLAG_SEEN = '\\Seen';
@@ -94,20 +93,15 @@ export interface DraftInput {
 }
 
 function draftMime(deps: Deps, mailbox: AddressRow, input: DraftInput): Bytes {
-  const domain = mailbox.address.split('@')[1];
-  const raw = buildMime({
+  return buildMessage({
     from: { address: mailbox.address },
     to: input.to,
     cc: input.cc,
     subject: input.subject,
     text: input.text,
     html: input.html,
-    messageId: `<${randomToken(24)}@${domain}>`,
     date: new Date(deps.clock.now()),
-    headers: {},
-    attachments: [],
   });
-  return new TextEncoder().encode(raw) as Bytes;
 }
 
 export async function createDraft(deps: Deps, mailbox: AddressRow, input: DraftInput): Promise<MailRow> {

@@ -10,13 +10,13 @@ import { chargeSendBalance, insertSentMail, refundSendBalance, sentSince } from 
 import { concat, type Bytes } from '../lib/bytes';
 import { randomToken } from '../lib/clock';
 import { AppError } from '../lib/errors';
-import { buildMime, type MimeAttachment, type MimeMailbox } from '../lib/mime';
 import { resolveMailbox } from './addresses';
 import { signMessage } from './dkim';
 import { activeDomainNames, domainOf, isActiveDomain } from './domains/registry';
 import { putBlob, sentBlobPrefix } from './blobs';
 import type { Deps } from './deps';
 import { ingestMessage } from './ingest';
+import { buildMessage, newMessageId, type MimeAttachment, type MimeMailbox } from './mime';
 import { parseMessage, type ParsedMessage } from './parse';
 import { assertOriginator, recipientCopy } from './raw-message';
 import type { RecipientOutcome } from './providers/types';
@@ -47,8 +47,7 @@ const RATE_WINDOW_MS = 60_000;
 
 /** Builds a message from API fields and sends it from the mailbox's own address. */
 export async function sendComposed(deps: Deps, mailbox: AddressRow, req: ComposeRequest): Promise<SendResult> {
-  const domain = mailbox.address.slice(mailbox.address.lastIndexOf('@') + 1);
-  const messageId = `<${randomToken(24)}@${domain}>`;
+  const messageId = newMessageId(mailbox.address);
   let inReplyTo: string | undefined;
   let references: string | undefined;
   if (req.inReplyToId !== undefined) {
@@ -57,7 +56,7 @@ export async function sendComposed(deps: Deps, mailbox: AddressRow, req: Compose
     inReplyTo = original.mail.messageId ?? undefined;
     references = [original.mail.references, original.mail.messageId].filter(Boolean).join(' ') || undefined;
   }
-  const raw = buildMime({
+  const raw = buildMessage({
     from: { name: req.fromName, address: mailbox.address },
     to: req.to,
     cc: req.cc,
@@ -73,7 +72,7 @@ export async function sendComposed(deps: Deps, mailbox: AddressRow, req: Compose
     attachments: req.attachments,
   });
   const recipients = [...req.to.map((m) => m.address), ...req.cc.map((m) => m.address), ...req.bcc];
-  return dispatch(deps, mailbox, new TextEncoder().encode(raw) as Bytes, recipients);
+  return dispatch(deps, mailbox, raw, recipients);
 }
 
 /**

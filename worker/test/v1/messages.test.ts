@@ -127,6 +127,15 @@ describe('v1 messages', () => {
     expect((await json(await v1(key, `${mailboxPath(address)}/search?q=first version`))).data).toEqual([]);
   });
 
+  it('builds drafts with the shared MIME builder: an HTML draft gets a text alternative and a full document', async () => {
+    const { key, address } = await setup('v1-html-draft');
+    const created = await json(await v1(key, `${mailboxPath(address)}/drafts`, { method: 'POST', body: JSON.stringify({ subject: 'Grüße', html: '<p>Hello <b>there</b></p>' }) }));
+    const full = (await json(await v1(key, `${mailboxPath(address)}/messages/${created.data.uid}`))).data;
+    expect(full.subject).toBe('Grüße');
+    expect(full.body.text.trim()).toBe('Hello there');
+    expect(full.body.html.trim()).toBe('<html><head><meta charset="utf-8"></head><body><p>Hello <b>there</b></p></body></html>');
+  });
+
   it('files the sender\'s copy of sent mail in Sent', async () => {
     const { key, address, jwt } = await setup('v1-sent');
     await createAddress('v1-sent-rcpt');
