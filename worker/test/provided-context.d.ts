@@ -4,6 +4,8 @@ import 'vitest';
 declare module 'vitest' {
   export interface ProvidedContext {
     resendUrl: string;
+    /** Base URL of worker/test/fake-ai.ts (`/openai/v1`, `/anthropic/v1`, `/_received`). */
+    aiUrl: string;
     workerUrl: string;
     adminPassword: string;
   }

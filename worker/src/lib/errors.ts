@@ -24,6 +24,9 @@ export const ERROR_STATUS = {
   rate_limited: 429,
   internal_error: 500,
   delivery_failed: 502,
+  ai_provider_error: 502,
+  ai_not_configured: 503,
+  ai_timeout: 504,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -54,7 +57,7 @@ export interface ErrorBody {
 
 /** Worth retrying the same request later: rate limits, server-side and upstream failures. */
 export function isRetryable(code: ErrorCode): boolean {
-  return code === 'rate_limited' || code === 'internal_error' || code === 'delivery_failed';
+  return code === 'rate_limited' || code === 'internal_error' || code === 'delivery_failed' || code === 'ai_provider_error' || code === 'ai_timeout';
 }
 
 export function errorBody(err: AppError): ErrorBody {

@@ -7,6 +7,8 @@ import { validate } from '../lib/validate';
 import { isAdmin, requireAddress } from '../middleware/auth';
 import { createAddress, rotateToken } from '../services/addresses';
 import { issueAddressToken } from '../services/tokens';
+import { aiEnabled } from '../services/ai/settings';
+import type { PublicConfig } from './api-types';
 import { addressInfo } from './presenters';
 
 // Unknown fields are ignored, not refused: existing clients send extras (e.g. a captcha token).
@@ -20,7 +22,13 @@ export const addressRoutes = new Hono<AppEnv>()
   /** What a client needs before it has a token: the domains, and whether creation is open. */
   .get('/public_config', (c) => {
     const { config } = c.var.deps;
-    return c.json({ domains: config.domains, admin_only_create: config.adminOnlyCreate, max_message_bytes: config.maxMessageBytes });
+    const body: PublicConfig = {
+      domains: config.domains,
+      admin_only_create: config.adminOnlyCreate,
+      max_message_bytes: config.maxMessageBytes,
+      ai_enabled: aiEnabled(config.ai, c.var.deps.aiBinding !== null),
+    };
+    return c.json(body);
   })
   .post('/new_address', validate('json', newAddressBody), async (c) => {
     const { deps } = c.var;

@@ -5,6 +5,7 @@
 import { randomToken } from '../../lib/clock';
 import { v1Auth } from '../../middleware/v1-auth';
 import { v1RateLimit } from '../../middleware/v1-ratelimit';
+import { aiRoutes } from './ai';
 import { v1Router } from './common';
 import { docsPage } from './docs-page';
 import { keyRoutes } from './keys';
@@ -27,7 +28,7 @@ export function createV1App() {
       title: 'Edgemail API',
       version: '1.0.0',
       description:
-        'Mailboxes, folders, messages, search, attachments, API keys and delivery stats. Every answer is JSON ' +
+        'Mailboxes, folders, messages, search, attachments, API keys, delivery stats and AI writing. Every answer is JSON ' +
         '{ ok, data | error, meta: { request_id } }; errors carry a stable code and whether a retry can help.',
     },
     servers: [{ url: '/api/v1' }],
@@ -43,5 +44,6 @@ export function createV1App() {
   app.route('/', mailboxRoutes);
   app.route('/', messageRoutes);
   app.route('/', statsRoutes);
+  app.route('/', aiRoutes);
   return app;
 }
