@@ -1,13 +1,15 @@
 /**
  * e2e globalSetup: builds the SMTP proxy and the web UI, then starts the real Worker under
  * `wrangler dev` (serving the UI as static assets) on fresh local D1/R2 state with its migrations
- * applied, and hands its URL and admin password to the tests.
+ * applied, and hands its URL and admin password to the tests. AI is configured against the local
+ * OpenAI-protocol server of worker/test/fake-ai.ts (the only stand-in: a third party we cannot run).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { startFakeAi } from '../worker/test/fake-ai';
 import { freePort, prepareState, startWorker } from './local-worker.mjs';
 
 const ADMIN_PASSWORD = 'e2e-admin';
@@ -22,15 +24,22 @@ export default async function setup(project: TestProject) {
   run('node_modules/.bin/vite', ['build', '--config', 'frontend/vite.config.ts', '--logLevel', 'warn']);
   const stateDir = mkdtempSync(join(tmpdir(), 'edgemail-e2e-'));
   prepareState(stateDir);
+  const fakeAi = await startFakeAi();
   const worker = await startWorker(stateDir, await freePort(), {
     DOMAINS: 'example.com',
     CATCH_ALL: 'reject',
     ADMIN_PASSWORDS: ADMIN_PASSWORD,
+    AI_PROVIDER: 'openai',
+    OPENAI_API_KEY: 'sk-test',
+    OPENAI_BASE_URL: `${fakeAi.url}/openai/v1`,
+    OPENAI_MODEL: 'fake-echo',
   });
   project.provide('workerUrl', worker.url);
   project.provide('adminPassword', ADMIN_PASSWORD);
-  return () => {
+  project.provide('aiUrl', fakeAi.url);
+  return async () => {
     worker.stop();
+    await fakeAi.close();
     rmSync(stateDir, { recursive: true, force: true });
   };
 }

@@ -87,6 +87,17 @@ export const en = {
   domain: 'Domain',
   created: 'Created',
   parseWarning: 'This message could not be fully parsed; the source is kept as received.',
+  copyCode: 'Copy the code',
+  copyLink: 'Copy link',
+  writeWithAi: 'Write with AI',
+  aiPromptPlaceholder: 'What should the email say?',
+  generate: 'Write',
+  improve: 'Improve',
+  draftReply: 'Draft a reply',
+  summarize: 'Summarize',
+  aiWriting: 'Writing…',
+  aiSummary: 'Summary',
+  stop: 'Stop',
 };
 
 export type Messages = typeof en;
