@@ -131,6 +131,7 @@ function providerFailure(err: unknown, provider: ResolvedProvider, signal: Abort
   let message: string;
   if (status === 401 || status === 403) message = `The AI provider (${name}) refused the credentials (HTTP ${status}); check ${setting}_API_KEY.`;
   else if (status === 404) message = `The AI provider (${name}) does not know the model "${provider.model}" (HTTP 404); check ${setting}_MODEL or the request's model.`;
+  else if (status === 400 || status === 422) message = `The AI provider (${name}) rejected the request (HTTP ${status}); check ${setting}_MODEL and the input.`;
   else if (status === 429) message = `The AI provider (${name}) is rate limiting this server (HTTP 429); try again later.`;
   else if (status !== undefined) message = `The AI provider (${name}) failed with HTTP ${status}; try again later.`;
   else message = `The AI provider (${name}) could not be reached or sent an answer that could not be read.`;
