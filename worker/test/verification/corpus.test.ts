@@ -65,6 +65,9 @@ describe('verification extraction test set', () => {
     expect(every.filter((c) => c.code === null && c.link === null).length).toBeGreaterThanOrEqual(10);
     expect(every.filter((c) => c.code !== null && c.subject.includes(c.code)).length).toBeGreaterThanOrEqual(2);
     expect(new Set(every.map((c) => c.name)).size).toBe(every.length);
+    const htmlOnly = every.filter((c) => c.html !== undefined && c.text === undefined).length;
+    const decoys = every.filter((c) => c.code === null && c.link === null).length;
+    console.log(`test set: ${every.length} messages, ${htmlOnly} HTML-only, ${decoys} with nothing to extract`);
   });
 
   it('reaches precision ≥ 0.95 and recall ≥ 0.9 over every message, codes and links together', async () => {
