@@ -68,10 +68,13 @@ export function scoreLink(link: LinkCandidate, subjectSaysAction = false): Score
 }
 
 /** The best-scoring link at or above the threshold; the first one wins a tie. */
+// The link to act on comes early; a newsletter's three hundredth link is not it.
+const MAX_LINKS = 80;
+
 export function pickLink(candidates: LinkCandidate[], subject: string): ScoredLink | null {
   let best: ScoredLink | null = null;
   const subjectSaysAction = LINK_ACTION.test(subject);
-  for (const candidate of candidates) {
+  for (const candidate of candidates.slice(0, MAX_LINKS)) {
     const scored = scoreLink(candidate, subjectSaysAction);
     if (scored && scored.score >= LINK_THRESHOLD && (!best || scored.score > best.score)) best = scored;
   }
