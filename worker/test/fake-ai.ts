@@ -5,7 +5,8 @@
  * returns every request it was sent. The e2e setup starts the same server for the browser tests.
  *
  * The model name picks the behaviour: `fake-echo` answers; `fake-500`, `fake-missing` (404) and
- * `fake-slow` (answers after 3 s) fail; `fake-break` streams a little, then an error. Keys other
+ * `fake-slow` (answers after 3 s) fail; `fake-break` streams a little, then an error; `fake-long`
+ * streams for about five seconds (to see a client hang up). Keys other
  * than `sk-test` (OpenAI) and `sk-ant-test` (Anthropic) get a 401.
  *
  * `fake-echo` behaves like a naive model that obeys any instruction it sees outside the data blocks
@@ -23,6 +24,8 @@ export interface ReceivedAiRequest {
   stream: boolean;
   system: string;
   user: string;
+  /** The client hung up before the answer was complete. */
+  aborted?: boolean;
 }
 
 type Json = Record<string, any>;
@@ -72,14 +75,15 @@ async function openai(res: ServerResponse, req: ReceivedAiRequest, answer: strin
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   const send = (data: unknown) => res.write(`data: ${JSON.stringify(data)}\n\n`);
   send({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] });
-  const pieces = chunksOf(answer);
+  const pieces = req.model === 'fake-long' ? Array.from({ length: 250 }, (_, i) => `word${i} `) : chunksOf(answer);
   for (const [i, piece] of pieces.entries()) {
+    if (res.destroyed) return;
     if (req.model === 'fake-break' && i === 2) {
       send({ error: { message: 'The server had an error while processing your request.', type: 'server_error' } });
       return res.end();
     }
     send({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content: piece }, finish_reason: null }] });
-    await sleep(5);
+    await sleep(req.model === 'fake-long' ? 20 : 5);
   }
   send({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] });
   send({ ...base, object: 'chat.completion.chunk', choices: [], usage: { prompt_tokens: 50, completion_tokens: 20, total_tokens: 70 } });
@@ -141,6 +145,9 @@ export async function startFakeAi(): Promise<{ url: string; received: ReceivedAi
     const auth = protocol === 'openai' ? (req.headers.authorization ?? '').replace(/^Bearer /, '') : String(req.headers['x-api-key'] ?? '');
     const entry: ReceivedAiRequest = { protocol, auth, model: String(body.model), stream: body.stream === true, system, user };
     received.push(entry);
+    res.on('close', () => {
+      if (!res.writableFinished) entry.aborted = true;
+    });
     if (auth !== (protocol === 'openai' ? 'sk-test' : 'sk-ant-test')) return reply(401, failure(protocol, 401, 'Invalid API key'));
     if (entry.model === 'fake-500') return reply(500, failure(protocol, 500, 'Internal failure'));
     if (entry.model === 'fake-missing') return reply(404, failure(protocol, 404, `model ${entry.model} does not exist`));

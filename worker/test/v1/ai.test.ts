@@ -19,6 +19,7 @@ interface Received {
   stream: boolean;
   system: string;
   user: string;
+  aborted?: boolean;
 }
 
 /** The requests the fake received whose user text contains `marker`. */
@@ -230,6 +231,15 @@ describe('streaming', () => {
       expect(list.some((e) => e.event === 'delta')).toBe(true);
       expect(list.at(-1)).toMatchObject({ event: 'error', data: { code: 'ai_provider_error' } });
     }
+  });
+
+  it('stops the provider call when the client hangs up', async () => {
+    const res = await generate(admin, { feature: 'compose', prompt: 'x (marker-hangup)', stream: true, model: 'fake-long' }, openaiEnv());
+    const reader = res.body!.getReader();
+    const first = new TextDecoder().decode((await reader.read()).value);
+    expect(first).toContain('event: delta');
+    await reader.cancel();
+    await expect.poll(async () => (await sent('marker-hangup'))[0]?.aborted, { timeout: 3_000 }).toBe(true);
   });
 
   it('answers a plain JSON error when the provider fails before the first word', async () => {

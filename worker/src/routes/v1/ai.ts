@@ -55,23 +55,30 @@ const route = createRoute({
 
 const sse = (event: string, data: unknown) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 
-function eventStream(info: GenerateMeta, chunks: AsyncGenerator<string>): ReadableStream<Uint8Array> {
+/** The answer as Server-Sent Events; a client that disconnects cancels the provider call. */
+function eventStream(info: GenerateMeta, chunks: AsyncGenerator<string>, cancel: AbortController): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
+  let result = '';
   return new ReadableStream({
-    async start(controller) {
-      let result = '';
+    async pull(controller) {
       try {
-        for await (const text of chunks) {
-          result += text;
-          controller.enqueue(encoder.encode(sse('delta', { text })));
+        const next = await chunks.next();
+        if (next.done) {
+          controller.enqueue(encoder.encode(sse('done', { result: result.trim(), ...info })));
+          controller.close();
+          return;
         }
-        controller.enqueue(encoder.encode(sse('done', { result: result.trim(), ...info })));
+        result += next.value;
+        controller.enqueue(encoder.encode(sse('delta', { text: next.value })));
       } catch (err) {
         const failure = err instanceof AppError ? err : new AppError('ai_provider_error', 'The AI provider failed while answering.');
         if (!(err instanceof AppError)) console.error(JSON.stringify({ level: 'error', event: 'ai_stream_failed', error: String(err) }));
         controller.enqueue(encoder.encode(sse('error', { code: failure.code, message: failure.message })));
+        controller.close();
       }
-      controller.close();
+    },
+    cancel() {
+      cancel.abort();
     },
   });
 }
@@ -98,8 +105,9 @@ export const aiRoutes = v1Router().openapi(route, async (c) => {
     const data = await generate(deps, request);
     return c.json({ ok: true as const, data, meta: meta(c) }, 200);
   }
-  const { meta: info, chunks } = await generateStream(deps, request);
-  return c.body(eventStream(info, chunks), 200, {
+  const cancel = new AbortController();
+  const { meta: info, chunks } = await generateStream(deps, request, cancel.signal);
+  return c.body(eventStream(info, chunks, cancel), 200, {
     'Content-Type': 'text/event-stream; charset=utf-8',
     'Cache-Control': 'no-store',
     'X-Accel-Buffering': 'no',

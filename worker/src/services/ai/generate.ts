@@ -46,7 +46,7 @@ export function aiLimit(deps: Pick<Deps, 'config'>, rateKey: string): Limit {
 }
 
 /** Checks everything that can fail before a provider is called, and builds the call. */
-async function prepare(deps: AiDeps, req: GenerateRequest) {
+async function prepare(deps: AiDeps, req: GenerateRequest, cancel?: AbortSignal) {
   const resolved = resolveProvider(deps.config.ai, deps.aiBinding !== null, req.provider, req.model);
   if (req.prompt.length > MAX_PROMPT_CHARS) throw new AppError('payload_too_large', `prompt is limited to ${MAX_PROMPT_CHARS} characters.`, 'prompt');
   if (!req.message && !req.prompt.trim()) {
@@ -55,6 +55,8 @@ async function prepare(deps: AiDeps, req: GenerateRequest) {
   await enforceLimit(deps, aiLimit(deps, req.rateKey));
   const built = buildPrompt({ ...req, maxInputChars: deps.config.ai.maxInputChars, nonce: randomToken(12) });
   const signal = AbortSignal.timeout(deps.config.ai.timeoutMs);
+  // The caller going away (a closed stream) stops the provider call too: no tokens spent for nobody.
+  const abortSignal = cancel ? AbortSignal.any([signal, cancel]) : signal;
   const call = {
     model: languageModel(deps.config.ai, deps.aiBinding, resolved),
     system: built.system,
@@ -63,7 +65,7 @@ async function prepare(deps: AiDeps, req: GenerateRequest) {
     temperature: req.feature === 'summarize' || req.feature === 'improve' ? 0.2 : 0.6,
     // One retry of a 429/5xx; the client can retry later (the error says it is retryable).
     maxRetries: 1,
-    abortSignal: signal,
+    abortSignal,
   };
   const meta: GenerateMeta = { feature: req.feature, provider: resolved.name, model: resolved.model, truncated: built.truncated };
   return { call, meta, resolved, signal };
@@ -85,8 +87,12 @@ export async function generate(deps: AiDeps, req: GenerateRequest): Promise<Gene
  * (bad key, unknown model, timeout) still fails with a plain API error instead of a broken stream;
  * later failures surface from the iterator as AppErrors.
  */
-export async function generateStream(deps: AiDeps, req: GenerateRequest): Promise<{ meta: GenerateMeta; chunks: AsyncGenerator<string> }> {
-  const { call, meta, resolved, signal } = await prepare(deps, req);
+export async function generateStream(
+  deps: AiDeps,
+  req: GenerateRequest,
+  cancel?: AbortSignal,
+): Promise<{ meta: GenerateMeta; chunks: AsyncGenerator<string> }> {
+  const { call, meta, resolved, signal } = await prepare(deps, req, cancel);
   const timeoutMs = deps.config.ai.timeoutMs;
   // The SDK logs stream errors by default; they are mapped and reported below instead.
   const parts = streamText({ ...call, onError: () => {} }).fullStream[Symbol.asyncIterator]();

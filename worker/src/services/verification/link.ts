@@ -42,7 +42,11 @@ export function textLinks(text: string): LinkCandidate[] {
 const lastSentence = (line: string) => (line.split(/[.!?。！？](?:\s|$)/).filter((s) => s.trim()).at(-1) ?? '').trim();
 
 /** `subjectSaysAction`: the subject itself asks to confirm / sign in, which backs up weaker links. */
+// Longer than any real sign-in link; keeps a tracking monster out of the mail row.
+const MAX_LINK_CHARS = 4096;
+
 export function scoreLink(link: LinkCandidate, subjectSaysAction = false): ScoredLink | null {
+  if (link.href.length > MAX_LINK_CHARS) return null;
   let url: URL;
   try {
     url = new URL(link.href);
