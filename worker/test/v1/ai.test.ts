@@ -2,58 +2,10 @@
  * POST /api/v1/ai/generate against worker/test/fake-ai.ts, a local server speaking the OpenAI
  * chat-completions and Anthropic messages protocols (with their streaming formats).
  */
-import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { call, createAddress, deliver, envWith, json, TestEmailMessage } from '../helpers';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { call, createAddress, envWith, json } from '../helpers';
+import { bothEnv, deliverTo, events, generate, openaiEnv, sent } from './ai-helpers';
 import { adminKey, mailboxKey, mailboxPath, v1 } from './helpers';
-
-const ai = () => inject('aiUrl');
-const openaiEnv = (extra: Record<string, string> = {}) =>
-  envWith({ AI_PROVIDER: 'openai', OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: `${ai()}/openai/v1`, OPENAI_MODEL: 'fake-echo', ...extra });
-const bothEnv = (extra: Record<string, string> = {}) =>
-  openaiEnv({ ANTHROPIC_API_KEY: 'sk-ant-test', ANTHROPIC_BASE_URL: `${ai()}/anthropic/v1`, ANTHROPIC_MODEL: 'fake-echo', ...extra });
-
-interface Received {
-  protocol: 'openai' | 'anthropic';
-  auth: string;
-  model: string;
-  stream: boolean;
-  system: string;
-  user: string;
-  aborted?: boolean;
-}
-
-/** The requests the fake received whose user text contains `marker`. */
-async function sent(marker: string): Promise<Received[]> {
-  const all = (await (await fetch(`${ai()}/_received`)).json()) as Received[];
-  return all.filter((r) => r.user.includes(marker));
-}
-
-const generate = (key: string, body: Record<string, unknown>, e: Env) => v1(key, '/ai/generate', { method: 'POST', body: JSON.stringify(body) }, e);
-
-function mail(from: string, to: string, subject: string, body: string): Uint8Array {
-  return new TextEncoder().encode(
-    [`From: Carol <${from}>`, `To: ${to}`, `Subject: ${subject}`, `Message-ID: <${crypto.randomUUID()}@sender.test>`, 'Date: Tue, 12 May 2026 09:00:00 +0000', 'Content-Type: text/plain; charset=utf-8', '', body, ''].join('\r\n'),
-  );
-}
-
-async function deliverTo(address: string, subject: string, body: string): Promise<string> {
-  await deliver(new TestEmailMessage('carol@sender.test', address, mail('carol@sender.test', address, subject, body)));
-  const admin = await adminKey('lookup');
-  const list = await json(await v1(admin, `${mailboxPath(address)}/messages`));
-  return list.data.find((m: { subject: string }) => m.subject === subject).uid;
-}
-
-/** Reads a text/event-stream body into its events. */
-async function events(res: Response): Promise<{ event: string; data: any }[]> {
-  const text = await res.text();
-  return text
-    .split('\n\n')
-    .filter((block) => block.trim())
-    .map((block) => ({
-      event: /^event: (.*)$/m.exec(block)?.[1] ?? 'message',
-      data: JSON.parse(/^data: (.*)$/m.exec(block)?.[1] ?? 'null'),
-    }));
-}
 
 let admin: string;
 beforeAll(async () => {
@@ -247,61 +199,5 @@ describe('streaming', () => {
     expect(res.status).toBe(502);
     expect(res.headers.get('content-type')).toContain('application/json');
     expect((await json(res)).error.message).toContain('OPENAI_API_KEY');
-  });
-});
-
-describe('provider errors', () => {
-  it('maps a rejected key to 502 ai_provider_error naming the setting', async () => {
-    const res = await generate(admin, { feature: 'compose', prompt: 'x' }, bothEnv({ ANTHROPIC_API_KEY: 'wrong', AI_PROVIDER: 'anthropic' }));
-    expect(res.status).toBe(502);
-    const { error } = await json(res);
-    expect(error).toMatchObject({ code: 'ai_provider_error', retryable: true });
-    expect(error.message).toContain('ANTHROPIC_API_KEY');
-  });
-
-  it('maps a server failure to 502 and an unknown model to 502 naming the model', async () => {
-    const failed = await json(await generate(admin, { feature: 'compose', prompt: 'x' }, openaiEnv({ OPENAI_MODEL: 'fake-500' })));
-    expect(failed.error.code).toBe('ai_provider_error');
-    expect(failed.error.message).toContain('HTTP 500');
-    const missing = await json(await generate(admin, { feature: 'compose', prompt: 'x' }, openaiEnv({ OPENAI_MODEL: 'fake-missing' })));
-    expect(missing.error.message).toContain('"fake-missing"');
-  });
-
-  it('maps a provider that does not answer in AI_TIMEOUT_MS to 504 ai_timeout', async () => {
-    const res = await generate(admin, { feature: 'compose', prompt: 'x' }, openaiEnv({ OPENAI_MODEL: 'fake-slow', AI_TIMEOUT_MS: '300' }));
-    expect(res.status).toBe(504);
-    expect((await json(res)).error).toMatchObject({ code: 'ai_timeout', retryable: true });
-  });
-
-  it('maps an unreachable provider to 502', async () => {
-    const res = await generate(admin, { feature: 'compose', prompt: 'x' }, openaiEnv({ OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' }));
-    expect(res.status).toBe(502);
-    expect((await json(res)).error.message).toContain('could not be reached');
-  });
-});
-
-describe('limits', () => {
-  it('allows AI_RATE_PER_HOUR requests per key, then 429 with Retry-After', async () => {
-    const box = await createAddress('ai-limit');
-    const { key } = await mailboxKey(admin, box.address);
-    const e = openaiEnv({ AI_RATE_PER_HOUR: '2' });
-    expect((await generate(key, { feature: 'compose', prompt: 'one' }, e)).status).toBe(200);
-    expect((await generate(key, { feature: 'compose', prompt: 'two' }, e)).status).toBe(200);
-    const refused = await generate(key, { feature: 'compose', prompt: 'three' }, e);
-    expect(refused.status).toBe(429);
-    const retryAfter = Number(refused.headers.get('retry-after'));
-    expect(retryAfter).toBeGreaterThan(0);
-    expect(retryAfter).toBeLessThanOrEqual(3600);
-    expect((await json(refused)).error.message).toContain('2 AI requests per hour');
-    // Another key has its own budget.
-    const other = await mailboxKey(admin, box.address);
-    expect((await generate(other.key, { feature: 'compose', prompt: 'four' }, e)).status).toBe(200);
-  });
-
-  it('does not spend the budget on requests that cannot run (AI off)', async () => {
-    const box = await createAddress('ai-limit-off');
-    const { key } = await mailboxKey(admin, box.address);
-    for (let i = 0; i < 3; i++) expect((await generate(key, { feature: 'compose', prompt: 'x' }, envWith({ AI_RATE_PER_HOUR: '1' }))).status).toBe(503);
-    expect((await generate(key, { feature: 'compose', prompt: 'x' }, openaiEnv({ AI_RATE_PER_HOUR: '1' }))).status).toBe(200);
   });
 });
