@@ -58,6 +58,18 @@ const workerProject = defineProject({
           DOH_RESOLVER_URL: 'https://cloudflare-dns.com/dns-query',
           // 0: every lookup reads D1, so tests see their own writes and never another file's.
           DOMAIN_CACHE_SECONDS: '0',
+          // AI is off unless a test turns it on (with worker/test/fake-ai.ts as the provider).
+          AI_PROVIDER: '',
+          OPENAI_API_KEY: '',
+          OPENAI_BASE_URL: '',
+          OPENAI_MODEL: '',
+          ANTHROPIC_API_KEY: '',
+          ANTHROPIC_BASE_URL: '',
+          ANTHROPIC_MODEL: '',
+          WORKERS_AI_MODEL: '',
+          AI_RATE_PER_HOUR: '50',
+          AI_MAX_INPUT_CHARS: '24000',
+          AI_TIMEOUT_MS: '60000',
           TEST_MIGRATIONS: await readD1Migrations(fileURLToPath(new URL('./migrations', import.meta.url))),
           TEST_FIXTURES: fixtures,
         },
@@ -70,7 +82,7 @@ const workerProject = defineProject({
     // Node-side checks of the Worker's output (SpamAssassin) run in the e2e project.
     exclude: [...configDefaults.exclude, 'worker/e2e/**'],
     setupFiles: ['./worker/test/setup.ts'],
-    globalSetup: ['./worker/test/fake-resend.ts', './worker/test/fake-dns.ts'],
+    globalSetup: ['./worker/test/fake-resend.ts', './worker/test/fake-dns.ts', './worker/test/fake-ai.ts'],
     // Large-message tests move megabytes through workerd on a 2-core machine.
     testTimeout: 30_000,
   },

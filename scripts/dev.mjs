@@ -31,6 +31,11 @@ function ensureDevVars() {
         'DEFAULT_SEND_BALANCE=1000',
         'SEND_RATE_PER_MINUTE=120',
         'RESEND_API_KEY=',
+        '# AI writing is off until one of these is set (see README "Configuration"), e.g. a local Ollama:',
+        '# OPENAI_BASE_URL=http://127.0.0.1:11434/v1',
+        '# OPENAI_MODEL=llama3.2',
+        'OPENAI_API_KEY=',
+        'ANTHROPIC_API_KEY=',
         '',
       ].join('\n'),
     );

@@ -1,7 +1,8 @@
 /**
  * e2e globalSetup: builds the SMTP proxy and the web UI, then starts the real Worker under
  * `wrangler dev` (serving the UI as static assets) on fresh local D1/R2 state with its migrations
- * applied, and hands its URL and admin password to the tests.
+ * applied, and hands its URL and admin password to the tests. AI is configured against the local
+ * OpenAI-protocol server of worker/test/fake-ai.ts (the only stand-in: a third party we cannot run).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startFakeDns } from '../worker/test/fake-dns';
+import { startFakeAi } from '../worker/test/fake-ai';
 import { freePort, prepareState, startWorker } from './local-worker.mjs';
 
 const ADMIN_PASSWORD = 'e2e-admin';
@@ -25,6 +27,7 @@ export default async function setup(project: TestProject) {
   prepareState(stateDir);
   // Public DNS is out of reach: domain verification asks a local DoH server the tests publish to.
   const dns = await startFakeDns();
+  const fakeAi = await startFakeAi();
   const worker = await startWorker(stateDir, await freePort(), {
     DOMAINS: 'example.com',
     CATCH_ALL: 'reject',
@@ -32,13 +35,19 @@ export default async function setup(project: TestProject) {
     DKIM_ENCRYPTION_KEY: 'e2e-dkim-encryption-key-0123456789',
     DOH_RESOLVER_URL: `${dns.url}/dns-query`,
     SIGNUP: 'on',
+    AI_PROVIDER: 'openai',
+    OPENAI_API_KEY: 'sk-test',
+    OPENAI_BASE_URL: `${fakeAi.url}/openai/v1`,
+    OPENAI_MODEL: 'fake-echo',
   });
   project.provide('workerUrl', worker.url);
   project.provide('dnsUrl', dns.url);
   project.provide('adminPassword', ADMIN_PASSWORD);
-  return () => {
+  project.provide('aiUrl', fakeAi.url);
+  return async () => {
     worker.stop();
     void dns.close();
+    await fakeAi.close();
     rmSync(stateDir, { recursive: true, force: true });
   };
 }

@@ -54,4 +54,16 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...base, ADMIN_ONLY_CREATE: '1' }).adminOnlyCreate).toBe(true);
     expect(loadConfig({ ...base, ADMIN_ONLY_CREATE: 'no' }).adminOnlyCreate).toBe(false);
   });
+
+  it('leaves AI off by default, with sensible models, and reads AI settings', () => {
+    const off = loadConfig({ ...base, AI_PROVIDER: '', OPENAI_BASE_URL: '' }).ai;
+    expect(off).toMatchObject({ provider: null, ratePerHour: 50, openai: { apiKey: null, baseUrl: 'https://api.openai.com/v1', customBaseUrl: false, model: 'gpt-4.1-mini' } });
+    const on = loadConfig({ ...base, AI_PROVIDER: 'openai', OPENAI_BASE_URL: 'http://localhost:11434/v1/', OPENAI_MODEL: 'llama3.2', AI_RATE_PER_HOUR: '5' }).ai;
+    expect(on).toMatchObject({ provider: 'openai', ratePerHour: 5, openai: { baseUrl: 'http://localhost:11434/v1', customBaseUrl: true, model: 'llama3.2' } });
+  });
+
+  it('refuses an unknown AI_PROVIDER and a malformed base URL', () => {
+    expect(() => loadConfig({ ...base, AI_PROVIDER: 'gemini' })).toThrow(/AI_PROVIDER must be one of workers-ai, openai, anthropic/);
+    expect(() => loadConfig({ ...base, ANTHROPIC_BASE_URL: 'not a url' })).toThrow(/ANTHROPIC_BASE_URL/);
+  });
 });

@@ -32,6 +32,37 @@ const bool = (fallback: boolean) =>
     .optional()
     .transform((v) => (v === undefined || v.trim() === '' ? fallback : /^(1|true|yes|on)$/i.test(v.trim())));
 
+export const AI_PROVIDERS = ['workers-ai', 'openai', 'anthropic'] as const;
+export type AiProviderName = (typeof AI_PROVIDERS)[number];
+
+/** Models good at short business writing, cheap enough for every mailbox; override with *_MODEL. */
+export const AI_DEFAULTS = {
+  openaiBaseUrl: 'https://api.openai.com/v1',
+  openaiModel: 'gpt-4.1-mini',
+  anthropicBaseUrl: 'https://api.anthropic.com/v1',
+  anthropicModel: 'claude-haiku-4-5',
+  workersAiModel: '@cf/meta/llama-3.3-70b-instruct-fp8-fast',
+} as const;
+
+export interface AiSettings {
+  /** AI_PROVIDER; null picks the first configured one (Workers AI when bound). */
+  provider: AiProviderName | null;
+  openai: { apiKey: string | null; baseUrl: string; customBaseUrl: boolean; model: string };
+  anthropic: { apiKey: string | null; baseUrl: string; model: string };
+  workersAi: { model: string };
+  /** Requests per key per hour; 0 means unlimited. */
+  ratePerHour: number;
+  /** Untrusted text (mail, draft) beyond this is cut, with a note to the model. */
+  maxInputChars: number;
+  timeoutMs: number;
+}
+
+/** Unset and empty (as the pinned test bindings and the dashboard leave it) both mean "not set". */
+const optional = z
+  .string()
+  .optional()
+  .transform((v) => (v?.trim() ? v.trim() : undefined));
+
 // D1 rows are capped at 2 MB; this leaves room for the parsed bodies stored beside the raw bytes.
 const D1_SAFE_BLOB_BYTES = 900_000;
 
@@ -65,6 +96,17 @@ const configSchema = z.object({
   DKIM_ENCRYPTION_KEY: z.string().optional().transform((v) => v?.trim() || undefined).pipe(z.string().min(16, 'DKIM_ENCRYPTION_KEY must be at least 16 characters').optional()),
   DOH_RESOLVER_URL: z.url().default('https://cloudflare-dns.com/dns-query'),
   DOMAIN_CACHE_SECONDS: int(30, 0, 3600),
+  AI_PROVIDER: optional.pipe(z.enum(AI_PROVIDERS, { error: `AI_PROVIDER must be one of ${AI_PROVIDERS.join(', ')}` }).optional()),
+  OPENAI_API_KEY: optional,
+  OPENAI_BASE_URL: optional.pipe(z.url({ error: 'OPENAI_BASE_URL must be a URL' }).optional()),
+  OPENAI_MODEL: optional,
+  ANTHROPIC_API_KEY: optional,
+  ANTHROPIC_BASE_URL: optional.pipe(z.url({ error: 'ANTHROPIC_BASE_URL must be a URL' }).optional()),
+  ANTHROPIC_MODEL: optional,
+  WORKERS_AI_MODEL: optional,
+  AI_RATE_PER_HOUR: int(50),
+  AI_MAX_INPUT_CHARS: int(24_000, 1_000, 2_000_000),
+  AI_TIMEOUT_MS: int(60_000, 100, 600_000),
 });
 
 export interface Config {
@@ -105,6 +147,8 @@ export interface Config {
   dohResolverUrl: string;
   /** How long an isolate trusts its list of domains; 0 reads D1 every time. */
   domainCacheSeconds: number;
+  /** AI generation (POST /api/v1/ai/generate): off until a provider is configured. */
+  ai: AiSettings;
 }
 
 export class ConfigError extends Error {
@@ -155,6 +199,24 @@ export function loadConfig(env: Record<string, unknown>): Config {
     dkimEncryptionKey: v.DKIM_ENCRYPTION_KEY ?? null,
     dohResolverUrl: v.DOH_RESOLVER_URL,
     domainCacheSeconds: v.DOMAIN_CACHE_SECONDS,
+    ai: {
+      provider: v.AI_PROVIDER ?? null,
+      openai: {
+        apiKey: v.OPENAI_API_KEY ?? null,
+        baseUrl: (v.OPENAI_BASE_URL ?? AI_DEFAULTS.openaiBaseUrl).replace(/\/+$/, ''),
+        customBaseUrl: (v.OPENAI_BASE_URL ?? AI_DEFAULTS.openaiBaseUrl).replace(/\/+$/, '') !== AI_DEFAULTS.openaiBaseUrl,
+        model: v.OPENAI_MODEL ?? AI_DEFAULTS.openaiModel,
+      },
+      anthropic: {
+        apiKey: v.ANTHROPIC_API_KEY ?? null,
+        baseUrl: (v.ANTHROPIC_BASE_URL ?? AI_DEFAULTS.anthropicBaseUrl).replace(/\/+$/, ''),
+        model: v.ANTHROPIC_MODEL ?? AI_DEFAULTS.anthropicModel,
+      },
+      workersAi: { model: v.WORKERS_AI_MODEL ?? AI_DEFAULTS.workersAiModel },
+      ratePerHour: v.AI_RATE_PER_HOUR,
+      maxInputChars: v.AI_MAX_INPUT_CHARS,
+      timeoutMs: v.AI_TIMEOUT_MS,
+    },
   };
   cache.set(env, config);
   return config;

@@ -61,7 +61,7 @@ describe('admin dashboard data', () => {
 
   it('tells clients the domains before they have a token (GET /api/public_config)', async () => {
     const res = await call('/api/public_config');
-    expect(await json(res)).toEqual({ domains: ['example.com', 'mail.test'], admin_only_create: false, max_message_bytes: 26214400, signup: true });
+    expect(await json(res)).toEqual({ domains: ['example.com', 'mail.test'], admin_only_create: false, max_message_bytes: 26214400, signup: true, ai_enabled: false });
   });
 });
 

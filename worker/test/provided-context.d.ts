@@ -6,6 +6,8 @@ declare module 'vitest' {
     resendUrl: string;
     /** The local DoH JSON server and DKIM verifier (fake-dns.ts); DoH at `${dnsUrl}/dns-query`. */
     dnsUrl: string;
+    /** Base URL of worker/test/fake-ai.ts (`/openai/v1`, `/anthropic/v1`, `/_received`). */
+    aiUrl: string;
     workerUrl: string;
     adminPassword: string;
   }

@@ -119,6 +119,17 @@ export const en = {
   savePermissions: 'Save',
   viaSessionNote: 'This mailbox is opened with your account session (Authorization: Bearer <session token> with X-Mailbox: <address>); it has no separate password here.',
   saved: 'Saved.',
+  copyCode: 'Copy the code',
+  copyLink: 'Copy link',
+  writeWithAi: 'Write with AI',
+  aiPromptPlaceholder: 'What should the email say?',
+  generate: 'Write',
+  improve: 'Improve',
+  draftReply: 'Draft a reply',
+  summarize: 'Summarize',
+  aiWriting: 'Writing…',
+  aiSummary: 'Summary',
+  stop: 'Stop',
 };
 
 export type Messages = typeof en;

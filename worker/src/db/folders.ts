@@ -55,6 +55,11 @@ export async function findByPublicId(db: Db, addressId: number, publicId: string
   return (await db.select().from(mails).where(and(eq(mails.publicId, publicId), eq(mails.addressId, addressId))).get()) ?? null;
 }
 
+/** Any mailbox's message by public id: only for admin callers, who may read every mailbox. */
+export async function findByPublicIdInAnyMailbox(db: Db, publicId: string): Promise<MailRow | null> {
+  return (await db.select().from(mails).where(eq(mails.publicId, publicId)).get()) ?? null;
+}
+
 /** Updates flags and folder, keeping the mailbox counter (received folders only) right. */
 export async function updateMessage(db: Db, row: MailRow, changes: Partial<Pick<MailRow, 'seen' | 'flagged' | 'folder'>>): Promise<void> {
   const delta = changes.folder === undefined ? 0 : Number(isReceivedFolder(changes.folder)) - Number(isReceivedFolder(row.folder));

@@ -87,6 +87,10 @@ const summaryColumns = {
   hasAttachments: mails.hasAttachments,
   rawSize: mails.rawSize,
   seen: mails.seen,
+  publicId: mails.publicId,
+  verificationCode: mails.verificationCode,
+  verificationLink: mails.verificationLink,
+  verificationConfidence: mails.verificationConfidence,
   createdAt: mails.createdAt,
 };
 

@@ -6,7 +6,7 @@
  * Bodies and raw MIME live in `mail_contents`, fetched only for a single message.
  */
 import type { Bytes } from '../lib/bytes';
-import { customType, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { customType, index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /**
  * Bytes stored in D1 as a BLOB. drizzle's own blob column needs Node's Buffer; D1 returns BLOBs as
@@ -72,6 +72,12 @@ export const mails = sqliteTable(
     /** INBOX, Sent, Drafts, Trash or Junk. The legacy API lists every folder but Sent and Drafts. */
     folder: text('folder', { enum: ['INBOX', 'Sent', 'Drafts', 'Trash', 'Junk'] }).notNull().default('INBOX'),
     flagged: integer('flagged', { mode: 'boolean' }).notNull().default(false),
+    /** The one-time code found on ingest (services/verification), if any. */
+    verificationCode: text('verification_code'),
+    /** The primary sign-in / confirmation link found on ingest, if any. */
+    verificationLink: text('verification_link'),
+    /** 0–1: how sure the extractor was of the strongest finding; null when nothing was found. */
+    verificationConfidence: real('verification_confidence'),
     createdAt: integer('created_at').notNull(),
   },
   (t) => [

@@ -33,6 +33,9 @@ export const ERROR_STATUS = {
   delivery_failed: 502,
   dns_lookup_failed: 502,
   not_configured: 503,
+  ai_provider_error: 502,
+  ai_not_configured: 503,
+  ai_timeout: 504,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -63,7 +66,14 @@ export interface ErrorBody {
 
 /** Worth retrying the same request later: rate limits, server-side and upstream failures. */
 export function isRetryable(code: ErrorCode): boolean {
-  return code === 'rate_limited' || code === 'internal_error' || code === 'delivery_failed' || code === 'dns_lookup_failed';
+  return (
+    code === 'rate_limited' ||
+    code === 'internal_error' ||
+    code === 'delivery_failed' ||
+    code === 'dns_lookup_failed' ||
+    code === 'ai_provider_error' ||
+    code === 'ai_timeout'
+  );
 }
 
 export function errorBody(err: AppError): ErrorBody {

@@ -8,6 +8,8 @@ import { isAdmin, requireAddress } from '../middleware/auth';
 import { createAddress, rotateToken } from '../services/addresses';
 import { openDomainNames } from '../services/domains/registry';
 import { issueAddressToken } from '../services/tokens';
+import { aiEnabled } from '../services/ai/settings';
+import type { PublicConfig } from './api-types';
 import { addressInfo } from './presenters';
 
 // Unknown fields are ignored, not refused: existing clients send extras (e.g. a captcha token).
@@ -21,8 +23,14 @@ export const addressRoutes = new Hono<AppEnv>()
   /** What a client needs before it has a token: the domains, and whether creation is open. */
   .get('/public_config', async (c) => {
     const { config } = c.var.deps;
-    const domains = await openDomainNames(c.var.deps);
-    return c.json({ domains, admin_only_create: config.adminOnlyCreate, max_message_bytes: config.maxMessageBytes, signup: config.signup });
+    const body: PublicConfig = {
+      domains: await openDomainNames(c.var.deps),
+      admin_only_create: config.adminOnlyCreate,
+      max_message_bytes: config.maxMessageBytes,
+      signup: config.signup,
+      ai_enabled: aiEnabled(config.ai, c.var.deps.aiBinding !== null),
+    };
+    return c.json(body);
   })
   .post('/new_address', validate('json', newAddressBody), async (c) => {
     const { deps } = c.var;

@@ -29,8 +29,18 @@ export interface AddressInfo {
   send_balance: number;
 }
 
-export interface MailSummary {
+/** What was found on ingest: the one-time code and sign-in link (see services/verification). */
+export interface VerificationFields {
+  verification_code: string | null;
+  verification_link: string | null;
+  /** 0–1; null when nothing was found. */
+  verification_confidence: number | null;
+}
+
+export interface MailSummary extends VerificationFields {
   id: number;
+  /** The message's id in /api/v1 (`msg_…`), e.g. for POST /api/v1/ai/generate's message_id. */
+  uid: string | null;
   message_id: string | null;
   source: string;
   address: string;
@@ -121,6 +131,8 @@ export interface PublicConfig {
   max_message_bytes: number;
   /** Whether self-signup (an account with its own domain) is open. */
   signup: boolean;
+  /** Whether POST /api/v1/ai/generate is configured (the UI shows its AI buttons only then). */
+  ai_enabled: boolean;
 }
 
 export interface AdminStats {

@@ -4,6 +4,7 @@ import type { SentSummaryRow } from '../db/sent';
 import type { AddressRow, MailRow, SentMailRow } from '../db/schema';
 import type { AddressInfo, AttachmentInfo, CompatMail, FullMail, MailboxAddress, MailSummary, RecipientState, SentMail, SentSummary } from './api-types';
 import type { FullMessage } from '../services/mailbox';
+import { verificationView } from '../services/verification/view';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const addresses = (json: string) => JSON.parse(json) as MailboxAddress[];
@@ -27,6 +28,7 @@ export function compatMail(row: MailSummaryRow & { raw: Uint8Array }): CompatMai
 export function mailSummary(row: MailSummaryRow): MailSummary {
   return {
     id: row.id,
+    uid: row.publicId,
     message_id: row.messageId,
     source: row.source,
     address: row.recipient,
@@ -39,6 +41,7 @@ export function mailSummary(row: MailSummaryRow): MailSummary {
     size: row.rawSize,
     seen: row.seen,
     created_at: iso(row.createdAt),
+    ...verificationView(row),
   };
 }
 

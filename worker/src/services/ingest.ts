@@ -13,6 +13,7 @@ import { mailBlobPrefix, putBlob } from './blobs';
 import { deliveryIdentity } from './delivery-identity';
 import type { Deps } from './deps';
 import { htmlToText, parseMessage, snippetOf, type ParsedMessage } from './parse';
+import { extractVerification, NO_VERIFICATION } from './verification';
 
 export interface IncomingMessage {
   mailbox: AddressRow;
@@ -93,6 +94,8 @@ async function buildRecord(
   await Promise.all(uploads);
   // Bodies this large would overflow a D1 row (2 MB); readers re-parse the raw message for them.
   const bodiesInRaw = (parsed.text?.length ?? 0) + (parsed.html?.length ?? 0) > MAX_INLINE_BODY_CHARS;
+  // Codes and sign-in links matter in received mail; your own Sent copies and drafts are skipped.
+  const verification = folder === 'INBOX' || folder === 'Junk' ? extractVerification(parsed) : NO_VERIFICATION;
 
   return {
     search: searchTextOf(parsed),
@@ -117,6 +120,9 @@ async function buildRecord(
       hasAttachments: attachments.length > 0,
       rawSize: raw.byteLength,
       parseError: parsed.parseError,
+      verificationCode: verification.code,
+      verificationLink: verification.link,
+      verificationConfidence: verification.confidence,
       createdAt: deps.clock.now(),
     },
     contents: {

@@ -1,5 +1,5 @@
 import { Validator } from '@cfworker/json-schema';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { ERROR_STATUS } from '../../src/lib/errors';
 import { call, createAddress, deliverFixture, envWith, json } from '../helpers';
 import { adminKey, mailboxPath, v1 } from './helpers';
@@ -29,8 +29,8 @@ function schemaFor(method: string, path: string, status: number): unknown {
   return deref(response.content?.['application/json']?.schema);
 }
 
-async function conforms(key: string | null, method: string, path: string, body?: unknown) {
-  const res = await v1(key, path, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+async function conforms(key: string | null, method: string, path: string, body?: unknown, e?: Env) {
+  const res = await v1(key, path, { method, body: body === undefined ? undefined : JSON.stringify(body) }, e);
   const schema = schemaFor(method, path.split('?')[0]!, res.status);
   expect(schema, `${method} ${path} → ${res.status} has a JSON schema`).toBeTruthy();
   const payload = await json(res);
@@ -97,6 +97,10 @@ describe('real responses match the document', () => {
     await conforms(key, 'DELETE', `/keys/${created.payload.data.id}`);
     await conforms(key, 'GET', '/stats/delivery?group_by=day');
     await conforms(key, 'GET', '/stats/domain/example.com');
+    const aiOn = envWith({ OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: `${inject('aiUrl')}/openai/v1`, OPENAI_MODEL: 'fake-echo' });
+    await conforms(key, 'POST', '/ai/generate', { feature: 'compose', prompt: 'A thank-you note' }, aiOn);
+    await conforms(key, 'POST', '/ai/generate', { feature: 'compose', prompt: 'A thank-you note' });
+    await conforms(key, 'POST', '/ai/generate', { feature: 'compose', prompt: 'x' }, envWith({ OPENAI_API_KEY: 'sk-wrong', OPENAI_BASE_URL: `${inject('aiUrl')}/openai/v1` }));
     // Errors use the documented envelope too.
     await conforms(key, 'GET', `${m}/messages/msg_doesnotexist000000`);
     await conforms(key, 'GET', `${m}/messages?folder=Nope`);

@@ -14,10 +14,10 @@ export async function mailboxKey(adminSecret: string, mailbox: string, extra: Re
   return { key: body.data.key, id: body.data.id };
 }
 
-export function v1(key: string | null, path: string, init: RequestInit = {}) {
+export function v1(key: string | null, path: string, init: RequestInit = {}, e?: Env) {
   const headers = new Headers(init.headers);
   if (key) headers.set('authorization', `Bearer ${key}`);
-  return call(`/api/v1${path}`, { ...init, headers });
+  return call(`/api/v1${path}`, { ...init, headers }, e);
 }
 
 export const mailboxPath = (address: string) => `/mailboxes/${encodeURIComponent(address)}`;

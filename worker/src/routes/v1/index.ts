@@ -6,6 +6,7 @@ import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../../env';
 import { v1Auth } from '../../middleware/v1-auth';
 import { v1RateLimit } from '../../middleware/v1-ratelimit';
+import { aiRoutes } from './ai';
 import { v1Router } from './common';
 import { DOCS_PAGE, docsPolicy } from './docs-page';
 import { publicAuthRoutes, sessionRoutes } from './auth';
@@ -43,8 +44,8 @@ export function createV1App() {
       title: 'Edgemail API',
       version: '1.0.0',
       description:
-        'Mailboxes, folders, messages, search, attachments, API keys, delivery stats, accounts, domains (DKIM, DNS) and ' +
-        'permissions. Every answer is JSON ' +
+        'Mailboxes, folders, messages, search, attachments, API keys, delivery stats, accounts, domains (DKIM, DNS), ' +
+        'permissions and AI writing. Every answer is JSON ' +
         '{ ok, data | error, meta: { request_id } }; errors carry a stable code and whether a retry can help.',
     },
     servers: [{ url: '/api/v1' }],
@@ -65,5 +66,6 @@ export function createV1App() {
   app.route('/', mailboxRoutes);
   app.route('/', messageRoutes);
   app.route('/', statsRoutes);
+  app.route('/', aiRoutes);
   return app;
 }

@@ -4,6 +4,7 @@ import type { ApiKeyRow, MailRow } from '../../db/schema';
 import type { MailboxAddress } from '../../services/parse';
 import { attachmentMeta } from '../presenters';
 import { FLAG_FLAGGED, FLAG_SEEN } from '../../services/folders';
+import { verificationView } from '../../services/verification/view';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const people = (json: string) => (JSON.parse(json) as MailboxAddress[]).map((m) => ({ name: m.name, email: m.address }));
@@ -21,6 +22,7 @@ export function messageSummary(row: MailRow) {
     flags: [...(row.seen ? [FLAG_SEEN] : []), ...(row.flagged ? [FLAG_FLAGGED] : [])] as ('\\Seen' | '\\Flagged')[],
     has_attachments: row.hasAttachments,
     snippet: row.snippet,
+    ...verificationView(row),
   };
 }
 

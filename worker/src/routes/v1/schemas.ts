@@ -69,6 +69,12 @@ export const MessageSummary = z
     flags: z.array(Flag),
     has_attachments: z.boolean(),
     snippet: z.string(),
+    verification_code: z.string().nullable().openapi({ description: 'One-time code found in the message on arrival.', example: '482913' }),
+    verification_link: z
+      .string()
+      .nullable()
+      .openapi({ description: 'Primary sign-in / confirmation link found on arrival (never unsubscribe or legal links).', example: 'https://app.example/verify?t=…' }),
+    verification_confidence: z.number().min(0).max(1).nullable().openapi({ description: '0–1 for the strongest finding; null when nothing was found.' }),
   })
   .openapi('MessageSummary');
 

@@ -1,0 +1,3 @@
+ALTER TABLE `mails` ADD `verification_code` text;--> statement-breakpoint
+ALTER TABLE `mails` ADD `verification_link` text;--> statement-breakpoint
+ALTER TABLE `mails` ADD `verification_confidence` real;

@@ -1,0 +1,115 @@
+/**
+ * Finds the one-time code in a piece of text: candidate tokens (digits, grouped digits, short
+ * upper-case alphanumerics) scored by how close they sit to a code word, minus what makes a number
+ * a price, a date, a phone or an order number.
+ */
+import { CURRENCY, DECOY_CONTEXT, findCodeWords, type KeywordHit } from './keywords';
+
+export interface CodeCandidate {
+  /** The code as a person types it: grouping spaces and dashes between digit groups removed. */
+  code: string;
+  score: number;
+}
+
+// Letters of scripts with word spaces block a token; CJK characters do not ("验证码123456").
+const NOT_AFTER = '(?<![\\p{Script=Latin}\\p{Script=Cyrillic}\\p{Script=Greek}\\p{N}_])';
+const NOT_BEFORE = '(?![\\p{Script=Latin}\\p{Script=Cyrillic}\\p{Script=Greek}\\p{N}_])';
+const CANDIDATE = new RegExp(
+  `${NOT_AFTER}(?:\\d{3}[ -]\\d{3}(?![ -]?\\d)|\\d{2} \\d{2} \\d{2}(?! ?\\d)|\\d{4,8}|(?=[A-Z0-9-]*[A-Z])[A-Z0-9]{3,4}-[A-Z0-9]{3,4}|(?=[A-Z0-9]*\\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{5,10})${NOT_BEFORE}`,
+  'gu',
+);
+
+// Characters that continue a number (phone, date, time, amount) around a token on the same line.
+const NUMBER_GLUE = /[\d().+\-/:,·' ]/;
+const PROMO_AFTER = /\b(?:off|discount|checkout|save|sale|coupon|promo|deal|free shipping)\b|%|rabatt|descuento|réduction|скидк|折|割引|할인/i;
+const UNIT_AFTER = /^\s?(?:%|kg|km|mb|gb|px|items?|pcs|points?|pts|miles|usd|eur|元|円|원|руб|zł|€|\$)/i;
+
+/** Scores every candidate in `text`; `inSubject` gives a small bonus (codes put there are deliberate). */
+export function scoreCodes(text: string, inSubject: boolean): CodeCandidate[] {
+  const words = findCodeWords(text);
+  if (words.length === 0) return [];
+  const out: CodeCandidate[] = [];
+  for (const m of text.matchAll(CANDIDATE)) {
+    const start = m.index;
+    const end = start + m[0].length;
+    if (words.some((w) => start < w.end && end > w.start)) continue;
+    if (/\d/.test(m[0]) && partOfLongerNumber(text, start, end)) continue;
+    const closeness = keywordScore(text, words, start, end);
+    if (closeness === 0) continue;
+    const alnum = /[A-Z]/.test(m[0]);
+    // Letters-and-digits tokens (SKUs, model numbers) need a code word right next to them, or to
+    // stand alone on the line under one.
+    if (alnum && closeness < 7) continue;
+    const score = closeness + (inSubject ? 1 : 0) - decoyPenalty(text, start, end, m[0]);
+    if (score > 0) out.push({ code: normalise(m[0]), score });
+  }
+  return out;
+}
+
+function normalise(token: string): string {
+  return /^\d{2,3}[ -]\d{2,3}(?: \d{2})?$/.test(token) ? token.replace(/[ -]/g, '') : token;
+}
+
+/** A token glued to more digits by separators is part of a phone number, date, time or amount. */
+function partOfLongerNumber(text: string, start: number, end: number): boolean {
+  const extend = (from: number, step: 1 | -1) => {
+    let i = from;
+    let spaces = 0;
+    while (i >= 0 && i < text.length && NUMBER_GLUE.test(text[i]!)) {
+      if (/\d/.test(text[i]!)) return true;
+      spaces = text[i] === ' ' ? spaces + 1 : 0;
+      if (spaces > 1) return false;
+      i += step;
+    }
+    return false;
+  };
+  // A sentence's full stop ("Your code is 123456.") is not a decimal point.
+  const after = text[end] === '.' || text[end] === ',' ? (/\d/.test(text[end + 1] ?? '') ? end : -1) : end;
+  return extend(start - 1, -1) || (after >= 0 && extend(after, 1));
+}
+
+/** How strongly a code word claims this token: 0 (none near) to 10 (right before it). */
+function keywordScore(text: string, words: KeywordHit[], start: number, end: number): number {
+  let best = 0;
+  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  const lineEndRaw = text.indexOf('\n', end);
+  const line = text.slice(lineStart, lineEndRaw === -1 ? text.length : lineEndRaw).trim();
+  const standalone = line.replace(/[\s:：.。!！*"'“”«»【】[\]()]/g, '') === text.slice(start, end).replace(/\s/g, '');
+  for (const w of words) {
+    let score = 0;
+    if (w.end <= start) {
+      const between = text.slice(w.end, start);
+      const gap = between.replace(/\s+/g, ' ').length;
+      // "code: 123456", "code is 123456", or the code on its own line under "Your code:".
+      if (gap <= 24 && !/[.!?。！？]\s/.test(between)) score = w.strong ? 10 : 8;
+      else if (standalone && gap <= 300) score = w.strong ? 9 : 7;
+      else if (gap <= (w.strong ? 80 : 60) && !/\n\s*\n|[.!?。！？]\s/.test(between)) score = w.strong ? 8 : 5;
+      else if (gap <= 120 && !/\n\s*\n/.test(between)) score = w.strong ? 6 : 4;
+    } else if (w.start >= end) {
+      const between = text.slice(end, w.start);
+      // "123456 is your verification code", "123456 是您的验证码".
+      if (between.length <= 30 && !/[.,;!?。，；！？\n]/.test(between)) score = w.strong ? 9 : 7;
+    }
+    best = Math.max(best, score);
+  }
+  return best;
+}
+
+/** Subtracts for the signs of a number that is not a code. */
+function decoyPenalty(text: string, start: number, end: number, token: string): number {
+  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  const before = text.slice(Math.max(lineStart, start - 32), start);
+  const after = text.slice(end, end + 12);
+  let penalty = 0;
+  // Only the words right before count: "Order #12345", "Total: 1234", "Call 0800 …".
+  const near = before.split(/[.;!?。！？]/).at(-1) ?? '';
+  if (DECOY_CONTEXT.test(near) && !findCodeWords(near).some((w) => w.strong)) penalty += 8;
+  if (/#\s*$|\bno\.?\s*$|№\s*$/i.test(before)) penalty += 6;
+  if (CURRENCY.test(before.slice(-4)) || UNIT_AFTER.test(after)) penalty += 10;
+  // "Use code WELCOME10 at checkout for 10% off": a promotion, whatever word introduced it.
+  const rest = (text.slice(end, end + 60).split(/[.!?。！？\n]/)[0] ?? '');
+  if (PROMO_AFTER.test(rest)) penalty += 6;
+  if (/^(?:19|20)\d{2}$/.test(token)) penalty += 4;
+  if (/^(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])$/.test(token)) penalty += 4;
+  return penalty;
+}
