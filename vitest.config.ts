@@ -49,6 +49,14 @@ const workerProject = defineProject({
           V1_RATE_READ_PER_MINUTE: '600',
           V1_RATE_WRITE_PER_MINUTE: '120',
           V1_RATE_SEARCH_PER_MINUTE: '60',
+          SEND_MAX_ATTEMPTS: '3',
+          // Retries a second apart, so retry tests finish quickly.
+          SEND_RETRY_BASE_SECONDS: '1',
+          SMTP_RELAY_HOST: '',
+          SMTP_RELAY_PORT: '587',
+          SMTP_RELAY_SECURITY: 'starttls',
+          SMTP_RELAY_USER: '',
+          SMTP_RELAY_PASSWORD: '',
           TEST_MIGRATIONS: await readD1Migrations(fileURLToPath(new URL('./migrations', import.meta.url))),
           TEST_FIXTURES: fixtures,
         },
@@ -59,7 +67,7 @@ const workerProject = defineProject({
     name: 'worker',
     include: ['worker/**/*.test.ts'],
     setupFiles: ['./worker/test/setup.ts'],
-    globalSetup: ['./worker/test/fake-resend.ts'],
+    globalSetup: ['./worker/test/fake-resend.ts', './worker/test/fake-smtp.ts'],
     // Large-message tests move megabytes through workerd on a 2-core machine.
     testTimeout: 30_000,
   },

@@ -76,13 +76,17 @@ export interface CompatMail {
   created_at: string | null;
 }
 
+/** One recipient's outcome in the original API's shape; `pending` while a queued send is under way. */
 export interface RecipientState {
   address: string;
-  status: 'sent' | 'failed';
-  via: 'internal' | 'cloudflare' | 'resend';
+  status: 'sent' | 'failed' | 'pending';
+  via?: 'internal' | 'cloudflare' | 'resend' | 'smtp';
   error?: string;
   provider_id?: string;
 }
+
+/** The original Sent box statuses, plus the states of a queued (v1) send before it completes. */
+export type SentStatus = 'sent' | 'partial' | 'failed' | 'scheduled' | 'queued' | 'sending' | 'cancelled';
 
 export interface SentSummary {
   id: number;
@@ -90,7 +94,7 @@ export interface SentSummary {
   subject: string | null;
   to: MailboxAddress[];
   cc: MailboxAddress[];
-  status: 'sent' | 'partial' | 'failed';
+  status: SentStatus;
   recipients: RecipientState[];
   size: number;
   created_at: string | null;

@@ -1,9 +1,10 @@
-/** The plain dependencies every service takes; built once per request, email or cron run. */
+/** The plain dependencies every service takes; built once per request, email, cron run or queue batch. */
 import { loadConfig, type Config } from '../config';
 import { createDb, type Db } from '../db/client';
 import { systemClock, type Clock } from '../lib/clock';
 import { createProvider } from './providers';
 import type { OutboundProvider } from './providers/types';
+import type { Outbox, Scheduler, SendJob } from './sending/types';
 
 export interface Deps {
   db: Db;
@@ -12,9 +13,37 @@ export interface Deps {
   clock: Clock;
   /** Outbound delivery for recipients outside our DOMAINS. */
   provider: OutboundProvider;
+  /** SEND_QUEUE (and its dead-letter queue): where accepted messages wait for dispatch. */
+  outbox: Outbox;
+  /** The SendScheduler Durable Object: wakes when the next scheduled message is due. */
+  scheduler: Scheduler;
 }
+
+// Queues take at most 100 messages per sendBatch call.
+const QUEUE_BATCH = 100;
 
 export function createDeps(env: Env, clock: Clock = systemClock): Deps {
   const config = loadConfig(env as unknown as Record<string, unknown>);
-  return { db: createDb(env.DB), blobs: env.BLOBS, config, clock, provider: createProvider(config, env) };
+  return {
+    db: createDb(env.DB),
+    blobs: env.BLOBS,
+    config,
+    clock,
+    provider: createProvider(config, env),
+    outbox: queueOutbox(env.SEND_QUEUE, env.SEND_DLQ),
+    scheduler: { wake: (at) => env.SEND_SCHEDULER.get(env.SEND_SCHEDULER.idFromName('global')).wake(at) },
+  };
+}
+
+function queueOutbox(queue: Queue, deadLetters: Queue): Outbox {
+  return {
+    async enqueue(jobs) {
+      for (let i = 0; i < jobs.length; i += QUEUE_BATCH) {
+        await queue.sendBatch(jobs.slice(i, i + QUEUE_BATCH).map((body) => ({ body, contentType: 'json' })));
+      }
+    },
+    async deadLetter(job: SendJob) {
+      await deadLetters.send(job, { contentType: 'json' });
+    },
+  };
 }
