@@ -23,6 +23,10 @@ const workerProject = defineProject({
     cloudflareTest(async () => ({
       wrangler: { configPath: './wrangler.toml' },
       miniflare: {
+        // A queue nobody consumes: tests that run the Worker's queue() themselves (with a provider
+        // configured differently from the pinned one) point SEND_QUEUE at it, so the background
+        // consumer does not race them.
+        queueProducers: { HELD_SEND_QUEUE: { queueName: 'edgemail-send-held' } },
         // Every variable is pinned: wrangler would otherwise layer a developer's .dev.vars on top.
         bindings: {
           // Test-only values; real deployments set these with `wrangler secret put`.

@@ -7,10 +7,13 @@ import { v1Auth } from '../../middleware/v1-auth';
 import { v1RateLimit } from '../../middleware/v1-ratelimit';
 import { v1Router } from './common';
 import { docsPage } from './docs-page';
+import { emailManageRoutes } from './emails-manage';
+import { emailSendRoutes } from './emails-send';
 import { keyRoutes } from './keys';
 import { mailboxRoutes } from './mailboxes';
 import { messageRoutes } from './messages';
 import { statsRoutes } from './stats';
+import { suppressionRoutes } from './suppressions';
 
 export function createV1App() {
   const app = v1Router();
@@ -27,8 +30,9 @@ export function createV1App() {
       title: 'Edgemail API',
       version: '1.0.0',
       description:
-        'Mailboxes, folders, messages, search, attachments, API keys and delivery stats. Every answer is JSON ' +
-        '{ ok, data | error, meta: { request_id } }; errors carry a stable code and whether a retry can help.',
+        'Mailboxes, folders, messages, search, attachments, sending (single, batch, scheduled, idempotent), suppressions, ' +
+        'API keys and delivery stats. Every answer is JSON { ok, success, data | error, meta: { request_id } }; errors ' +
+        'carry a stable code and whether a retry can help.',
     },
     servers: [{ url: '/api/v1' }],
   });
@@ -43,5 +47,8 @@ export function createV1App() {
   app.route('/', mailboxRoutes);
   app.route('/', messageRoutes);
   app.route('/', statsRoutes);
+  app.route('/', emailSendRoutes);
+  app.route('/', emailManageRoutes);
+  app.route('/', suppressionRoutes);
   return app;
 }
