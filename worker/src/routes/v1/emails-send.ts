@@ -23,7 +23,7 @@ const jsonLimit = bodyLimit({
 });
 
 const idempotencyHeader = z.object({
-  'idempotency-key': z.string().max(256).optional().openapi({ param: { name: 'Idempotency-Key', in: 'header' }, description: 'Replays the first response for 24 h.' }),
+  'idempotency-key': z.string().max(256).optional().openapi({ param: { name: 'idempotency-key', in: 'header' }, description: 'Replays the first response for 24 h.' }),
 });
 
 const sendErrors = {
