@@ -147,3 +147,55 @@ export interface AdminConfig {
   address_ttl_days: number;
   site_password_required: boolean;
 }
+
+/** The /api/v1 sending shapes the web UI reads; the v1 presenters are typed with them, the contract tests check them against the OpenAPI schemas. */
+export type V1EmailStatus = 'scheduled' | 'queued' | 'sending' | 'sent' | 'delivered' | 'partially_failed' | 'bounced' | 'failed' | 'cancelled';
+
+export interface V1AcceptedEmail {
+  id: string;
+  message_id: string;
+  status: V1EmailStatus;
+  to: string;
+  subject: string;
+  scheduled_at: string | null;
+}
+
+export interface V1Recipient {
+  email: string;
+  name: string;
+  type: 'to' | 'cc' | 'bcc';
+  status: 'queued' | 'deferred' | 'sent' | 'delivered' | 'bounced' | 'failed' | 'suppressed' | 'cancelled';
+  via: string | null;
+  smtp_code: number | null;
+  dsn_code: string | null;
+  smtp_response: string | null;
+  updated_at: string;
+}
+
+export interface V1Email {
+  id: string;
+  message_id: string;
+  from: { name: string; email: string };
+  to: string;
+  cc: string[];
+  bcc: string[];
+  subject: string;
+  status: V1EmailStatus;
+  tags: string[];
+  attachments: { filename: string; content_type: string; size: number }[];
+  attempts: number;
+  last_error: string | null;
+  created_at: string;
+  scheduled_at: string | null;
+  sent_at: string | null;
+  delivered_at: string | null;
+  recipients: V1Recipient[];
+  events?: { type: string; recipient: string | null; detail: string | null; created_at: string }[];
+}
+
+export interface V1Envelope<T> {
+  ok: true;
+  success: true;
+  data: T;
+  meta: { request_id: string; next_cursor?: string | null; total?: number };
+}

@@ -157,7 +157,7 @@ describe('delivery through Resend, and dead letters', () => {
     const id = await send(sender.jwt, { to: 'someone@far.test', subject: 's', text: 'x' }, e);
     const batch = createMessageBatch('edgemail-send-dlq', [{ id: 'dead-1', timestamp: new Date(), attempts: 1, body: { kind: 'send', id } }]);
     const ctx = createExecutionContext();
-    await worker.queue(batch, e, ctx);
+    await worker.queue(batch, e);
     expect((await getQueueResult(batch, ctx)).explicitAcks).toEqual(['dead-1']);
     const email = await getEmail(sender.jwt, id);
     expect(email.status).toBe('failed');
@@ -168,7 +168,7 @@ describe('delivery through Resend, and dead letters', () => {
   it('acknowledges messages of an unknown kind instead of retrying them', async () => {
     const batch = createMessageBatch('edgemail-send', [{ id: 'odd-1', timestamp: new Date(), attempts: 1, body: { kind: 'nope' } }]);
     const ctx = createExecutionContext();
-    await worker.queue(batch, heldEnv({}), ctx);
+    await worker.queue(batch, heldEnv({}));
     expect((await getQueueResult(batch, ctx)).explicitAcks).toEqual(['odd-1']);
   });
 });

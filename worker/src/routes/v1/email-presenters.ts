@@ -2,11 +2,12 @@
 import type { EmailRecipientRow, SuppressionRow } from '../../db/schema';
 import type { EmailView } from '../../services/sending/read';
 import type { AcceptedEmail } from '../../services/sending/types';
+import type { V1AcceptedEmail, V1Email, V1Recipient } from '../api-types';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const addresses = (json: string) => (JSON.parse(json) as { address: string }[]).map((m) => m.address);
 
-export function acceptedEmail(a: AcceptedEmail) {
+export function acceptedEmail(a: AcceptedEmail): V1AcceptedEmail {
   return {
     id: a.id,
     message_id: a.messageId,
@@ -17,7 +18,7 @@ export function acceptedEmail(a: AcceptedEmail) {
   };
 }
 
-export function recipientResult(r: EmailRecipientRow) {
+export function recipientResult(r: EmailRecipientRow): V1Recipient {
   return {
     email: r.address,
     name: r.name,
@@ -31,7 +32,7 @@ export function recipientResult(r: EmailRecipientRow) {
   };
 }
 
-export function emailView({ email, recipients, events }: EmailView, fromAddress: string) {
+export function emailView({ email, recipients, events }: EmailView, fromAddress: string): V1Email {
   return {
     id: email.publicId,
     message_id: email.messageId,
