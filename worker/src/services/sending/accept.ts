@@ -12,7 +12,8 @@ import { htmlToText } from '../parse';
 import type { Deps } from '../deps';
 import type { Principal } from '../principal';
 import { domainOf } from './domains';
-import { storePayload } from './payload';
+import { buildEmailMime } from './build';
+import { storePayload, storeRaw } from './payload';
 import { resolveSender, type Sender } from './sender';
 import type { AcceptedEmail, EmailDraft, Mailbox, StoredPayload } from './types';
 
@@ -136,7 +137,12 @@ async function toInsert(deps: Deps, p: PreparedEmail, now: number, mode: 'queue'
     inReplyTo: draft.inReplyTo,
     references: draft.references,
   };
-  const stored = await storePayload(deps, sender.mailbox.id, publicId, payload);
+  // A synchronous send is built right here (its dispatch follows at once); a queued one keeps its
+  // compose input and is built at dispatch, so a scheduled message carries the Date it is sent at.
+  const stored =
+    mode === 'sync'
+      ? { payload: null, payloadKey: null, ...(await storeRaw(deps, { addressId: sender.mailbox.id, publicId }, buildEmailMime(payload, messageId, new Date(now)))) }
+      : await storePayload(deps, sender.mailbox.id, publicId, payload);
   const status: EmailStatus = mode === 'sync' ? 'sending' : p.scheduledAt !== null ? 'scheduled' : 'queued';
   const events: EmailInsert['events'] = [{ type: 'accepted', createdAt: now }];
   if (p.scheduledAt !== null) events.push({ type: 'scheduled', detail: new Date(p.scheduledAt).toISOString(), createdAt: now });
