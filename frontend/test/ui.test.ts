@@ -26,6 +26,17 @@ async function apiNewAddress(name: string) {
   return (await res.json()) as { address: string; jwt: string; address_id: number };
 }
 
+/** Makes `who` the browser's current address (as logging in with its password does) and opens `tab`. */
+async function signInAs(page: Page, who: { address: string; jwt: string }, tab: string) {
+  await page.goto(`${base()}/#/login`);
+  await page.evaluate((entry) => {
+    localStorage.setItem('edgemail.addresses', JSON.stringify([entry]));
+    localStorage.setItem('edgemail.current', JSON.stringify(entry.address));
+  }, { address: who.address, jwt: who.jwt });
+  await page.goto(`${base()}/#/${tab}`);
+  await page.reload();
+}
+
 /** Delivers through wrangler's local Email Routing endpoint, as the README tells users to. */
 async function deliver(from: string, to: string, raw: string) {
   const res = await fetch(`${base()}/cdn-cgi/handler/email?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`, { method: 'POST', body: raw });
@@ -110,13 +121,7 @@ describe('web UI in headless Chromium', () => {
     await apiNewAddress('ui-later-cc');
     await apiNewAddress('ui-later-bcc');
     const page = await newPage();
-    await page.goto(`${base()}/#/login`);
-    await page.evaluate((entry) => {
-      localStorage.setItem('edgemail.addresses', JSON.stringify([entry]));
-      localStorage.setItem('edgemail.current', JSON.stringify(entry.address));
-    }, { address: alice.address, jwt: alice.jwt });
-    await page.goto(`${base()}/#/compose`);
-    await page.reload();
+    await signInAs(page, alice, 'compose');
     await page.getByTestId('compose-to').fill('someone@far.test');
     await page.getByTestId('compose-cc').fill('ui-later-cc@example.com');
     await page.getByTestId('compose-bcc').fill('ui-later-bcc@example.com');
@@ -184,13 +189,7 @@ describe('web UI in headless Chromium', () => {
       const page = await newPage();
       const dialogs: string[] = [];
       page.on('dialog', (d) => dialogs.push(d.message()));
-      await page.goto(`${base()}/#/login`);
-      await page.evaluate((entry) => {
-        localStorage.setItem('edgemail.addresses', JSON.stringify([entry]));
-        localStorage.setItem('edgemail.current', JSON.stringify(entry.address));
-      }, { address: victim.address, jwt: victim.jwt });
-      await page.goto(`${base()}/#/inbox`);
-      await page.reload();
+      await signInAs(page, victim, 'inbox');
       await page.getByTestId('mail-row').first().click();
       const frame = page.frameLocator('[data-testid="mail-frame"]');
       await expect.poll(() => frame.locator('#hello').textContent()).toBe('Hello victim');

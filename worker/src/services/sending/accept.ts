@@ -15,7 +15,7 @@ import { domainOf } from './domains';
 import { buildEmailMime } from './build';
 import { storePayload, storeRaw } from './payload';
 import { resolveSender, type Sender } from './sender';
-import type { AcceptedEmail, EmailDraft, Mailbox, StoredPayload } from './types';
+import { DISPATCH_LEASE_MS, type AcceptedEmail, type EmailDraft, type Mailbox, type StoredPayload } from './types';
 
 export const MAX_SCHEDULE_AHEAD_MS = 30 * 86_400_000;
 const RATE_WINDOW_MS = 60_000;
@@ -163,7 +163,7 @@ async function toInsert(deps: Deps, p: PreparedEmail, now: number, mode: 'queue'
       charged: sender.metered,
       // A synchronous send is dispatched by the request that accepted it: claimed from the start.
       attempts: mode === 'sync' ? 1 : 0,
-      lockedUntil: mode === 'sync' ? now + 10 * 60_000 : null,
+      lockedUntil: mode === 'sync' ? now + DISPATCH_LEASE_MS : null,
       enqueuedAt: status === 'queued' ? now : null,
       scheduledAt: p.scheduledAt,
       createdAt: now,

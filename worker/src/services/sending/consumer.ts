@@ -9,10 +9,8 @@ import { claimEmail, findEmail, transitionEmail } from '../../db/emails';
 import type { Deps } from '../deps';
 import { dispatchAttempt } from './dispatch';
 import { emailStatus, PENDING, retryDelaySeconds } from './status';
-import { TERMINAL_STATUSES, type SendJob } from './types';
+import { DISPATCH_LEASE_MS, TERMINAL_STATUSES, type SendJob } from './types';
 
-/** Long enough for a slow SMTP transaction; a crashed consumer's claim lapses after it. */
-export const DISPATCH_LEASE_MS = 10 * 60_000;
 
 export async function processSendJobs(deps: Deps, messages: readonly Message<SendJob>[]): Promise<void> {
   await Promise.all(messages.map((message) => processOne(deps, message)));

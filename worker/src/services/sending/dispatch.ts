@@ -8,7 +8,7 @@ import { findAddressById } from '../../db/addresses';
 import { logDeliveries } from '../../db/delivery-log';
 import { recipientsOf, recordOutcomes, type RecipientPatch } from '../../db/email-recipients';
 import { updateEmail, type NewEvent } from '../../db/emails';
-import type { EmailRecipientRow, EmailRow, EmailStatus } from '../../db/schema';
+import type { AddressRow, EmailRecipientRow, EmailRow, EmailStatus } from '../../db/schema';
 import { refundSendBalance } from '../../db/sent';
 import { addSuppressions, suppressedAmong } from '../../db/suppressions';
 import type { Bytes } from '../../lib/bytes';
@@ -87,7 +87,7 @@ export async function dispatchAttempt(deps: Deps, email: EmailRow, opts: { final
   if (acceptedNow && email.sentAt === null) await keepSentCopy(deps, sender, email, raw);
   await logOutcomes(deps, sender.address, updates.map((u) => ({ address: pending.find((p) => p.id === u.id)!.address, status: u.patch.status! })), now);
 
-  const gaveUp = opts.final && pending.some((r) => results.get(r.address) !== 'suppressed' && (results.get(r.address) as RecipientResult).outcome === 'deferred');
+  const gaveUp = opts.final && [...results.values()].some((r) => r !== 'suppressed' && r.outcome === 'deferred');
   return { status, recipients: after, pending: status === 'sending', gaveUp };
 }
 
@@ -135,7 +135,7 @@ async function suppress(deps: Deps, email: EmailRow, from: string, bounced: Reci
 }
 
 /** The sender's Sent folder gets the message as delivered plus its Bcc header. */
-async function keepSentCopy(deps: Deps, sender: NonNullable<Awaited<ReturnType<typeof findAddressById>>>, email: EmailRow, raw: Bytes): Promise<void> {
+async function keepSentCopy(deps: Deps, sender: AddressRow, email: EmailRow, raw: Bytes): Promise<void> {
   const bcc = JSON.parse(email.bccJson) as Mailbox[];
   await ingestMessage(deps, { mailbox: sender, envelopeFrom: sender.address, envelopeTo: sender.address, raw: withBccHeader(raw, bcc), folder: 'Sent' });
 }

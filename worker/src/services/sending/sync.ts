@@ -14,10 +14,9 @@ import type { Deps } from '../deps';
 import type { ParsedMessage } from '../parse';
 import type { Principal } from '../principal';
 import { chargeSender, commitEmails, prepareEmail } from './accept';
-import { DISPATCH_LEASE_MS } from './consumer';
 import { dispatchAttempt, type AttemptReport } from './dispatch';
 import { storeRaw } from './payload';
-import type { EmailDraft } from './types';
+import { DISPATCH_LEASE_MS, type EmailDraft } from './types';
 
 export interface SyncResult extends AttemptReport {
   rowId: number;

@@ -38,19 +38,7 @@ export interface EmailDraft {
 }
 
 /** What the MIME builder needs at dispatch; stored as JSON until then (Bcc lives in the recipients). */
-export interface StoredPayload {
-  from: Mailbox;
-  to: Mailbox[];
-  cc: Mailbox[];
-  replyTo?: Mailbox;
-  subject: string;
-  text?: string;
-  html?: string;
-  headers: Record<string, string>;
-  attachments: DraftAttachment[];
-  inReplyTo?: string;
-  references?: string;
-}
+export type StoredPayload = Omit<EmailDraft, 'from' | 'bcc' | 'tags' | 'scheduledAt'> & { from: Mailbox };
 
 /** The body of a message on SEND_QUEUE (see handlers/queue.ts). */
 export interface SendJob {
@@ -82,3 +70,6 @@ export interface Scheduler {
 }
 
 export const TERMINAL_STATUSES: readonly EmailStatus[] = ['sent', 'delivered', 'partially_failed', 'bounced', 'failed', 'cancelled'];
+
+/** How long a dispatch may hold a message: long enough for a slow SMTP transaction; a crashed consumer's claim lapses after it. */
+export const DISPATCH_LEASE_MS = 10 * 60_000;
