@@ -13,18 +13,17 @@ export type RecipientPatch = Partial<Pick<EmailRecipientRow, 'status' | 'via' | 
   updatedAt: number;
 };
 
-/** Writes each recipient's new state and the events they produced, in one D1 batch. */
-export async function recordOutcomes(
-  db: Db,
-  emailId: number,
-  updates: { id: number; patch: RecipientPatch }[],
-  events: NewEvent[],
-): Promise<void> {
-  const statements = [
+/** The statements that write each recipient's new state and the events they produced. */
+export function outcomeStatements(db: Db, emailId: number, updates: { id: number; patch: RecipientPatch }[], events: NewEvent[]) {
+  return [
     ...updates.map((u) => db.update(emailRecipients).set(u.patch).where(eq(emailRecipients.id, u.id))),
     ...(events.length ? [db.insert(emailEvents).values(events.map((e) => ({ ...e, emailId })))] : []),
   ];
-  const [first, ...rest] = statements;
+}
+
+/** Writes each recipient's new state and the events they produced, in one D1 batch. */
+export async function recordOutcomes(db: Db, emailId: number, updates: { id: number; patch: RecipientPatch }[], events: NewEvent[]): Promise<void> {
+  const [first, ...rest] = outcomeStatements(db, emailId, updates, events);
   if (first) await db.batch([first, ...rest]);
 }
 

@@ -46,26 +46,35 @@ export async function findEmailById(db: Db, id: number, addressId?: number): Pro
 }
 
 /**
- * Takes the message for one dispatch attempt: only a queued or in-progress message that no other
- * consumer holds. Counts the attempt. Null when it is not ours to send right now.
+ * Takes messages for one dispatch attempt each: only queued or in-progress messages that no other
+ * consumer holds. Counts the attempt. Returns the ones that are ours to send right now.
  */
-export async function claimEmail(db: Db, publicId: string, now: number, leaseMs: number): Promise<EmailRow | null> {
-  const rows = await db
+export async function claimEmails(db: Db, publicIds: string[], now: number, leaseMs: number): Promise<EmailRow[]> {
+  if (publicIds.length === 0) return [];
+  return db
     .update(emails)
     .set({ status: 'sending', lockedUntil: now + leaseMs, attempts: sql`${emails.attempts} + 1`, updatedAt: now })
     .where(
       and(
-        eq(emails.publicId, publicId),
+        inArray(emails.publicId, publicIds),
         inArray(emails.status, ['queued', 'sending']),
         or(isNull(emails.lockedUntil), lt(emails.lockedUntil, now)),
       ),
     )
     .returning();
-  return rows[0] ?? null;
+}
+
+export async function findEmails(db: Db, publicIds: string[]): Promise<EmailRow[]> {
+  if (publicIds.length === 0) return [];
+  return db.select().from(emails).where(inArray(emails.publicId, publicIds));
+}
+
+export function updateEmailStatement(db: Db, id: number, patch: Partial<NewEmail>) {
+  return db.update(emails).set(patch).where(eq(emails.id, id));
 }
 
 export async function updateEmail(db: Db, id: number, patch: Partial<NewEmail>): Promise<void> {
-  await db.update(emails).set(patch).where(eq(emails.id, id));
+  await updateEmailStatement(db, id, patch);
 }
 
 /**

@@ -13,8 +13,12 @@ export async function chargeSendBalance(db: Db, addressId: number, n = 1): Promi
   return rows[0]?.balance ?? null;
 }
 
+export function refundStatement(db: Db, addressId: number, n = 1) {
+  return db.update(addresses).set({ sendBalance: sql`${addresses.sendBalance} + ${n}` }).where(eq(addresses.id, addressId));
+}
+
 export async function refundSendBalance(db: Db, addressId: number, n = 1): Promise<void> {
-  await db.update(addresses).set({ sendBalance: sql`${addresses.sendBalance} + ${n}` }).where(eq(addresses.id, addressId));
+  await refundStatement(db, addressId, n);
 }
 
 /** Counts messages sent by an address that is not charged (an admin key sending as it). */

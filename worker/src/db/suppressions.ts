@@ -15,9 +15,11 @@ export async function suppressedAmong(db: Db, domain: string, addresses: string[
   return new Set(rows.map((r) => r.address));
 }
 
-/** Adds suppressions; a recipient already suppressed for that domain keeps its first record. */
-export async function addSuppressions(db: Db, rows: NewSuppression[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 10) await db.insert(suppressions).values(rows.slice(i, i + 10)).onConflictDoNothing();
+/** Inserts suppressions; a recipient already suppressed for that domain keeps its first record. */
+export function suppressionStatements(db: Db, rows: NewSuppression[]) {
+  const statements = [];
+  for (let i = 0; i < rows.length; i += 10) statements.push(db.insert(suppressions).values(rows.slice(i, i + 10)).onConflictDoNothing());
+  return statements;
 }
 
 export interface SuppressionFilter {

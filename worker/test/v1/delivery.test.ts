@@ -96,6 +96,20 @@ describe('delivery through the SMTP relay provider', () => {
     expect((await relayReceived()).filter((m) => m.to.some((t) => t.endsWith(`-${tag}@far.test`)))).toHaveLength(2);
   });
 
+  it('dispatches a batch of messages together; a duplicate of one in the same batch is acknowledged, not sent twice', async () => {
+    const e = smtpEnv();
+    const sender = await createAddress(`batch-${unique()}`, undefined, e);
+    const tag = unique();
+    const ids = [];
+    for (const n of [1, 2, 3]) ids.push(await send(sender.jwt, { to: `b${n}-${tag}@far.test`, subject: `n${n}`, text: 'x' }, e));
+    const result = await runQueue(e, [ids[0]!, ids[1]!, ids[0]!, ids[2]!], 1);
+    expect(result.retryMessages).toEqual([]);
+    expect(result.explicitAcks).toHaveLength(4);
+    for (const id of ids) expect((await getEmail(sender.jwt, id)).status).toBe('sent');
+    const got = (await relayReceived()).filter((m) => m.to.some((t) => t.endsWith(`-${tag}@far.test`)));
+    expect(got.map((m) => m.to[0]).sort()).toEqual([`b1-${tag}@far.test`, `b2-${tag}@far.test`, `b3-${tag}@far.test`]);
+  });
+
   it('bounces a message every recipient refused, and refunds its send balance', async () => {
     const e = smtpEnv({ DEFAULT_SEND_BALANCE: '5' });
     const sender = await createAddress(`allbounce-${unique()}`, undefined, e);

@@ -47,8 +47,9 @@ let nextMessage = 0;
  * Delivers one SEND_QUEUE message for `id` to the Worker's queue() and reports ack/retry, with the
  * delay each retry asked for (getQueueResult does not report delays, so retry() is observed).
  */
-export async function runQueue(e: Env, id: string, attempts = 1) {
-  const batch = createMessageBatch('edgemail-send', [{ id: `m${nextMessage++}`, timestamp: new Date(), attempts, body: { kind: 'send', id } }]);
+export async function runQueue(e: Env, id: string | string[], attempts = 1) {
+  const ids = Array.isArray(id) ? id : [id];
+  const batch = createMessageBatch('edgemail-send', ids.map((one) => ({ id: `m${nextMessage++}`, timestamp: new Date(), attempts, body: { kind: 'send', id: one } })));
   const delays: (number | undefined)[] = [];
   for (const message of batch.messages) {
     const retry = message.retry.bind(message);

@@ -1,49 +1,73 @@
 /**
- * The SEND_QUEUE consumer: claims each message, runs one dispatch attempt, and retries with
- * exponential backoff while recipients are deferred, up to SEND_MAX_ATTEMPTS; then the message is
- * recorded as failed and dead-lettered. Dead letters (ours, or a consumer that kept crashing) are
+ * The SEND_QUEUE consumer: claims a batch of messages at once, runs one dispatch attempt each, writes
+ * their outcomes together, and retries with exponential backoff while recipients are deferred, up to
+ * SEND_MAX_ATTEMPTS; then the message is recorded as failed and dead-lettered. Dead letters (ours, or a consumer that kept crashing) are
  * closed off so no message stays "sending" for ever.
  */
 import { addEvents, recipientsOf, recordOutcomes } from '../../db/email-recipients';
-import { claimEmail, findEmail, transitionEmail } from '../../db/emails';
+import { claimEmails, findEmail, findEmails, transitionEmail } from '../../db/emails';
 import type { Deps } from '../deps';
-import { dispatchAttempt } from './dispatch';
+import { commitAttempts, loadContexts } from './commit';
+import { runAttempt } from './dispatch';
 import { emailStatus, PENDING, retryDelaySeconds } from './status';
 import { DISPATCH_LEASE_MS, TERMINAL_STATUSES, type SendJob } from './types';
 
-
 export async function processSendJobs(deps: Deps, messages: readonly Message<SendJob>[]): Promise<void> {
-  await Promise.all(messages.map((message) => processOne(deps, message)));
+  const { maxAttempts, retryBaseSeconds } = deps.config.sending;
+  const now = deps.clock.now();
+  const byId = new Map<string, Message<SendJob>[]>();
+  for (const m of messages) byId.set(m.body.id, [...(byId.get(m.body.id) ?? []), m]);
+  const retryLater = (m: Message<SendJob>) => m.retry({ delaySeconds: retryDelaySeconds(m.attempts, retryBaseSeconds) });
+  try {
+    const claimed = await claimEmails(deps.db, [...byId.keys()], now, DISPATCH_LEASE_MS);
+    await settleUnclaimed(deps, byId, new Set(claimed.map((e) => e.publicId)), now);
+    const contexts = await loadContexts(deps, claimed);
+    const attempts = await Promise.all(
+      claimed.map(async (email) => {
+        try {
+          return { email, attempt: await runAttempt(deps, email, contexts.get(email.id)!, { final: email.attempts >= maxAttempts }) };
+        } catch (err) {
+          logFailure(email.publicId, err);
+          return { email, attempt: null };
+        }
+      }),
+    );
+    const unwritten = await commitAttempts(deps, attempts.flatMap((a) => (a.attempt ? [a.attempt] : [])));
+    for (const { email, attempt } of attempts) {
+      // A duplicate delivery of the same queue message is settled with the first.
+      const [message, ...duplicates] = byId.get(email.publicId)!;
+      for (const d of duplicates) d.ack();
+      if (!attempt || unwritten.has(attempt)) retryLater(message!);
+      else if (attempt.report.pending) message!.retry({ delaySeconds: retryDelaySeconds(email.attempts, retryBaseSeconds) });
+      else {
+        if (attempt.report.gaveUp) await deps.outbox.deadLetter(message!.body);
+        message!.ack();
+      }
+    }
+  } catch (err) {
+    // Claims or loads failed: nothing was sent; every message in the batch is tried again.
+    logFailure(`${messages.length} messages`, err);
+    for (const m of messages) retryLater(m);
+  }
 }
 
-async function processOne(deps: Deps, message: Message<SendJob>): Promise<void> {
-  const { id } = message.body;
-  const { maxAttempts, retryBaseSeconds } = deps.config.sending;
-  try {
-    const now = deps.clock.now();
-    const email = await claimEmail(deps.db, id, now, DISPATCH_LEASE_MS);
-    if (!email) {
-      const row = await findEmail(deps.db, id);
-      // Another consumer is on it (a duplicate delivery): look again when its claim lapses.
-      if (row && row.lockedUntil !== null && row.lockedUntil > now && !TERMINAL_STATUSES.includes(row.status)) {
-        message.retry({ delaySeconds: Math.ceil((row.lockedUntil - now) / 1000) + 1 });
-      } else {
-        // Finished, cancelled, rescheduled or gone: nothing to do.
-        message.ack();
-      }
-      return;
+/** Messages this consumer did not claim: another holds them (look again later), or there is nothing to do. */
+async function settleUnclaimed(deps: Deps, byId: Map<string, Message<SendJob>[]>, claimed: Set<string>, now: number): Promise<void> {
+  const others = [...byId.keys()].filter((id) => !claimed.has(id));
+  const rows = new Map((await findEmails(deps.db, others)).map((row) => [row.publicId, row]));
+  for (const id of others) {
+    const row = rows.get(id);
+    // Finished, cancelled, rescheduled or gone (its sender deleted): nothing to do.
+    const held = row && row.lockedUntil !== null && row.lockedUntil > now && !TERMINAL_STATUSES.includes(row.status);
+    for (const m of byId.get(id)!) {
+      if (held) m.retry({ delaySeconds: Math.ceil((row.lockedUntil! - now) / 1000) + 1 });
+      else m.ack();
     }
-    const report = await dispatchAttempt(deps, email, { final: email.attempts >= maxAttempts });
-    if (report.pending) {
-      message.retry({ delaySeconds: retryDelaySeconds(email.attempts, retryBaseSeconds) });
-      return;
-    }
-    if (report.gaveUp) await deps.outbox.deadLetter(message.body);
-    message.ack();
-  } catch (err) {
-    console.error(JSON.stringify({ level: 'error', event: 'dispatch_failed', email: id, attempt: message.attempts, error: String(err), stack: (err as Error).stack }));
-    message.retry({ delaySeconds: retryDelaySeconds(message.attempts, retryBaseSeconds) });
   }
+}
+
+function logFailure(what: string, err: unknown): void {
+  console.error(JSON.stringify({ level: 'error', event: 'dispatch_failed', what, error: String(err), stack: (err as Error).stack }));
 }
 
 /** Messages on the dead-letter queue: whatever is still pending is failed, and the timeline says so. */

@@ -1,16 +1,19 @@
 /**
  * One dispatch attempt of a claimed message: build the MIME once (later attempts re-send the same
  * bytes), skip suppressed recipients, deliver internal recipients into their mailboxes and the rest
- * through the provider, and record every recipient's result before anything else can retry it. A
- * recipient that accepted is never offered the message again.
+ * through the provider, then record every recipient's result. Only `queued`/`deferred` recipients
+ * are offered the message, so a recipient that accepted never gets it twice.
+ *
+ * An attempt returns its writes rather than running them, so the queue consumer commits a whole
+ * batch of attempts in one D1 round trip (services/sending/commit.ts).
  */
-import { findAddressById } from '../../db/addresses';
-import { logDeliveries } from '../../db/delivery-log';
-import { recipientsOf, recordOutcomes, type RecipientPatch } from '../../db/email-recipients';
-import { updateEmail, type NewEvent } from '../../db/emails';
+import type { BatchItem } from 'drizzle-orm/batch';
+import { deliveryLogStatements } from '../../db/delivery-log';
+import { outcomeStatements, type RecipientPatch } from '../../db/email-recipients';
+import { updateEmail, updateEmailStatement, type NewEvent } from '../../db/emails';
 import type { AddressRow, EmailRecipientRow, EmailRow, EmailStatus } from '../../db/schema';
-import { refundSendBalance } from '../../db/sent';
-import { addSuppressions, suppressedAmong } from '../../db/suppressions';
+import { refundStatement } from '../../db/sent';
+import { suppressedAmong, suppressionStatements } from '../../db/suppressions';
 import type { Bytes } from '../../lib/bytes';
 import type { Deps } from '../deps';
 import { ingestMessage } from '../ingest';
@@ -32,63 +35,78 @@ export interface AttemptReport {
   gaveUp: boolean;
 }
 
-export async function dispatchAttempt(deps: Deps, email: EmailRow, opts: { final: boolean }): Promise<AttemptReport> {
-  const now = deps.clock.now();
-  const sender = await findAddressById(deps.db, email.addressId);
-  if (!sender) throw new Error(`email ${email.publicId} has no sending address`);
-  const all = await recipientsOf(deps.db, [email.id]);
-  const pending = all.filter((r) => PENDING.includes(r.status));
+/** What an attempt needs besides the email row (loaded for a whole batch at once by the consumer). */
+export interface AttemptContext {
+  sender: AddressRow;
+  recipients: EmailRecipientRow[];
+}
 
+export interface Attempt {
+  report: AttemptReport;
+  /** Recipient states, events, the email's new state, suppressions, refund, delivery log. */
+  writes: BatchItem<'sqlite'>[];
+}
+
+type Outcome = RecipientResult | 'suppressed';
+
+export async function runAttempt(deps: Deps, email: EmailRow, ctx: AttemptContext, opts: { final: boolean }): Promise<Attempt> {
+  const now = deps.clock.now();
+  const { sender } = ctx;
+  const pending = ctx.recipients.filter((r) => PENDING.includes(r.status));
   const raw = await messageBytes(deps, email, now);
-  const results = new Map<string, RecipientResult | 'suppressed'>();
+  const results = new Map<string, Outcome>();
   if (raw.byteLength > deps.config.maxMessageBytes) {
     for (const r of pending) results.set(r.address, tooLarge(r.address, deps.config.maxMessageBytes));
   } else if (pending.length) {
     for (const [address, result] of await deliver(deps, sender.address, pending, raw)) results.set(address, result);
   }
 
-  const events: NewEvent[] = [];
-  const updates: { id: number; patch: RecipientPatch }[] = [];
-  for (const r of pending) {
-    const result = results.get(r.address)!;
-    const patch: RecipientPatch =
-      result === 'suppressed'
-        ? { status: 'suppressed', smtpResponse: 'Suppressed: this recipient hard-bounced earlier', updatedAt: now }
-        : {
-            status: recipientStatus(result, opts.final),
-            via: result.via,
-            smtpCode: result.smtpCode ?? null,
-            dsnCode: result.dsnCode ?? null,
-            smtpResponse: result.response ?? null,
-            providerId: result.providerId ?? null,
-            updatedAt: now,
-          };
-    updates.push({ id: r.id, patch });
-    events.push({ type: patch.status!, recipient: r.address, detail: patch.smtpResponse ?? null, createdAt: now });
-  }
-  await recordOutcomes(deps.db, email.id, updates, events);
-  const bounced = [...results.values()].filter((r): r is RecipientResult => r !== 'suppressed' && r.outcome === 'bounced' && r.via !== 'internal');
-  if (bounced.length) await suppress(deps, email, sender.address, bounced, now);
-
-  const after = all.map((r) => ({ ...r, ...(updates.find((u) => u.id === r.id)?.patch ?? {}) }) as EmailRecipientRow);
+  const updates = pending.map((r) => ({ id: r.id, address: r.address, patch: patchFor(results.get(r.address)!, opts.final, now) }));
+  const events: NewEvent[] = updates.map((u) => ({ type: u.patch.status!, recipient: u.address, detail: u.patch.smtpResponse ?? null, createdAt: now }));
+  const after = ctx.recipients.map((r) => ({ ...r, ...(updates.find((u) => u.id === r.id)?.patch ?? {}) }) as EmailRecipientRow);
   const status = emailStatus(after.map((r) => r.status));
   const acceptedNow = updates.some((u) => u.patch.status === 'sent' || u.patch.status === 'delivered');
   const refund = email.charged && (status === 'failed' || status === 'bounced');
-  await updateEmail(deps.db, email.id, {
-    status,
-    lockedUntil: null,
-    updatedAt: now,
-    sentAt: email.sentAt ?? (acceptedNow ? now : null),
-    deliveredAt: status === 'delivered' ? now : email.deliveredAt,
-    lastError: updates.find((u) => u.patch.status !== 'sent' && u.patch.status !== 'delivered')?.patch.smtpResponse ?? email.lastError,
-    ...(refund ? { charged: false } : {}),
-  });
-  if (refund) await refundSendBalance(deps.db, email.addressId);
+  // The Sent copy goes in before the outcome is written: a retry after a crash finds it (same bytes).
   if (acceptedNow && email.sentAt === null) await keepSentCopy(deps, sender, email, raw);
-  await logOutcomes(deps, sender.address, updates.map((u) => ({ address: pending.find((p) => p.id === u.id)!.address, status: u.patch.status! })), now);
 
+  const bounced = [...results.values()].filter((r): r is RecipientResult => r !== 'suppressed' && r.outcome === 'bounced' && r.via !== 'internal');
+  const writes: BatchItem<'sqlite'>[] = [
+    ...outcomeStatements(deps.db, email.id, updates, events),
+    updateEmailStatement(deps.db, email.id, {
+      status,
+      lockedUntil: null,
+      updatedAt: now,
+      sentAt: email.sentAt ?? (acceptedNow ? now : null),
+      deliveredAt: status === 'delivered' ? now : email.deliveredAt,
+      lastError: updates.find((u) => u.patch.status !== 'sent' && u.patch.status !== 'delivered')?.patch.smtpResponse ?? email.lastError,
+      ...(refund ? { charged: false } : {}),
+    }),
+    ...suppressionStatements(deps.db, bounced.map((b) => suppressionOf(email, sender.address, b, now))),
+    ...(refund ? [refundStatement(deps.db, email.addressId)] : []),
+    ...deliveryLogStatements(
+      deps.db,
+      updates
+        .filter((u) => u.patch.status !== 'deferred' && u.patch.status !== 'suppressed')
+        .map((u) => ({ direction: 'outbound' as const, status: u.patch.status === 'sent' || u.patch.status === 'delivered' ? ('sent' as const) : ('failed' as const), sender: sender.address, recipient: u.address })),
+      now,
+    ),
+  ];
   const gaveUp = opts.final && [...results.values()].some((r) => r !== 'suppressed' && r.outcome === 'deferred');
-  return { status, recipients: after, pending: status === 'sending', gaveUp };
+  return { report: { status, recipients: after, pending: status === 'sending', gaveUp }, writes };
+}
+
+function patchFor(result: Outcome, final: boolean, now: number): RecipientPatch {
+  if (result === 'suppressed') return { status: 'suppressed', smtpResponse: 'Suppressed: this recipient hard-bounced earlier', updatedAt: now };
+  return {
+    status: recipientStatus(result, final),
+    via: result.via,
+    smtpCode: result.smtpCode ?? null,
+    dsnCode: result.dsnCode ?? null,
+    smtpResponse: result.response ?? null,
+    providerId: result.providerId ?? null,
+    updatedAt: now,
+  };
 }
 
 /** The built message: built (and kept) on the first attempt, read back on every later one. */
@@ -101,8 +119,8 @@ async function messageBytes(deps: Deps, email: EmailRow, now: number): Promise<B
   return raw;
 }
 
-async function deliver(deps: Deps, from: string, pending: EmailRecipientRow[], raw: Bytes): Promise<Map<string, RecipientResult | 'suppressed'>> {
-  const out = new Map<string, RecipientResult | 'suppressed'>();
+async function deliver(deps: Deps, from: string, pending: EmailRecipientRow[], raw: Bytes): Promise<Map<string, Outcome>> {
+  const out = new Map<string, Outcome>();
   const internal: string[] = [];
   const external: string[] = [];
   for (const r of pending) ((await servesDomain(deps, domainOf(r.address))) ? internal : external).push(r.address);
@@ -118,33 +136,23 @@ async function deliver(deps: Deps, from: string, pending: EmailRecipientRow[], r
   return out;
 }
 
-async function suppress(deps: Deps, email: EmailRow, from: string, bounced: RecipientResult[], now: number): Promise<void> {
-  await addSuppressions(
-    deps.db,
-    bounced.map((b) => ({
-      domain: domainOf(from),
-      address: b.address,
-      reason: 'hard_bounce',
-      smtpCode: b.smtpCode ?? null,
-      dsnCode: b.dsnCode ?? null,
-      smtpResponse: b.response ?? null,
-      sourceAddressId: email.addressId,
-      createdAt: now,
-    })),
-  );
+function suppressionOf(email: EmailRow, from: string, b: RecipientResult, now: number) {
+  return {
+    domain: domainOf(from),
+    address: b.address,
+    reason: 'hard_bounce' as const,
+    smtpCode: b.smtpCode ?? null,
+    dsnCode: b.dsnCode ?? null,
+    smtpResponse: b.response ?? null,
+    sourceAddressId: email.addressId,
+    createdAt: now,
+  };
 }
 
 /** The sender's Sent folder gets the message as delivered plus its Bcc header. */
 async function keepSentCopy(deps: Deps, sender: AddressRow, email: EmailRow, raw: Bytes): Promise<void> {
   const bcc = JSON.parse(email.bccJson) as Mailbox[];
   await ingestMessage(deps, { mailbox: sender, envelopeFrom: sender.address, envelopeTo: sender.address, raw: withBccHeader(raw, bcc), folder: 'Sent' });
-}
-
-async function logOutcomes(deps: Deps, sender: string, outcomes: { address: string; status: string }[], now: number): Promise<void> {
-  const entries = outcomes
-    .filter((o) => o.status !== 'deferred' && o.status !== 'suppressed')
-    .map((o) => ({ direction: 'outbound' as const, status: o.status === 'sent' || o.status === 'delivered' ? ('sent' as const) : ('failed' as const), sender, recipient: o.address }));
-  if (entries.length) await logDeliveries(deps.db, entries, now);
 }
 
 function tooLarge(address: string, limit: number): RecipientResult {

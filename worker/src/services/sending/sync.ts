@@ -14,7 +14,8 @@ import type { Deps } from '../deps';
 import type { ParsedMessage } from '../parse';
 import type { Principal } from '../principal';
 import { chargeSender, commitEmails, prepareEmail } from './accept';
-import { dispatchAttempt, type AttemptReport } from './dispatch';
+import { dispatchAttempt } from './commit';
+import type { AttemptReport } from './dispatch';
 import { storeRaw } from './payload';
 import { DISPATCH_LEASE_MS, type EmailDraft } from './types';
 
