@@ -1,5 +1,6 @@
 /** Queries on `emails` (the outbound record): insert, claim for dispatch, state transitions, listing. */
 import { and, desc, eq, gt, inArray, isNull, lt, lte, min, or, sql, type SQL } from 'drizzle-orm';
+import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from './client';
 import { emailEvents, emailRecipients, emails, type EmailRow, type EmailStatus, type NewEmail } from './schema';
 
@@ -18,9 +19,9 @@ const emailIdOf = (publicId: string) => sql<number>`(select ${emails.id} from ${
 const RECIPIENT_ROWS_PER_INSERT = 9;
 const EVENT_ROWS_PER_INSERT = 20;
 
-/** Stores emails with their recipients and first events in one D1 batch: all of it or none. */
-export async function insertEmails(db: Db, items: EmailInsert[]): Promise<void> {
-  const statements = [];
+/** Stores emails with their recipients and first events (and `also`) in one D1 batch: all of it or none. */
+export async function insertEmails(db: Db, items: EmailInsert[], also: BatchItem<'sqlite'>[] = []): Promise<void> {
+  const statements: BatchItem<'sqlite'>[] = [...also];
   for (const item of items) {
     statements.push(db.insert(emails).values(item.email));
     const emailId = emailIdOf(item.email.publicId);
@@ -106,16 +107,18 @@ export async function dueScheduled(db: Db, now: number, limit: number): Promise<
     .limit(limit);
 }
 
-/** Queued messages whose hand-over to the queue failed or is long overdue. */
-export async function strandedQueued(db: Db, enqueuedBefore: number, now: number, limit: number): Promise<{ id: number; publicId: string }[]> {
+/**
+ * Messages that would otherwise wait for ever: queued ones whose hand-over to the queue failed or is
+ * long overdue, and ones whose dispatch died holding them (the claim lapsed without being released).
+ */
+export async function strandedEmails(db: Db, enqueuedBefore: number, now: number, limit: number): Promise<{ id: number; publicId: string }[]> {
   return db
     .select({ id: emails.id, publicId: emails.publicId })
     .from(emails)
     .where(
-      and(
-        eq(emails.status, 'queued'),
-        or(isNull(emails.enqueuedAt), lt(emails.enqueuedAt, enqueuedBefore)),
-        or(isNull(emails.lockedUntil), lt(emails.lockedUntil, now)),
+      or(
+        and(eq(emails.status, 'queued'), or(isNull(emails.enqueuedAt), lt(emails.enqueuedAt, enqueuedBefore)), or(isNull(emails.lockedUntil), lt(emails.lockedUntil, now))),
+        and(eq(emails.status, 'sending'), lt(emails.lockedUntil, now)),
       ),
     )
     .limit(limit);

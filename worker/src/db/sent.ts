@@ -22,8 +22,8 @@ export async function refundSendBalance(db: Db, addressId: number, n = 1): Promi
 }
 
 /** Counts messages sent by an address that is not charged (an admin key sending as it). */
-export async function countSent(db: Db, addressId: number, n: number): Promise<void> {
-  await db.update(addresses).set({ sentCount: sql`${addresses.sentCount} + ${n}` }).where(eq(addresses.id, addressId));
+export function countSentStatement(db: Db, addressId: number, n: number) {
+  return db.update(addresses).set({ sentCount: sql`${addresses.sentCount} + ${n}` }).where(eq(addresses.id, addressId));
 }
 
 export async function setSendBalance(db: Db, addressId: number, balance: number): Promise<boolean> {

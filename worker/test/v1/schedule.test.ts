@@ -93,4 +93,16 @@ describe('scheduled sending', () => {
     await releaseDueEmails(createDeps(testEnv));
     expect((await settled(sender.jwt, data.id)).status).toBe('delivered');
   });
+
+  it('loses nothing when a dispatch died holding the message: once its claim lapses, the sweep queues it again', async () => {
+    const sender = await createAddress('sched-crashed');
+    await createAddress('sched-crashed-rcpt');
+    const res = await call('/api/v1/emails', { method: 'POST', headers: bearer(sender.jwt), body: JSON.stringify({ to: 'sched-crashed-rcpt@example.com', subject: 's', text: 'x' }) }, heldEnv({}));
+    const { data } = await json(res);
+    // As a consumer leaves it when it dies mid-dispatch: claimed, never released.
+    await createDb(testEnv.DB).update(emails).set({ status: 'sending', attempts: 1, lockedUntil: Date.now() - 1000 }).where(eq(emails.publicId, data.id));
+    await releaseDueEmails(createDeps(testEnv));
+    const email = await settled(sender.jwt, data.id);
+    expect(email).toMatchObject({ status: 'delivered', attempts: 2 });
+  });
 });

@@ -4,7 +4,7 @@
  * the queue. Storing comes first: once accepted, a message is in D1 whatever happens to the queue.
  */
 import { insertEmails, setEnqueuedAt, sentSince, type EmailInsert } from '../../db/emails';
-import { chargeSendBalance, countSent, refundSendBalance } from '../../db/sent';
+import { chargeSendBalance, countSentStatement, refundSendBalance } from '../../db/sent';
 import type { EmailStatus } from '../../db/schema';
 import { randomToken } from '../../lib/clock';
 import { AppError } from '../../lib/errors';
@@ -29,9 +29,16 @@ export interface PreparedEmail {
   scheduledAt: number | null;
 }
 
+/** Senders already resolved in this request (a batch usually sends from one address). */
+export type SenderCache = Map<string, Promise<Sender>>;
+
 /** Checks one message without writing anything; throws the AppError a door reports for it. */
-export async function prepareEmail(deps: Deps, principal: Principal, draft: EmailDraft): Promise<PreparedEmail> {
-  const sender = await resolveSender(deps, principal, draft.from);
+export async function prepareEmail(deps: Deps, principal: Principal, draft: EmailDraft, senders: SenderCache = new Map()): Promise<PreparedEmail> {
+  const key = draft.from?.address.toLowerCase() ?? '';
+  if (!senders.has(key)) senders.set(key, resolveSender(deps, principal, draft.from ? { address: draft.from.address } : undefined));
+  const resolved = await senders.get(key)!;
+  // The display name is per message; who may send is per address.
+  const sender: Sender = draft.from?.name ? { ...resolved, from: { ...resolved.from, name: draft.from.name } } : resolved;
   const seen = new Set<string>();
   const recipients: PreparedEmail['recipients'] = [];
   for (const [type, list] of [['to', draft.to], ['cc', draft.cc], ['bcc', draft.bcc]] as const) {
@@ -66,11 +73,11 @@ export async function prepareEmail(deps: Deps, principal: Principal, draft: Emai
  */
 export async function commitEmails(deps: Deps, prepared: PreparedEmail[], mode: 'queue' | 'sync' = 'queue'): Promise<AcceptedEmail[]> {
   if (prepared.length === 0) return [];
-  const charged = await meter(deps, prepared);
+  const { charged, unmetered } = await meter(deps, prepared);
   const now = deps.clock.now();
   try {
     const inserts = await Promise.all(prepared.map((p) => toInsert(deps, p, now, mode)));
-    await insertEmails(deps.db, inserts);
+    await insertEmails(deps.db, inserts, [...unmetered].map(([addressId, n]) => countSentStatement(deps.db, addressId, n)));
     const accepted = inserts.map((ins, i) => accepted_(ins, prepared[i]!));
     if (mode === 'queue') await handOver(deps, accepted, now);
     return accepted;
@@ -80,16 +87,16 @@ export async function commitEmails(deps: Deps, prepared: PreparedEmail[], mode: 
   }
 }
 
-async function meter(deps: Deps, prepared: PreparedEmail[]): Promise<Map<number, number>> {
-  const perMailbox = new Map<number, number>();
-  for (const p of prepared) perMailbox.set(p.sender.mailbox.id, (perMailbox.get(p.sender.mailbox.id) ?? 0) + (p.sender.metered ? 1 : 0));
+/** Charges metered senders (balance and rate); counts unmetered ones' messages, written with the insert. */
+async function meter(deps: Deps, prepared: PreparedEmail[]) {
+  const count = (metered: boolean) => {
+    const perMailbox = new Map<number, number>();
+    for (const p of prepared) if (p.sender.metered === metered) perMailbox.set(p.sender.mailbox.id, (perMailbox.get(p.sender.mailbox.id) ?? 0) + 1);
+    return perMailbox;
+  };
   const charged = new Map<number, number>();
   try {
-    for (const [addressId, n] of perMailbox) {
-      if (n === 0) {
-        await countSent(deps.db, addressId, prepared.filter((p) => p.sender.mailbox.id === addressId).length);
-        continue;
-      }
+    for (const [addressId, n] of count(true)) {
       await chargeSender(deps, addressId, n);
       charged.set(addressId, n);
     }
@@ -97,7 +104,7 @@ async function meter(deps: Deps, prepared: PreparedEmail[]): Promise<Map<number,
     for (const [addressId, n] of charged) await refundSendBalance(deps.db, addressId, n);
     throw err;
   }
-  return charged;
+  return { charged, unmetered: count(false) };
 }
 
 /** The per-address send rate, then the send balance, for `n` messages from one address. */

@@ -5,7 +5,7 @@
 import { AppError, type ItemError } from '../../lib/errors';
 import type { Deps } from '../deps';
 import type { Principal } from '../principal';
-import { commitEmails, prepareEmail, type PreparedEmail } from './accept';
+import { commitEmails, prepareEmail, type PreparedEmail, type SenderCache } from './accept';
 import type { AcceptedEmail, EmailDraft } from './types';
 
 export async function acceptMany(
@@ -16,13 +16,14 @@ export async function acceptMany(
 ): Promise<{ accepted: (AcceptedEmail & { index: number })[]; errors: ItemError[] }> {
   const errors: ItemError[] = [];
   const prepared: { index: number; email: PreparedEmail }[] = [];
+  const senders: SenderCache = new Map();
   for (const [index, item] of items.entries()) {
     if (!('to' in item)) {
       errors.push({ ...item, index });
       continue;
     }
     try {
-      prepared.push({ index, email: await prepareEmail(deps, principal, item) });
+      prepared.push({ index, email: await prepareEmail(deps, principal, item, senders) });
     } catch (err) {
       if (!(err instanceof AppError) || err.status >= 500) throw err;
       errors.push({ index, code: err.code, message: err.message, ...(err.param ? { param: err.param } : {}) });

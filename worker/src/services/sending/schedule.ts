@@ -1,10 +1,11 @@
 /**
  * Scheduled sending and the sweep that guarantees every stored message reaches the queue: due
  * messages move from `scheduled` to `queued` and onto SEND_QUEUE; queued messages whose hand-over
- * failed (or that no consumer took for a long time) are handed over again. D1 is the source of
+ * failed (or that no consumer took for a long time), and dispatches that died holding their message
+ * (a crashed consumer, or a synchronous send whose request died), are handed over again. D1 is the source of
  * truth, so nothing depends on the scheduler's own memory surviving a restart.
  */
-import { dueScheduled, nextScheduledAt, releaseScheduled, setEnqueuedAt, strandedQueued } from '../../db/emails';
+import { dueScheduled, nextScheduledAt, releaseScheduled, setEnqueuedAt, strandedEmails } from '../../db/emails';
 import type { Deps } from '../deps';
 import { STRANDED_AFTER_MS } from './accept';
 
@@ -18,7 +19,7 @@ export async function releaseDueEmails(deps: Deps): Promise<number | null> {
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const due = await dueScheduled(deps.db, now, BATCH);
     const released = await releaseScheduled(deps.db, due.map((d) => d.id), now);
-    const stranded = await strandedQueued(deps.db, now - STRANDED_AFTER_MS, now, BATCH);
+    const stranded = await strandedEmails(deps.db, now - STRANDED_AFTER_MS, now, BATCH);
     const jobs = [...released, ...stranded];
     if (jobs.length === 0) break;
     try {
