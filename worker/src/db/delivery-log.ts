@@ -30,13 +30,5 @@ export function deliveryLogStatements(db: Db, entries: DeliveryEntry[], now: num
 }
 
 export async function logDeliveries(db: Db, entries: DeliveryEntry[], now: number): Promise<void> {
-  const rows = entries.map((e) => ({
-    ...e,
-    sender: e.sender.toLowerCase(),
-    recipient: e.recipient.toLowerCase(),
-    senderDomain: domainOf(e.sender),
-    recipientDomain: domainOf(e.recipient),
-    createdAt: now,
-  }));
-  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) await db.insert(deliveryLog).values(rows.slice(i, i + ROWS_PER_INSERT));
+  for (const statement of deliveryLogStatements(db, entries, now)) await statement;
 }
