@@ -132,6 +132,37 @@ describe('POST /api/v1/emails', () => {
     }
   });
 
+  it('takes repeated and comma-separated address fields, JSON headers and tags in multipart forms', async () => {
+    const sender = await createAddress('form-v1');
+    const a = await createAddress('form-v1-a');
+    const b = await createAddress('form-v1-b');
+    const c = await createAddress('form-v1-c');
+    const form = new FormData();
+    form.append('to', 'form-v1-a@example.com');
+    form.append('to', 'B Person <form-v1-b@example.com>');
+    form.append('cc', 'form-v1-c@example.com, "Doe, Jane" <form-v1-c@example.com>');
+    form.append('subject', 'form fields');
+    form.append('html', '<p>hi</p>');
+    form.append('headers', JSON.stringify({ 'X-Source': 'form' }));
+    form.append('tags', 'one');
+    form.append('tags', 'two');
+    const res = await call('/api/v1/emails/send/multipart', { method: 'POST', headers: bearer(sender.jwt), body: form });
+    expect(res.status).toBe(202);
+    const email = await settled(sender.jwt, (await json(res)).data.id);
+    expect(email.to).toBe('form-v1-a@example.com, form-v1-b@example.com');
+    expect(email.tags).toEqual(['one', 'two']);
+    for (const who of [a, b, c]) expect(await inbox(who.jwt)).toHaveLength(1);
+    expect((await only(b.jwt)).headers).toEqual(expect.arrayContaining([{ key: 'x-source', value: 'form' }]));
+    const tooMany = new FormData();
+    tooMany.append('to', 'x@far.test');
+    tooMany.append('subject', 's');
+    tooMany.append('text', 't');
+    for (let i = 0; i < 11; i++) tooMany.append(`f${i}`, new File(['x'], `f${i}.txt`));
+    const refused = await call('/api/v1/emails/send/multipart', { method: 'POST', headers: bearer(sender.jwt), body: tooMany });
+    expect(refused.status).toBe(400);
+    expect((await json(refused)).error.param).toBe('attachments');
+  });
+
   it('caps JSON bodies at 1 MiB with 413 naming the multipart door', async () => {
     const sender = await createAddress('cap-v1');
     const res = await sendEmail(sender.jwt, { to: 'x@far.test', subject: 's', text: 'x'.repeat(1_100_000) });

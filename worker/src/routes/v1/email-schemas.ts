@@ -107,7 +107,7 @@ export const BatchInput = z
   .openapi('BatchInput');
 
 /** Documents the form; the route validates it itself (fields may repeat, file fields have any name). */
-const formField = (description?: string) => z.string().optional().openapi(description ? { description } : {});
+const formField = (description?: string) => z.union([z.string(), z.array(z.string())]).optional().openapi(description ? { description } : {});
 export const MultipartInput = z
   .object({
     from: formField(),

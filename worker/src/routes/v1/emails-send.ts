@@ -2,7 +2,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { AppError, type ItemError } from '../../lib/errors';
-import { commitEmails, prepareEmail } from '../../services/sending/accept';
+import { acceptEmail } from '../../services/sending/accept';
 import { acceptMany } from '../../services/sending/batch';
 import { expandTemplate } from '../../services/sending/template';
 import type { EmailDraft } from '../../services/sending/types';
@@ -106,9 +106,8 @@ for (const path of ['/emails', '/emails/send', '/emails/send/multipart', '/email
 
 for (const path of ['/emails', '/emails/send']) {
   emailSendRoutes.openapi(sendRoute(path), async (c) => {
-    const prepared = await prepareEmail(c.var.deps, c.var.principal, toDraft(c.req.valid('json')));
-    const [email] = await commitEmails(c.var.deps, [prepared]);
-    return c.json({ ok: true as const, success: true as const, data: acceptedEmail(email!), meta: meta(c) }, 202);
+    const email = await acceptEmail(c.var.deps, c.var.principal, toDraft(c.req.valid('json')));
+    return c.json({ ok: true as const, success: true as const, data: acceptedEmail(email), meta: meta(c) }, 202);
   });
 }
 
@@ -121,9 +120,8 @@ emailSendRoutes.openapi(multipart, async (c) => {
     const param = issue.path.join('.') || undefined;
     throw new AppError('validation_failed', `${param ? `${param}: ` : ''}${issue.message}`, param);
   }
-  const prepared = await prepareEmail(deps, c.var.principal, toDraft(parsed.data));
-  const [email] = await commitEmails(deps, [prepared]);
-  return c.json({ ok: true as const, success: true as const, data: acceptedEmail(email!), meta: meta(c) }, 202);
+  const email = await acceptEmail(deps, c.var.principal, toDraft(parsed.data));
+  return c.json({ ok: true as const, success: true as const, data: acceptedEmail(email), meta: meta(c) }, 202);
 });
 
 for (const path of ['/emails/batch', '/emails/send/batch']) {

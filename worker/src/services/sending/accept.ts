@@ -29,6 +29,12 @@ export interface PreparedEmail {
   scheduledAt: number | null;
 }
 
+/** Accepts one message: checked, metered, stored and queued (or scheduled). The door for single sends. */
+export async function acceptEmail(deps: Deps, principal: Principal, draft: EmailDraft): Promise<AcceptedEmail> {
+  const [accepted] = await commitEmails(deps, [await prepareEmail(deps, principal, draft)]);
+  return accepted!;
+}
+
 /** Senders already resolved in this request (a batch usually sends from one address). */
 export type SenderCache = Map<string, Promise<Sender>>;
 
