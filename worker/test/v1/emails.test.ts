@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bearer, call, createAddress, json } from '../helpers';
+import { bearer, call, createAddress, envWith, json } from '../helpers';
 import { adminKey, v1 } from './helpers';
 import { getEmail, sendEmail, settled } from './sending';
 
@@ -161,6 +161,26 @@ describe('POST /api/v1/emails', () => {
     const refused = await call('/api/v1/emails/send/multipart', { method: 'POST', headers: bearer(sender.jwt), body: tooMany });
     expect(refused.status).toBe(400);
     expect((await json(refused)).error.param).toBe('attachments');
+  });
+
+  it('refuses a multipart body larger than any message it could send, and a message that would be too large', async () => {
+    const e = envWith({ MAX_MESSAGE_BYTES: '100000' });
+    const sender = await createAddress('form-big', undefined, e);
+    const upload = (bytes: number) => {
+      const form = new FormData();
+      form.append('to', 'x@far.test');
+      form.append('subject', 's');
+      form.append('text', 't');
+      form.append('file', new File([new Uint8Array(bytes)], 'big.bin'));
+      return call('/api/v1/emails/send/multipart', { method: 'POST', headers: bearer(sender.jwt), body: form }, e);
+    };
+    const huge = await upload(1_200_000);
+    expect(huge.status).toBe(413);
+    expect((await json(huge)).error.code).toBe('payload_too_large');
+    // Under the form limit, but base64 makes the message larger than MAX_MESSAGE_BYTES.
+    const large = await upload(90_000);
+    expect(large.status).toBe(413);
+    expect((await upload(50_000)).status).toBe(202);
   });
 
   it('caps JSON bodies at 1 MiB with 413 naming the multipart door', async () => {

@@ -1,6 +1,8 @@
 /** Sending through /api/v1: single, multipart and batch. Each answers 202 once the messages are stored and queued. */
 import { createRoute, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
+import { createMiddleware } from 'hono/factory';
+import type { AppEnv } from '../../env';
 import { AppError, type ItemError } from '../../lib/errors';
 import { acceptEmail } from '../../services/sending/accept';
 import { acceptMany } from '../../services/sending/batch';
@@ -20,6 +22,20 @@ const jsonLimit = bodyLimit({
   onError: () => {
     throw new AppError('payload_too_large', 'JSON bodies are limited to 1 MiB; send large attachments to POST /api/v1/emails/send/multipart.');
   },
+});
+
+// Form fields, part headers and boundaries on top of the files themselves.
+const MULTIPART_OVERHEAD = 1024 * 1024;
+
+/** A form larger than any message we could send is refused before it is read. */
+const multipartLimit = createMiddleware<AppEnv>((c, next) => {
+  const maxSize = c.var.deps.config.maxMessageBytes + MULTIPART_OVERHEAD;
+  return bodyLimit({
+    maxSize,
+    onError: () => {
+      throw new AppError('payload_too_large', `Multipart bodies are limited to ${maxSize} bytes (MAX_MESSAGE_BYTES plus form overhead).`);
+    },
+  })(c, next);
 });
 
 const idempotencyHeader = z.object({
@@ -102,6 +118,7 @@ function itemsOf(body: z.infer<typeof BatchInput>): (EmailDraft | ItemError)[] {
 
 export const emailSendRoutes = v1Router();
 for (const path of ['/emails', '/emails/send', '/emails/batch', '/emails/send/batch']) emailSendRoutes.use(path, jsonLimit);
+emailSendRoutes.use('/emails/send/multipart', multipartLimit);
 for (const path of ['/emails', '/emails/send', '/emails/send/multipart', '/emails/batch', '/emails/send/batch']) emailSendRoutes.use(path, idempotency);
 
 for (const path of ['/emails', '/emails/send']) {
