@@ -3,7 +3,7 @@
  * `subject`, `is_html`, `content`), extended compatibly. Anything that could inject a header is refused.
  */
 import { z } from 'zod';
-import { RESERVED_HEADERS } from '../lib/mime';
+import { HEADER_NAME, isReservedHeader } from '../services/sending/headers';
 import type { ComposeRequest } from '../services/send';
 
 const noLineBreaks = (field: string) => (v: string) => !/[\r\n\0]/.test(v) || `${field} must not contain line breaks`;
@@ -28,10 +28,7 @@ export const sendMailBody = z
     reply_to: email.optional(),
     headers: z
       .record(
-        z.string().regex(/^[!-9;-~]{1,76}$/, 'header names must be printable ASCII without ":"').refine(
-          (name) => !RESERVED_HEADERS.has(name.toLowerCase()),
-          'this header is set by the server',
-        ),
+        z.string().regex(HEADER_NAME, 'header names must be printable ASCII without ":"').refine((name) => !isReservedHeader(name), 'this header is set by the server'),
         singleLine('header values', 998),
       )
       .default({}),

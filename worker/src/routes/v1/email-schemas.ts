@@ -5,7 +5,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import { hasLineBreak, parseMailbox } from '../../lib/address';
-import { RESERVED_HEADERS } from '../../lib/mime';
+import { HEADER_NAME, isReservedHeader } from '../../services/sending/headers';
 import { EMAIL_STATUSES, RECIPIENT_STATUSES } from '../../db/schema';
 import { Address } from './schemas';
 
@@ -45,8 +45,8 @@ export const HeadersInput = z
   .record(
     z
       .string()
-      .regex(/^[!-9;-~]{1,76}$/, 'header names must be printable ASCII without ":"')
-      .refine((n) => !RESERVED_HEADERS.has(n.toLowerCase()) && !n.toLowerCase().startsWith('content-'), 'this header is set by the server'),
+      .regex(HEADER_NAME, 'header names must be printable ASCII without ":"')
+      .refine((n) => !isReservedHeader(n), 'this header is set by the server'),
     oneLine('header values', 998),
   )
   .openapi({ description: 'Custom headers. From, To, Cc, Bcc, Subject, Date, Message-ID, Content-* and the like are refused.' });
