@@ -24,6 +24,10 @@ const workerProject = defineProject({
     cloudflareTest(async () => ({
       wrangler: { configPath: './wrangler.toml' },
       miniflare: {
+        // A queue nobody consumes: tests that run the Worker's queue() themselves (with a provider
+        // configured differently from the pinned one) point SEND_QUEUE at it, so the background
+        // consumer does not race them.
+        queueProducers: { HELD_SEND_QUEUE: { queueName: 'edgemail-send-held' } },
         // Every variable is pinned: wrangler would otherwise layer a developer's .dev.vars on top.
         bindings: {
           // Test-only values; real deployments set these with `wrangler secret put`.
@@ -70,6 +74,14 @@ const workerProject = defineProject({
           AI_RATE_PER_HOUR: '50',
           AI_MAX_INPUT_CHARS: '24000',
           AI_TIMEOUT_MS: '60000',
+          SEND_MAX_ATTEMPTS: '3',
+          // Retries a second apart, so retry tests finish quickly.
+          SEND_RETRY_BASE_SECONDS: '1',
+          SMTP_RELAY_HOST: '',
+          SMTP_RELAY_PORT: '587',
+          SMTP_RELAY_SECURITY: 'starttls',
+          SMTP_RELAY_USER: '',
+          SMTP_RELAY_PASSWORD: '',
           TEST_MIGRATIONS: await readD1Migrations(fileURLToPath(new URL('./migrations', import.meta.url))),
           TEST_FIXTURES: fixtures,
         },
@@ -82,7 +94,7 @@ const workerProject = defineProject({
     // Node-side checks of the Worker's output (SpamAssassin) run in the e2e project.
     exclude: [...configDefaults.exclude, 'worker/e2e/**'],
     setupFiles: ['./worker/test/setup.ts'],
-    globalSetup: ['./worker/test/fake-resend.ts', './worker/test/fake-dns.ts', './worker/test/fake-ai.ts'],
+    globalSetup: ['./worker/test/fake-resend.ts', './worker/test/fake-dns.ts', './worker/test/fake-ai.ts', './worker/test/fake-smtp.ts'],
     // Large-message tests move megabytes through workerd on a 2-core machine.
     testTimeout: 30_000,
   },

@@ -2,8 +2,11 @@
 // bench/send: POST /api/send_mail throughput and latency against a local Worker, with 1 and 20
 // concurrent clients. Recipients are on our own domain (internal delivery: build MIME, store the
 // recipient's copy and the Sent copy), and outside it (the local send_email binding writes a file).
+// Then the v1 sending API (bench/send-v1.mjs): accepting single sends and 100-message batches, and
+// end-to-end internal delivery through the queue.
 // Usage: node bench/send.mjs [--quick]
 import { cpuSeconds, fmt, freePort, peakRssMiB, percentile, prepareState, startWorker, timed, BENCH_VARS } from '../scripts/local-worker.mjs';
+import { adminKey, benchAccept, benchEndToEnd } from './send-v1.mjs';
 
 const quick = process.argv.includes('--quick');
 const stateDir = 'bench/.state/send';
@@ -17,11 +20,14 @@ async function newAddress(url, name) {
 
 async function main() {
   prepareState(stateDir);
-  const worker = await startWorker(stateDir, await freePort());
+  // The v1 API's own per-key rate limits would cap a benchmark; they are measured elsewhere.
+  const worker = await startWorker(stateDir, await freePort(), { V1_RATE_WRITE_PER_MINUTE: '0', V1_RATE_READ_PER_MINUTE: '0' });
   try {
     const sender = await newAddress(worker.url, 'sender');
     await newAddress(worker.url, 'inbox');
-    console.log('POST /api/send_mail, 2 KB text body');
+    const e2e = await newAddress(worker.url, 'e2e');
+    let syncInternal = 0;
+    console.log('POST /api/send_mail (synchronous: one request builds, delivers and records), 2 KB text body');
     console.log('recipient | clients |    n | msgs/s | p50 ms | p99 ms | workerd CPU ms/msg');
     for (const [label, to] of [['internal', `inbox@${domain}`], ['external', 'someone@elsewhere.test']]) {
       for (const clients of [1, 20]) {
@@ -36,9 +42,16 @@ async function main() {
         });
         const seconds = (performance.now() - start) / 1000;
         const cpu = ((cpuSeconds(worker.workerdPid) - cpuBefore) * 1000) / n;
+        if (label === 'internal') syncInternal = Math.max(syncInternal, n / seconds);
         console.log(`${label.padEnd(9)} | ${String(clients).padStart(7)} | ${String(n).padStart(4)} | ${fmt(n / seconds).padStart(6)} | ${fmt(percentile(latencies, 50)).padStart(6)} | ${fmt(percentile(latencies, 99)).padStart(6)} | ${fmt(cpu).padStart(18)}`);
       }
     }
+    const key = await adminKey(worker.url);
+    await benchAccept(worker, key, domain, quick);
+    const n = quick ? 200 : 1000;
+    const rate = await benchEndToEnd(worker, key, domain, e2e.jwt, n);
+    console.log(`\nEnd-to-end through the queue: ${n} messages (batches of 100) to one internal mailbox: ${fmt(rate)} msgs/s`);
+    console.log(`  (best synchronous /api/send_mail to an internal mailbox above: ${fmt(syncInternal)} msgs/s; ratio ${fmt(rate / syncInternal, 2)}×)`);
     console.log(`\nworkerd peak memory: ${fmt(peakRssMiB(worker.workerdPid))} MiB`);
   } finally {
     worker.stop();

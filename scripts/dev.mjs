@@ -144,6 +144,10 @@ if (await waitForHealth(url, worker)) {
     curl -s -X POST ${url}/api/send_mail -H "authorization: Bearer <jwt>" -H 'content-type: application/json' \\
       -d '{"from_name":"Test","to_name":"","to_mail":"test@${domain}","subject":"Hi","is_html":false,"content":"Hello"}'
 
+  Send through the queued API v1 (202 at once; GET /api/v1/emails/<id> shows each recipient's result):
+    curl -s -X POST ${url}/api/v1/emails -H "authorization: Bearer <jwt>" -H 'content-type: application/json' \
+      -d '{"to":"test@${domain}","subject":"Hi","html":"<p>Hello</p>"}'
+
   Send mail (SMTP on 127.0.0.1:${smtpPort}, username "jwt", password = the jwt):
     swaks --server 127.0.0.1:${smtpPort} --auth-user jwt --auth-password <jwt> --from test@${domain} --to test@${domain}
 `);

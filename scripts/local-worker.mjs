@@ -44,7 +44,9 @@ function run(args) {
 /** Starts `wrangler dev` in its own process group; resolves once /health answers. */
 export async function startWorker(stateDir, port, varsOverride = {}) {
   const vars = Object.entries({ ...BENCH_VARS, ...varsOverride }).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
-  const child = spawn(wrangler, ['dev', '--port', String(port), '--ip', '127.0.0.1', '--persist-to', stateDir, ...vars], {
+  // Its own inspector port too: the default (9229) is taken by any other wrangler dev on the machine.
+  const inspector = ['--inspector-port', String(await freePort())];
+  const child = spawn(wrangler, ['dev', '--port', String(port), '--ip', '127.0.0.1', '--persist-to', stateDir, ...inspector, ...vars], {
     env: quietEnv,
     detached: true,
     stdio: ['ignore', 'ignore', 'pipe'],

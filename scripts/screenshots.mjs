@@ -47,9 +47,17 @@ async function shot(name, path, { width = 1100, height = 720, theme = 'light', l
 }
 await shot('inbox', '#/inbox');
 await shot('message', '#/inbox', { after: async (p) => { await p.getByTestId('mail-row').last().click(); await p.waitForTimeout(800); } });
-await shot('compose', '#/compose', { theme: 'dark' });
+await shot('compose', '#/compose', { theme: 'dark', after: async (p) => { await p.getByTestId('compose-to').fill('Bob <bob@example.com>'); await p.getByTestId('compose-subject').fill('Minutes for Monday'); await p.getByTestId('compose-later').check(); await p.getByTestId('compose-at').fill('2026-12-01T09:00'); } });
 await shot('password', '#/password', { lang: 'zh' });
 await shot('mobile', '#/inbox', { width: 390, height: 760, theme: 'dark' });
+// The Sent page: delivered messages (internal, one with a Bcc) and a scheduled one.
+await post('/api/new_address', { name: 'bob' });
+const send = (body) => post('/api/v1/emails', body, { authorization: `Bearer ${alice.jwt}` });
+await send({ to: '李雷 <lilei@example.com>', subject: 'Slides', text: 'Attached next time.' });
+await send({ to: ['Bob <bob@example.com>'], cc: 'lilei@example.com', subject: 'Minutes for Monday', text: 'See you then.', scheduled_at: new Date(Date.now() + 86_400_000).toISOString() });
+await send({ to: 'Bob <bob@example.com>', bcc: 'alice@example.com', subject: 'Lunch: yes!', html: '<p>Friday works. — Alice</p>' });
+await new Promise((r) => setTimeout(r, 4000));
+await shot('sent', '#/sent', { after: async (p) => { await p.getByTestId('sent-row').first().click(); await p.waitForTimeout(800); } });
 await shot('admin', '#/admin', { after: async (p) => { await p.getByTestId('admin-password').fill('shots'); await p.getByTestId('admin-login').click(); await p.waitForTimeout(800); } });
 await browser.close();
 worker.stop();

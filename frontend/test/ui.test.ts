@@ -26,6 +26,17 @@ async function apiNewAddress(name: string) {
   return (await res.json()) as { address: string; jwt: string; address_id: number };
 }
 
+/** Makes `who` the browser's current address (as logging in with its password does) and opens `tab`. */
+async function signInAs(page: Page, who: { address: string; jwt: string }, tab: string) {
+  await page.goto(`${base()}/#/login`);
+  await page.evaluate((entry) => {
+    localStorage.setItem('edgemail.addresses', JSON.stringify([entry]));
+    localStorage.setItem('edgemail.current', JSON.stringify(entry.address));
+  }, { address: who.address, jwt: who.jwt });
+  await page.goto(`${base()}/#/${tab}`);
+  await page.reload();
+}
+
 /** Delivers through wrangler's local Email Routing endpoint, as the README tells users to. */
 async function deliver(from: string, to: string, raw: string) {
   const res = await fetch(`${base()}/cdn-cgi/handler/email?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`, { method: 'POST', body: raw });
@@ -105,6 +116,53 @@ describe('web UI in headless Chromium', () => {
     await page.context().close();
   });
 
+  it('sends later with cc, bcc and an attachment; the Sent page shows status and recipients, and cancels it; a direct send shows delivered', async () => {
+    const alice = await apiNewAddress('ui-later');
+    await apiNewAddress('ui-later-cc');
+    await apiNewAddress('ui-later-bcc');
+    const page = await newPage();
+    await signInAs(page, alice, 'compose');
+    await page.getByTestId('compose-to').fill('someone@far.test');
+    await page.getByTestId('compose-cc').fill('ui-later-cc@example.com');
+    await page.getByTestId('compose-bcc').fill('ui-later-bcc@example.com');
+    await page.getByTestId('compose-subject').fill('Later, with a file');
+    await page.getByTestId('compose-body').fill('See the attachment.');
+    await page.getByTestId('compose-files').setInputFiles({ name: 'numbers.bin', mimeType: 'application/octet-stream', buffer: attachmentBytes });
+    await page.getByTestId('compose-later').check();
+    // datetime-local takes the browser's local time: an hour from now.
+    const local = await page.evaluate(() => {
+      const d = new Date(Date.now() + 3_600_000 - new Date().getTimezoneOffset() * 60_000);
+      return d.toISOString().slice(0, 16);
+    });
+    await page.getByTestId('compose-at').fill(local);
+    await page.getByTestId('compose-send').click();
+    await expect.poll(() => page.getByTestId('compose-status').textContent()).toMatch(/^Scheduled for /);
+
+    await page.getByTestId('tab-sent').click();
+    await expect.poll(() => page.getByTestId('sent-status').first().textContent()).toBe('scheduled');
+    await page.getByTestId('sent-row').first().click();
+    await expect.poll(() => page.getByTestId('sent-recipient').allTextContents()).toEqual([
+      expect.stringContaining('someone@far.test (to) — queued'),
+      expect.stringContaining('ui-later-cc@example.com (cc) — queued'),
+      expect.stringContaining('ui-later-bcc@example.com (bcc) — queued'),
+    ]);
+    const emails = (await (await fetch(`${base()}/api/v1/emails`, { headers: { authorization: `Bearer ${alice.jwt}` } })).json()) as any;
+    expect(emails.data[0]).toMatchObject({ status: 'scheduled', attachments: [{ filename: 'numbers.bin', size: attachmentBytes.length }] });
+    await page.getByTestId('sent-cancel').click();
+    await expect.poll(() => page.getByTestId('sent-status').first().textContent()).toBe('cancelled');
+
+    // Sending now answers at once (the synchronous door) and shows up delivered.
+    await page.getByTestId('tab-compose').click();
+    await page.getByTestId('compose-to').fill('ui-later-cc@example.com');
+    await page.getByTestId('compose-subject').fill('Right now');
+    await page.getByTestId('compose-body').fill('Hello.');
+    await page.getByTestId('compose-send').click();
+    await expect.poll(() => page.getByTestId('compose-status').textContent()).toBe('Sent.');
+    await page.getByTestId('tab-sent').click();
+    await expect.poll(() => page.getByTestId('sent-status').first().textContent()).toBe('delivered');
+    await page.context().close();
+  });
+
   it('renders a malicious HTML mail inert: no script, no handler, no remote load until images are allowed', async () => {
     const attacker = await startRecorder();
     try {
@@ -131,13 +189,7 @@ describe('web UI in headless Chromium', () => {
       const page = await newPage();
       const dialogs: string[] = [];
       page.on('dialog', (d) => dialogs.push(d.message()));
-      await page.goto(`${base()}/#/login`);
-      await page.evaluate((entry) => {
-        localStorage.setItem('edgemail.addresses', JSON.stringify([entry]));
-        localStorage.setItem('edgemail.current', JSON.stringify(entry.address));
-      }, { address: victim.address, jwt: victim.jwt });
-      await page.goto(`${base()}/#/inbox`);
-      await page.reload();
+      await signInAs(page, victim, 'inbox');
       await page.getByTestId('mail-row').first().click();
       const frame = page.frameLocator('[data-testid="mail-frame"]');
       await expect.poll(() => frame.locator('#hello').textContent()).toBe('Hello victim');

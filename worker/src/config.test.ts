@@ -25,6 +25,15 @@ describe('loadConfig', () => {
     });
   });
 
+  it('configures the SMTP relay provider and queue retries, refusing a relay without a host', () => {
+    expect(loadConfig({ ...base }).sending).toEqual({ maxAttempts: 5, retryBaseSeconds: 30 });
+    const relay = loadConfig({ ...base, MAIL_PROVIDER: 'smtp', SMTP_RELAY_HOST: 'smtp.relay.test', SMTP_RELAY_USER: 'u', SMTP_RELAY_PASSWORD: 'p' });
+    expect(relay.provider).toEqual({ kind: 'smtp', host: 'smtp.relay.test', port: 587, security: 'starttls', username: 'u', password: 'p' });
+    expect(() => loadConfig({ ...base, MAIL_PROVIDER: 'smtp' })).toThrow(/SMTP_RELAY_HOST/);
+    expect(() => loadConfig({ ...base, SMTP_RELAY_SECURITY: 'ssl3' })).toThrow(/SMTP_RELAY_SECURITY/);
+    expect(() => loadConfig({ ...base, SEND_MAX_ATTEMPTS: '11' })).toThrow(/SEND_MAX_ATTEMPTS/);
+  });
+
   it('reads lists written as commas, spaces or a JSON array', () => {
     expect(loadConfig({ ...base, DOMAINS: 'a.test, b.test c.test' }).seedDomains).toEqual(['a.test', 'b.test', 'c.test']);
     expect(loadConfig({ ...base, DOMAINS: '["a.test","B.test"]' }).seedDomains).toEqual(['a.test', 'b.test']);

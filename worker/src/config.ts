@@ -81,9 +81,17 @@ const configSchema = z.object({
   RETENTION_DAYS: int(0),
   ADDRESS_TTL_DAYS: int(0),
   CLEANUP_BATCH_SIZE: int(200, 1, 5000),
-  MAIL_PROVIDER: z.enum(['cloudflare', 'resend']).default('cloudflare'),
+  MAIL_PROVIDER: z.enum(['cloudflare', 'resend', 'smtp']).default('cloudflare'),
   RESEND_API_KEY: z.string().optional(),
   RESEND_API_URL: z.url().default('https://api.resend.com'),
+  SMTP_RELAY_HOST: z.string().optional(),
+  SMTP_RELAY_PORT: int(587, 1, 65535),
+  SMTP_RELAY_SECURITY: z.enum(['starttls', 'tls', 'none']).default('starttls'),
+  SMTP_RELAY_USER: z.string().optional(),
+  SMTP_RELAY_PASSWORD: z.string().optional(),
+  // The queue's max_retries in wrangler.toml (10) must stay at or above this.
+  SEND_MAX_ATTEMPTS: int(5, 1, 10),
+  SEND_RETRY_BASE_SECONDS: int(30, 1, 3600),
   DEFAULT_SEND_BALANCE: int(0),
   SEND_RATE_PER_MINUTE: int(10),
   MAX_RECIPIENTS: int(50, 1, 1000),
@@ -126,7 +134,9 @@ export interface Config {
   addressTtlDays: number;
   cleanupBatchSize: number;
   /** Where mail for other domains goes; mail for our own DOMAINS is always delivered internally. */
-  provider: { kind: 'cloudflare' } | { kind: 'resend'; apiKey: string; apiUrl: string };
+  provider: ProviderConfig;
+  /** Queue delivery: attempts per message, and the first retry delay (doubling after each attempt). */
+  sending: { maxAttempts: number; retryBaseSeconds: number };
   /** Send balance a new address starts with; 0 means it cannot send until an admin grants some. */
   defaultSendBalance: number;
   /** Messages per address per rolling minute; 0 means unlimited. */
@@ -151,6 +161,11 @@ export interface Config {
   ai: AiSettings;
 }
 
+export type ProviderConfig =
+  | { kind: 'cloudflare' }
+  | { kind: 'resend'; apiKey: string; apiUrl: string }
+  | { kind: 'smtp'; host: string; port: number; security: 'starttls' | 'tls' | 'none'; username?: string; password?: string };
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
@@ -171,6 +186,9 @@ export function loadConfig(env: Record<string, unknown>): Config {
   if (v.MAIL_PROVIDER === 'resend' && !v.RESEND_API_KEY) {
     throw new ConfigError('invalid configuration: RESEND_API_KEY must be set when MAIL_PROVIDER is resend');
   }
+  if (v.MAIL_PROVIDER === 'smtp' && !v.SMTP_RELAY_HOST) {
+    throw new ConfigError('invalid configuration: SMTP_RELAY_HOST must be set when MAIL_PROVIDER is smtp');
+  }
   const config: Config = {
     seedDomains: v.DOMAINS.map((d) => d.toLowerCase()),
     catchAll: v.CATCH_ALL,
@@ -185,10 +203,8 @@ export function loadConfig(env: Record<string, unknown>): Config {
     retentionDays: v.RETENTION_DAYS,
     addressTtlDays: v.ADDRESS_TTL_DAYS,
     cleanupBatchSize: v.CLEANUP_BATCH_SIZE,
-    provider:
-      v.MAIL_PROVIDER === 'resend'
-        ? { kind: 'resend', apiKey: v.RESEND_API_KEY!, apiUrl: v.RESEND_API_URL.replace(/\/$/, '') }
-        : { kind: 'cloudflare' },
+    provider: providerConfig(v),
+    sending: { maxAttempts: v.SEND_MAX_ATTEMPTS, retryBaseSeconds: v.SEND_RETRY_BASE_SECONDS },
     defaultSendBalance: v.DEFAULT_SEND_BALANCE,
     sendRatePerMinute: v.SEND_RATE_PER_MINUTE,
     maxRecipients: v.MAX_RECIPIENTS,
@@ -220,4 +236,19 @@ export function loadConfig(env: Record<string, unknown>): Config {
   };
   cache.set(env, config);
   return config;
+}
+
+function providerConfig(v: z.infer<typeof configSchema>): ProviderConfig {
+  if (v.MAIL_PROVIDER === 'resend') return { kind: 'resend', apiKey: v.RESEND_API_KEY!, apiUrl: v.RESEND_API_URL.replace(/\/$/, '') };
+  if (v.MAIL_PROVIDER === 'smtp') {
+    return {
+      kind: 'smtp',
+      host: v.SMTP_RELAY_HOST!,
+      port: v.SMTP_RELAY_PORT,
+      security: v.SMTP_RELAY_SECURITY,
+      username: v.SMTP_RELAY_USER || undefined,
+      password: v.SMTP_RELAY_PASSWORD || undefined,
+    };
+  }
+  return { kind: 'cloudflare' };
 }

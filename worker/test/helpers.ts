@@ -84,7 +84,7 @@ export function deliverFixture(name: string, to = 'bob@example.com', e: Env = te
 export async function call(path: string, init: RequestInit = {}, e: Env = testEnv): Promise<Response> {
   const ctx = createExecutionContext();
   const headers = new Headers(init.headers);
-  if (init.body !== undefined && !headers.has('content-type')) headers.set('content-type', 'application/json');
+  if (init.body !== undefined && !(init.body instanceof FormData) && !headers.has('content-type')) headers.set('content-type', 'application/json');
   const request = new Request(`https://edgemail.test${path}`, { ...init, headers }) as Request<unknown, IncomingRequestCfProperties>;
   const response = await worker.fetch(request, e, ctx);
   await waitOnExecutionContext(ctx);

@@ -12,6 +12,9 @@ import type {
   SendResponse,
   SentMail,
   SentSummary,
+  V1AcceptedEmail,
+  V1Email,
+  V1Envelope,
 } from '../../../worker/src/routes/api-types';
 
 export type * from '../../../worker/src/routes/api-types';
@@ -48,7 +51,7 @@ export async function request<T>(path: string, init: RequestInit & { creds?: Cre
   if (creds.adminPassword) headers.set('x-admin-auth', creds.adminPassword);
   if (creds.sitePassword) headers.set('x-custom-auth', creds.sitePassword);
   if (creds.mailbox) headers.set('x-mailbox', creds.mailbox);
-  if (rest.body && !headers.has('content-type')) headers.set('content-type', 'application/json');
+  if (rest.body && !(rest.body instanceof FormData) && !headers.has('content-type')) headers.set('content-type', 'application/json');
   const response = await fetch(path, { ...rest, headers });
   if (!response.ok) {
     const body = (await response.json().catch(() => null)) as ApiError | null;
@@ -95,6 +98,14 @@ export const api = {
   send: (creds: Credentials, body: SendInput) => request<SendResponse>('/api/send_mail', { method: 'POST', body: json(body), creds }),
   sentList: (creds: Credentials, limit: number, offset: number) => request<ListResponse<SentSummary>>(`/api/sendbox?${page(limit, offset)}`, { creds }),
   sentMail: (creds: Credentials, id: number) => request<SentMail>(`/api/sendbox/${id}`, { creds }),
+  /** Queued sending through /api/v1 (the address token is a key for its own mailbox); files go as multipart. */
+  queueEmail: (creds: Credentials, form: FormData) =>
+    request<V1Envelope<V1AcceptedEmail>>('/api/v1/emails/send/multipart', { method: 'POST', body: form, creds }),
+  emails: (creds: Credentials, limit: number, cursor?: string) =>
+    request<V1Envelope<V1Email[]>>(`/api/v1/emails?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { creds }),
+  email: (creds: Credentials, id: string) => request<V1Envelope<V1Email>>(`/api/v1/emails/${encodeURIComponent(id)}`, { creds }),
+  cancelEmail: (creds: Credentials, id: string) =>
+    request<V1Envelope<V1Email>>(`/api/v1/emails/${encodeURIComponent(id)}/cancel`, { method: 'POST', creds }),
 
   adminSession: (creds: Credentials) => request<{ token: string; expires_at: string }>('/admin/session', { method: 'POST', creds }),
   adminStats: (creds: Credentials) => request<AdminStats>('/admin/stats', { creds }),

@@ -1,5 +1,5 @@
 /** Queries on the `addresses` table. */
-import { and, desc, eq, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Db } from './client';
 import { containsPattern } from './like';
 import { addresses, type AddressRow } from './schema';
@@ -70,3 +70,8 @@ export async function findIdleAddressIds(db: Db, cutoff: number, limit: number):
   return rows.map((r) => r.id);
 }
 
+/** Several addresses by id, in one query. */
+export async function findAddressesByIds(db: Db, ids: number[]): Promise<AddressRow[]> {
+  if (ids.length === 0) return [];
+  return db.select().from(addresses).where(inArray(addresses.id, ids));
+}

@@ -14,7 +14,8 @@ const domainOf = (address: string) => address.slice(address.lastIndexOf('@') + 1
 // Nine bound parameters a row; D1 allows 100 per statement.
 const ROWS_PER_INSERT = 10;
 
-export async function logDeliveries(db: Db, entries: DeliveryEntry[], now: number): Promise<void> {
+/** The inserts that log `entries`, for callers that write them in a batch with other statements. */
+export function deliveryLogStatements(db: Db, entries: DeliveryEntry[], now: number) {
   const rows = entries.map((e) => ({
     ...e,
     sender: e.sender.toLowerCase(),
@@ -23,5 +24,11 @@ export async function logDeliveries(db: Db, entries: DeliveryEntry[], now: numbe
     recipientDomain: domainOf(e.recipient),
     createdAt: now,
   }));
-  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) await db.insert(deliveryLog).values(rows.slice(i, i + ROWS_PER_INSERT));
+  const statements = [];
+  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) statements.push(db.insert(deliveryLog).values(rows.slice(i, i + ROWS_PER_INSERT)));
+  return statements;
+}
+
+export async function logDeliveries(db: Db, entries: DeliveryEntry[], now: number): Promise<void> {
+  for (const statement of deliveryLogStatements(db, entries, now)) await statement;
 }

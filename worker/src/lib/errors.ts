@@ -24,9 +24,14 @@ export const ERROR_STATUS = {
   key_not_found: 404,
   domain_not_found: 404,
   user_not_found: 404,
+  email_not_found: 404,
+  suppression_not_found: 404,
   address_taken: 409,
   domain_exists: 409,
   user_exists: 409,
+  not_cancellable: 409,
+  invalid_idempotent_request: 409,
+  concurrent_idempotent_requests: 409,
   payload_too_large: 413,
   rate_limited: 429,
   internal_error: 500,
@@ -51,11 +56,21 @@ export class AppError extends Error {
     readonly param?: string,
     /** Seconds until a retry can succeed (sent as Retry-After), for rate limits. */
     readonly retryAfter?: number,
+    /** Every problem found, when there are several (a strict batch lists each item's error). */
+    readonly errors?: ItemError[],
   ) {
     super(message);
     this.name = 'AppError';
     this.status = ERROR_STATUS[code];
   }
+}
+
+/** One problem among several, e.g. a batch item's (`index`) validation error. */
+export interface ItemError {
+  index?: number;
+  code: ErrorCode;
+  message: string;
+  param?: string;
 }
 
 /** The JSON body every error response carries. */
@@ -72,7 +87,8 @@ export function isRetryable(code: ErrorCode): boolean {
     code === 'delivery_failed' ||
     code === 'dns_lookup_failed' ||
     code === 'ai_provider_error' ||
-    code === 'ai_timeout'
+    code === 'ai_timeout' ||
+    code === 'concurrent_idempotent_requests'
   );
 }
 
@@ -80,8 +96,16 @@ export function errorBody(err: AppError): ErrorBody {
   return { ok: false, error: { code: err.code, message: err.message, ...(err.param ? { param: err.param } : {}) } };
 }
 
-/** The /api/v1 error envelope: adds whether a retry can help, and the request id. */
+/**
+ * The /api/v1 error envelope: adds whether a retry can help, every item error when there are
+ * several, and the request id. `success` mirrors `ok` for clients written against that name.
+ */
 export function v1ErrorBody(err: AppError, requestId: string) {
   const { error } = errorBody(err);
-  return { ok: false as const, error: { ...error, retryable: isRetryable(err.code) }, meta: { request_id: requestId } };
+  return {
+    ok: false as const,
+    success: false as const,
+    error: { ...error, retryable: isRetryable(err.code), ...(err.errors ? { errors: err.errors } : {}) },
+    meta: { request_id: requestId },
+  };
 }

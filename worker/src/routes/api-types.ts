@@ -86,13 +86,17 @@ export interface CompatMail {
   created_at: string | null;
 }
 
+/** One recipient's outcome in the original API's shape; `pending` while a queued send is under way. */
 export interface RecipientState {
   address: string;
-  status: 'sent' | 'failed';
-  via: 'internal' | 'cloudflare' | 'resend';
+  status: 'sent' | 'failed' | 'pending';
+  via?: 'internal' | 'cloudflare' | 'resend' | 'smtp';
   error?: string;
   provider_id?: string;
 }
+
+/** The original Sent box statuses, plus the states of a queued (v1) send before it completes. */
+export type SentStatus = 'sent' | 'partial' | 'failed' | 'scheduled' | 'queued' | 'sending' | 'cancelled';
 
 export interface SentSummary {
   id: number;
@@ -100,7 +104,7 @@ export interface SentSummary {
   subject: string | null;
   to: MailboxAddress[];
   cc: MailboxAddress[];
-  status: 'sent' | 'partial' | 'failed';
+  status: SentStatus;
   recipients: RecipientState[];
   size: number;
   created_at: string | null;
@@ -161,4 +165,56 @@ export interface AdminConfig {
   retention_days: number;
   address_ttl_days: number;
   site_password_required: boolean;
+}
+
+/** The /api/v1 sending shapes the web UI reads; the v1 presenters are typed with them, the contract tests check them against the OpenAPI schemas. */
+export type V1EmailStatus = 'scheduled' | 'queued' | 'sending' | 'sent' | 'delivered' | 'partially_failed' | 'bounced' | 'failed' | 'cancelled';
+
+export interface V1AcceptedEmail {
+  id: string;
+  message_id: string;
+  status: V1EmailStatus;
+  to: string;
+  subject: string;
+  scheduled_at: string | null;
+}
+
+export interface V1Recipient {
+  email: string;
+  name: string;
+  type: 'to' | 'cc' | 'bcc';
+  status: 'queued' | 'deferred' | 'sent' | 'delivered' | 'bounced' | 'failed' | 'suppressed' | 'cancelled';
+  via: string | null;
+  smtp_code: number | null;
+  dsn_code: string | null;
+  smtp_response: string | null;
+  updated_at: string;
+}
+
+export interface V1Email {
+  id: string;
+  message_id: string;
+  from: { name: string; email: string };
+  to: string;
+  cc: string[];
+  bcc: string[];
+  subject: string;
+  status: V1EmailStatus;
+  tags: string[];
+  attachments: { filename: string; content_type: string; size: number }[];
+  attempts: number;
+  last_error: string | null;
+  created_at: string;
+  scheduled_at: string | null;
+  sent_at: string | null;
+  delivered_at: string | null;
+  recipients: V1Recipient[];
+  events?: { type: string; recipient: string | null; detail: string | null; created_at: string }[];
+}
+
+export interface V1Envelope<T> {
+  ok: true;
+  success: true;
+  data: T;
+  meta: { request_id: string; next_cursor?: string | null; total?: number };
 }

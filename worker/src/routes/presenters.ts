@@ -1,8 +1,8 @@
 /** JSON shapes of mail and addresses as the API returns them (snake_case, ISO 8601 UTC times). */
 import type { AttachmentMeta, MailSummaryRow } from '../db/mails';
-import type { SentSummaryRow } from '../db/sent';
-import type { AddressRow, MailRow, SentMailRow } from '../db/schema';
-import type { AddressInfo, AttachmentInfo, CompatMail, FullMail, MailboxAddress, MailSummary, RecipientState, SentMail, SentSummary } from './api-types';
+import type { AddressRow, EmailRecipientRow, EmailStatus, MailRow } from '../db/schema';
+import type { SentEntry } from '../services/sentbox';
+import type { AddressInfo, AttachmentInfo, CompatMail, FullMail, MailboxAddress, MailSummary, RecipientState, SentMail, SentStatus, SentSummary } from './api-types';
 import type { FullMessage } from '../services/mailbox';
 import { verificationView } from '../services/verification/view';
 
@@ -97,20 +97,44 @@ export function safeContentType(type: string): string {
   return /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/i.test(type) ? type.toLowerCase() : 'application/octet-stream';
 }
 
-export function sentSummary(row: SentSummaryRow): SentSummary {
+const LEGACY_STATUS: Record<EmailStatus, SentStatus> = {
+  delivered: 'sent',
+  sent: 'sent',
+  partially_failed: 'partial',
+  bounced: 'failed',
+  failed: 'failed',
+  scheduled: 'scheduled',
+  queued: 'queued',
+  sending: 'sending',
+  cancelled: 'cancelled',
+};
+
+/** A recipient as the original API reports it: sent, failed (with the reason) or still pending. */
+export function recipientState(r: EmailRecipientRow): RecipientState {
+  const status = r.status === 'sent' || r.status === 'delivered' ? 'sent' : r.status === 'queued' || r.status === 'deferred' ? 'pending' : 'failed';
   return {
-    id: row.id,
-    message_id: row.messageId,
-    subject: row.subject,
-    to: addresses(row.toJson),
-    cc: addresses(row.ccJson),
-    status: row.status,
-    recipients: JSON.parse(row.recipientsJson) as RecipientState[],
-    size: row.rawSize,
-    created_at: iso(row.createdAt),
+    address: r.address,
+    status,
+    ...(r.via ? { via: r.via as NonNullable<RecipientState['via']> } : {}),
+    ...(status !== 'sent' && r.smtpResponse ? { error: r.smtpResponse } : {}),
+    ...(r.providerId ? { provider_id: r.providerId } : {}),
   };
 }
 
-export function sentMail(row: SentMailRow, raw: Uint8Array): SentMail {
-  return { ...sentSummary(row), raw: utf8.decode(raw) };
+export function sentSummary({ email, recipients }: SentEntry): SentSummary {
+  return {
+    id: email.id,
+    message_id: email.messageId,
+    subject: email.subject,
+    to: addresses(email.toJson),
+    cc: addresses(email.ccJson),
+    status: LEGACY_STATUS[email.status],
+    recipients: recipients.map(recipientState),
+    size: email.rawSize,
+    created_at: iso(email.createdAt),
+  };
+}
+
+export function sentMail(entry: SentEntry & { raw: Uint8Array }): SentMail {
+  return { ...sentSummary(entry), raw: utf8.decode(entry.raw) };
 }

@@ -3,12 +3,14 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import type { AppEnv } from '../env';
+import type { SendResponse } from './api-types';
 import { AppError } from '../lib/errors';
 import { idParam, pageQuery, validate } from '../lib/validate';
 import { requireAddress, requireSender } from '../middleware/auth';
-import { sendComposed, sendRawMessage, type SendResult } from '../services/send';
+import { sendComposed, sendRawMessage } from '../services/send';
+import type { SyncResult } from '../services/sending/sync';
 import { getSent, listSent } from '../services/sentbox';
-import { sentMail, sentSummary } from './presenters';
+import { recipientState, sentMail, sentSummary } from './presenters';
 import { sendMailBody, toComposeRequest } from './send-body';
 
 // Base64 attachments in JSON grow by a third; the built message is checked against the real limit.
@@ -26,14 +28,14 @@ export const sendBodyLimit = bodyLimit({
 const rawRecipients = z.array(z.string().trim().toLowerCase().pipe(z.email())).min(1);
 
 /** The success body: `status: "ok"` as existing clients expect, plus what happened per recipient. */
-export function sendResponse(result: SendResult) {
+export function sendResponse(result: SyncResult): SendResponse {
   return {
     ok: true as const,
     status: 'ok' as const,
-    sent_id: result.id,
+    sent_id: result.rowId,
     message_id: result.messageId,
-    delivery_status: result.status,
-    recipients: result.recipients,
+    delivery_status: result.status === 'partially_failed' ? 'partial' : 'sent',
+    recipients: result.recipients.map(recipientState),
   };
 }
 
@@ -56,6 +58,5 @@ export const sendRoutes = new Hono<AppEnv>()
     return c.json({ results: rows.map(sentSummary), count });
   })
   .get('/sendbox/:id', requireAddress, validate('param', idParam), async (c) => {
-    const { row, raw } = await getSent(c.var.deps, c.var.mailbox, c.req.valid('param').id);
-    return c.json(sentMail(row, raw));
+    return c.json(sentMail(await getSent(c.var.deps, c.var.mailbox, c.req.valid('param').id)));
   });

@@ -10,9 +10,14 @@ export function sentBlobPrefix(addressId: number): string {
   return `sent/${addressId}/`;
 }
 
+/** Compose inputs of accepted messages not yet built (the sending queue's payloads). */
+export function outboundBlobPrefix(addressId: number): string {
+  return `outbound/${addressId}/`;
+}
+
 /** Every prefix under which an address owns objects. */
 export function addressBlobPrefixes(addressId: number): string[] {
-  return [`mail/${addressId}/`, sentBlobPrefix(addressId)];
+  return [`mail/${addressId}/`, sentBlobPrefix(addressId), outboundBlobPrefix(addressId)];
 }
 
 export async function putBlob(bucket: R2Bucket, key: string, data: Uint8Array | ReadableStream, contentType: string): Promise<void> {

@@ -1,10 +1,11 @@
-/** The plain dependencies every service takes; built once per request, email or cron run. */
+/** The plain dependencies every service takes; built once per request, email, cron run or queue batch. */
 import { loadConfig, type Config } from '../config';
 import { createDb, type Db } from '../db/client';
 import type { RateLimiter } from '../durable/rate-limiter';
 import { systemClock, type Clock } from '../lib/clock';
 import { createProvider } from './providers';
 import type { OutboundProvider } from './providers/types';
+import type { Outbox, Scheduler, SendJob } from './sending/types';
 
 export interface Deps {
   db: Db;
@@ -17,10 +18,17 @@ export interface Deps {
   rateLimiter: DurableObjectNamespace<RateLimiter>;
   /** The Workers AI binding, when wrangler.toml has `[ai] binding = "AI"` (optional: see there). */
   aiBinding: Ai | null;
+  /** SEND_QUEUE (and its dead-letter queue): where accepted messages wait for dispatch. */
+  outbox: Outbox;
+  /** The SendScheduler Durable Object: wakes when the next scheduled message is due. */
+  scheduler: Scheduler;
 }
 
 /** The `AI` binding is optional, so `wrangler types` does not list it; this is its shape when present. */
 type WithAi = Env & { AI?: Ai };
+
+// Queues take at most 100 messages per sendBatch call.
+const QUEUE_BATCH = 100;
 
 export function createDeps(env: Env, clock: Clock = systemClock): Deps {
   const config = loadConfig(env as unknown as Record<string, unknown>);
@@ -32,5 +40,20 @@ export function createDeps(env: Env, clock: Clock = systemClock): Deps {
     provider: createProvider(config, env),
     rateLimiter: env.RATE_LIMITER,
     aiBinding: (env as WithAi).AI ?? null,
+    outbox: queueOutbox(env.SEND_QUEUE, env.SEND_DLQ),
+    scheduler: { wake: (at) => env.SEND_SCHEDULER.get(env.SEND_SCHEDULER.idFromName('global')).wake(at) },
+  };
+}
+
+function queueOutbox(queue: Queue, deadLetters: Queue): Outbox {
+  return {
+    async enqueue(jobs) {
+      for (let i = 0; i < jobs.length; i += QUEUE_BATCH) {
+        await queue.sendBatch(jobs.slice(i, i + QUEUE_BATCH).map((body) => ({ body, contentType: 'json' })));
+      }
+    },
+    async deadLetter(job: SendJob) {
+      await deadLetters.send(job, { contentType: 'json' });
+    },
   };
 }

@@ -8,7 +8,6 @@ import { parseAddressList } from '../lib/address-list';
 import type { Bytes } from '../lib/bytes';
 import { AppError } from '../lib/errors';
 import { readHeaderBlock, withoutFields } from '../lib/header-block';
-import type { ParsedMessage } from './parse';
 
 /** The originator fields of RFC 5322 3.6.2 and their resent forms (3.6.6); Reply-To is not one. */
 const ORIGINATOR_FIELDS = new Set(['from', 'sender', 'resent-from', 'resent-sender']);
@@ -43,11 +42,10 @@ export function assertOriginator(raw: Bytes, address: string): void {
 }
 
 /**
- * The copy recipients get: without Bcc (the sender's Sent copy keeps it). Returns the same objects
- * when there is nothing to remove, so the common case costs one scan of the header block.
+ * The bytes recipients get: without Bcc (the sender's Sent copy keeps it). Returns `raw` itself when
+ * there is nothing to remove, so the common case costs one scan of the header block. Bcc is never
+ * DKIM-signed, so stripping it after signing keeps the signature valid.
  */
-export function recipientCopy(raw: Bytes, parsed: ParsedMessage): { raw: Bytes; parsed: ParsedMessage } {
-  const stripped = withoutFields(raw, BLIND_FIELDS);
-  if (stripped === raw) return { raw, parsed };
-  return { raw: stripped, parsed: { ...parsed, headers: parsed.headers.filter((h) => !BLIND_FIELDS.has(h.key)) } };
+export function withoutBlindFields(raw: Bytes): Bytes {
+  return withoutFields(raw, BLIND_FIELDS);
 }

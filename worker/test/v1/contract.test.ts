@@ -48,6 +48,9 @@ describe('OpenAPI document', () => {
     expect(spec.openapi).toBe('3.1.0');
     expect(spec.components.schemas.Error.properties.error.properties.code.enum.sort()).toEqual(Object.keys(ERROR_STATUS).sort());
     expect(Object.keys(spec.paths).length).toBeGreaterThanOrEqual(10);
+    for (const path of ['/emails', '/emails/send', '/emails/send/multipart', '/emails/batch', '/emails/send/batch', '/emails/{id}', '/emails/{id}/cancel', '/suppressions']) {
+      expect(spec.paths[path], path).toBeDefined();
+    }
   });
 
   it('serves interactive docs that read it, allowing exactly its own script and style', async () => {
@@ -101,6 +104,40 @@ describe('real responses match the document', () => {
     await conforms(key, 'POST', '/ai/generate', { feature: 'compose', prompt: 'A thank-you note' }, aiOn);
     await conforms(key, 'POST', '/ai/generate', { feature: 'compose', prompt: 'A thank-you note' });
     await conforms(key, 'POST', '/ai/generate', { feature: 'compose', prompt: 'x' }, envWith({ OPENAI_API_KEY: 'sk-wrong', OPENAI_BASE_URL: `${inject('aiUrl')}/openai/v1` }));
+    // Sending.
+    const sent = await conforms(key, 'POST', '/emails', { from: 'Contract <contract@example.com>', to: ['x@far.test'], subject: 's', html: '<p>h</p>', tags: ['t'] });
+    expect(sent.status).toBe(202);
+    await conforms(key, 'POST', '/emails/send', { from: { email: 'contract@example.com' }, to: { email: 'y@far.test' }, subject: 's', text_body: 't' });
+    const later = await conforms(key, 'POST', '/emails', {
+      from: 'contract@example.com', to: 'x@far.test', subject: 's', text: 't', scheduled_at: new Date(Date.now() + 3_600_000).toISOString(),
+    });
+    await conforms(key, 'PATCH', `/emails/${later.payload.data.id}`, { scheduled_at: new Date(Date.now() + 7_200_000).toISOString() });
+    await conforms(key, 'POST', `/emails/${later.payload.data.id}/cancel`);
+    await conforms(key, 'POST', `/emails/${later.payload.data.id}/cancel`);
+    const other = await conforms(key, 'POST', '/emails', { from: 'contract@example.com', to: 'x@far.test', subject: 's', text: 't', scheduled_at: new Date(Date.now() + 3_600_000).toISOString() });
+    await conforms(key, 'DELETE', `/emails/${other.payload.data.id}`);
+    await conforms(key, 'POST', '/emails/batch', [{ from: 'contract@example.com', to: 'x@far.test', subject: 's', text: 't' }, { to: 'bad' }]);
+    const permissive = await v1(key, '/emails/send/batch', {
+      method: 'POST',
+      headers: { 'x-batch-validation': 'permissive' },
+      body: JSON.stringify({ from: 'contract@example.com', subject: 'Hi {{n}}', text: 't', recipients: [{ to: 'x@far.test', variables: { n: '1' } }, { to: 'y@far.test' }] }),
+    });
+    const batchSchema = schemaFor('POST', '/emails/send/batch', 202);
+    expect(new Validator(batchSchema as any, '2020-12', false).validate(await json(permissive)).errors).toEqual([]);
+    const form = new FormData();
+    form.append('from', 'contract@example.com');
+    form.append('to', 'x@far.test');
+    form.append('subject', 's');
+    form.append('text', 't');
+    form.append('file', new File(['abc'], 'a.txt', { type: 'text/plain' }));
+    const multi = await call('/api/v1/emails/send/multipart', { method: 'POST', headers: { authorization: `Bearer ${key}` }, body: form });
+    expect(new Validator(schemaFor('POST', '/emails/send/multipart', multi.status) as any, '2020-12', false).validate(await json(multi)).errors).toEqual([]);
+    await conforms(key, 'GET', '/emails?limit=2');
+    await conforms(key, 'GET', `/emails/${sent.payload.data.id}`);
+    await conforms(key, 'GET', '/emails/em_doesnotexist');
+    await conforms(key, 'GET', '/suppressions');
+    await conforms(key, 'DELETE', '/suppressions?email=nobody@far.test');
+    await conforms(key, 'POST', '/emails', { from: 'ceo@bank.test', to: 'x@far.test', subject: 's', text: 't' });
     // Errors use the documented envelope too.
     await conforms(key, 'GET', `${m}/messages/msg_doesnotexist000000`);
     await conforms(key, 'GET', `${m}/messages?folder=Nope`);

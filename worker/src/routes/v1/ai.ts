@@ -103,7 +103,7 @@ export const aiRoutes = v1Router().openapi(route, async (c) => {
   };
   if (!body.stream) {
     const data = await generate(deps, request);
-    return c.json({ ok: true as const, data, meta: meta(c) }, 200);
+    return c.json({ ok: true as const, success: true as const, data, meta: meta(c) }, 200);
   }
   const cancel = new AbortController();
   const { meta: info, chunks } = await generateStream(deps, request, cancel.signal);

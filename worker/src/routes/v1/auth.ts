@@ -50,14 +50,14 @@ export const publicAuthRoutes = v1Router()
       expires_at: new Date(r.expiresAt).toISOString(),
       message: `Account created! Your domain '${r.domain}' is pending admin approval.`,
     };
-    return c.json({ ok: true as const, data, meta: meta(c) }, 201);
+    return c.json({ ok: true as const, success: true as const, data, meta: meta(c) }, 201);
   })
   .openapi(login, async (c) => {
     const { email, password } = c.req.valid('json');
     await throttleLogin(c, email);
     const { user, token, session } = await logIn(c.var.deps, email, password);
     const data = { token, token_type: 'user' as const, expires_at: new Date(session.expiresAt).toISOString(), email: user.email, name: user.name };
-    return c.json({ ok: true as const, data, meta: meta(c) }, 200);
+    return c.json({ ok: true as const, success: true as const, data, meta: meta(c) }, 200);
   });
 
 const me = createRoute({
@@ -115,21 +115,21 @@ export const sessionRoutes = v1Router()
       addresses: addresses.map(ownedAddress),
       permissions,
     };
-    return c.json({ ok: true as const, data, meta: meta(c) }, 200);
+    return c.json({ ok: true as const, success: true as const, data, meta: meta(c) }, 200);
   })
   .openapi(sessions, async (c) => {
     const p = sessionPrincipal(c);
     const rows = await listSessions(c.var.deps, p.userId);
-    return c.json({ ok: true as const, data: rows.map((r) => sessionInfo(r, p.sessionId)), meta: meta(c) }, 200);
+    return c.json({ ok: true as const, success: true as const, data: rows.map((r) => sessionInfo(r, p.sessionId)), meta: meta(c) }, 200);
   })
   .openapi(logout, async (c) => {
     const p = sessionPrincipal(c);
     await endSession(c.var.deps, p.sessionId);
-    return c.json({ ok: true as const, data: { logged_out: true as const }, meta: meta(c) }, 200);
+    return c.json({ ok: true as const, success: true as const, data: { logged_out: true as const }, meta: meta(c) }, 200);
   })
   .openapi(revoke, async (c) => {
     const p = sessionPrincipal(c);
     const { id } = c.req.valid('param');
     await revokeSession(c.var.deps, p.userId, id);
-    return c.json({ ok: true as const, data: { id, revoked: true as const }, meta: meta(c) }, 200);
+    return c.json({ ok: true as const, success: true as const, data: { id, revoked: true as const }, meta: meta(c) }, 200);
   });

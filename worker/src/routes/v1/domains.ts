@@ -69,26 +69,26 @@ const verify = createRoute({
 export const domainRoutes = v1Router()
   .openapi(list, async (c) => {
     const rows = await domainsVisibleTo(c.var.deps, c.var.principal);
-    return c.json({ ok: true as const, data: rows.map(domainInfo), meta: { ...meta(c), total: rows.length, limit: rows.length, offset: 0, next_cursor: null } }, 200);
+    return c.json({ ok: true as const, success: true as const, data: rows.map(domainInfo), meta: { ...meta(c), total: rows.length, limit: rows.length, offset: 0, next_cursor: null } }, 200);
   })
   .openapi(pending, async (c) => {
     requireAdminPrincipal(c.var.principal);
     const rows = await listPendingDomains(c.var.deps);
-    return c.json({ ok: true as const, data: rows.map(domainInfo), meta: { ...meta(c), total: rows.length, limit: rows.length, offset: 0, next_cursor: null } }, 200);
+    return c.json({ ok: true as const, success: true as const, data: rows.map(domainInfo), meta: { ...meta(c), total: rows.length, limit: rows.length, offset: 0, next_cursor: null } }, 200);
   })
   .openapi(approve, async (c) => {
     requireAdminPrincipal(c.var.principal);
     const row = await approveDomain(c.var.deps, c.req.valid('param').domain);
-    return c.json({ ok: true as const, data: { ...domainInfo(row), records: dnsRecords(row) }, meta: meta(c) }, 200);
+    return c.json({ ok: true as const, success: true as const, data: { ...domainInfo(row), records: dnsRecords(row) }, meta: meta(c) }, 200);
   })
   .openapi(dns, async (c) => {
     const { domain } = c.req.valid('param');
     await requireDomainPermission(c.var.deps, c.var.principal, domain, 'manage_domains');
     const row = await getDomain(c.var.deps, domain);
-    return c.json({ ok: true as const, data: { domain: row.name, status: row.status, records: dnsRecords(row) }, meta: meta(c) }, 200);
+    return c.json({ ok: true as const, success: true as const, data: { domain: row.name, status: row.status, records: dnsRecords(row) }, meta: meta(c) }, 200);
   })
   .openapi(verify, async (c) => {
     const { domain } = c.req.valid('param');
     await requireDomainPermission(c.var.deps, c.var.principal, domain, 'manage_domains');
-    return c.json({ ok: true as const, data: await verifyDomainDns(c.var.deps, domain), meta: meta(c) }, 200);
+    return c.json({ ok: true as const, success: true as const, data: await verifyDomainDns(c.var.deps, domain), meta: meta(c) }, 200);
   });

@@ -11,12 +11,15 @@ import { v1Router } from './common';
 import { DOCS_PAGE, docsPolicy } from './docs-page';
 import { publicAuthRoutes, sessionRoutes } from './auth';
 import { domainRoutes } from './domains';
+import { emailManageRoutes } from './emails-manage';
+import { emailSendRoutes } from './emails-send';
 import { keyRoutes } from './keys';
 import { permissionRoutes } from './permissions';
 import { userRoutes } from './users';
 import { mailboxRoutes } from './mailboxes';
 import { messageRoutes } from './messages';
 import { statsRoutes } from './stats';
+import { suppressionRoutes } from './suppressions';
 
 /** The paths anyone may read, even when the site has PASSWORDS set. */
 export const PUBLIC_V1_PATHS = ['/api/v1/openapi.json', '/api/v1/docs'];
@@ -44,9 +47,9 @@ export function createV1App() {
       title: 'Edgemail API',
       version: '1.0.0',
       description:
-        'Mailboxes, folders, messages, search, attachments, API keys, delivery stats, accounts, domains (DKIM, DNS), ' +
-        'permissions and AI writing. Every answer is JSON ' +
-        '{ ok, data | error, meta: { request_id } }; errors carry a stable code and whether a retry can help.',
+        'Mailboxes, folders, messages, search, attachments, sending (single, batch, scheduled, idempotent), suppressions, ' +
+        'API keys, delivery stats, accounts, domains (DKIM, DNS), permissions and AI writing. Every answer is JSON ' +
+        '{ ok, success, data | error, meta: { request_id } }; errors carry a stable code and whether a retry can help.',
     },
     servers: [{ url: '/api/v1' }],
   });
@@ -67,5 +70,8 @@ export function createV1App() {
   app.route('/', messageRoutes);
   app.route('/', statsRoutes);
   app.route('/', aiRoutes);
+  app.route('/', emailSendRoutes);
+  app.route('/', emailManageRoutes);
+  app.route('/', suppressionRoutes);
   return app;
 }

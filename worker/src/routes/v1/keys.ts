@@ -75,7 +75,7 @@ export const keyRoutes = v1Router()
     if (principal.keyId === null) throw new AppError('access_denied', 'Only API keys have a key record; this call used an address token or the admin password.');
     const data = await present(deps, await keyOfPrincipal(deps, principal.keyId));
     if ((await etagFor(c, data)).notModified) return c.body(null, 304);
-    return c.json({ ok: true as const, data, meta: meta(c) }, 200);
+    return c.json({ ok: true as const, success: true as const, data, meta: meta(c) }, 200);
   })
   .openapi(create, async (c) => {
     requireAdminPrincipal(c.var.principal);
@@ -84,19 +84,19 @@ export const keyRoutes = v1Router()
     const mailbox = body.type === 'mailbox' ? await findAddress(c.var.deps, body.mailbox!) : undefined;
     const expiresAt = body.expires_at ? Date.parse(body.expires_at) : undefined;
     const { row, key } = await createKey(c.var.deps, { type: body.type, mailbox, name: body.name, expiresAt });
-    return c.json({ ok: true as const, data: { ...(await present(c.var.deps, row)), key }, meta: meta(c) }, 201);
+    return c.json({ ok: true as const, success: true as const, data: { ...(await present(c.var.deps, row)), key }, meta: meta(c) }, 201);
   })
   .openapi(list, async (c) => {
     requireAdminPrincipal(c.var.principal);
     const { limit, offset } = c.req.valid('query');
     const { rows, total } = await listApiKeys(c.var.deps, limit, offset);
     const data = await Promise.all(rows.map((r) => present(c.var.deps, r)));
-    return c.json({ ok: true as const, data, meta: { ...meta(c), total, limit, offset, next_cursor: null } }, 200);
+    return c.json({ ok: true as const, success: true as const, data, meta: { ...meta(c), total, limit, offset, next_cursor: null } }, 200);
   })
   .openapi(revoke, async (c) => {
     requireAdminPrincipal(c.var.principal);
     const { id } = c.req.valid('param');
     await getApiKey(c.var.deps, id);
     await revokeApiKey(c.var.deps, id);
-    return c.json({ ok: true as const, data: { id, revoked: true as const }, meta: meta(c) }, 200);
+    return c.json({ ok: true as const, success: true as const, data: { id, revoked: true as const }, meta: meta(c) }, 200);
   });

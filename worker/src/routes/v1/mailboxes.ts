@@ -83,23 +83,23 @@ const toDraft = (b: z.infer<typeof DraftBody>): DraftInput => ({
 export const mailboxRoutes = v1Router()
   .openapi(folders, async (c) => {
     const mailbox = await mailboxFor(c.var.deps, c.var.principal, c.req.valid('param').address);
-    return c.json({ ok: true as const, data: await listFolders(c.var.deps, mailbox), meta: meta(c) }, 200);
+    return c.json({ ok: true as const, success: true as const, data: await listFolders(c.var.deps, mailbox), meta: meta(c) }, 200);
   })
   .openapi(search, async (c) => {
     const { q, folder, limit } = c.req.valid('query');
     const mailbox = await mailboxFor(c.var.deps, c.var.principal, c.req.valid('param').address);
     const hits = await searchMessages(c.var.deps, mailbox, { query: q, folder, limit });
     const data = hits.map((h) => ({ ...messageSummary(h.mail), match: h.snippet }));
-    return c.json({ ok: true as const, data, meta: { ...meta(c), total: data.length, limit, offset: 0, next_cursor: null } }, 200);
+    return c.json({ ok: true as const, success: true as const, data, meta: { ...meta(c), total: data.length, limit, offset: 0, next_cursor: null } }, 200);
   })
   .openapi(createDraftRoute, async (c) => {
     const mailbox = await mailboxFor(c.var.deps, c.var.principal, c.req.valid('param').address);
     const row = await createDraft(c.var.deps, mailbox, toDraft(c.req.valid('json')));
-    return c.json({ ok: true as const, data: messageSummary(row), meta: meta(c) }, 201);
+    return c.json({ ok: true as const, success: true as const, data: messageSummary(row), meta: meta(c) }, 201);
   })
   .openapi(updateDraftRoute, async (c) => {
     const { address, uid } = c.req.valid('param');
     const mailbox = await mailboxFor(c.var.deps, c.var.principal, address);
     const row = await updateDraft(c.var.deps, mailbox, await findMessage(c.var.deps, mailbox, uid), toDraft(c.req.valid('json')));
-    return c.json({ ok: true as const, data: messageSummary(row), meta: meta(c) }, 200);
+    return c.json({ ok: true as const, success: true as const, data: messageSummary(row), meta: meta(c) }, 200);
   });

@@ -94,7 +94,7 @@ export const messageRoutes = v1Router()
     const folder = parseFolder(q.folder);
     const unread = q.unread === undefined ? undefined : q.unread === 'true';
     const { rows, total, nextCursor } = await listMessages(c.var.deps, mailbox, { folder, limit: q.limit, offset: q.offset, cursor: q.cursor, unread });
-    return c.json({ ok: true as const, data: rows.map(messageSummary), meta: { ...meta(c), total, limit: q.limit, offset: q.cursor ? 0 : q.offset, next_cursor: nextCursor } }, 200);
+    return c.json({ ok: true as const, success: true as const, data: rows.map(messageSummary), meta: { ...meta(c), total, limit: q.limit, offset: q.cursor ? 0 : q.offset, next_cursor: nextCursor } }, 200);
   })
   .openapi(get, async (c) => {
     const { address, uid } = c.req.valid('param');
@@ -103,7 +103,7 @@ export const messageRoutes = v1Router()
     const detail = await getFullMessage(c.var.deps, mailbox, row.id, { markSeen: false });
     const data = fullMessage(detail.mail, detail);
     if ((await etagFor(c, data)).notModified) return c.body(null, 304);
-    return c.json({ ok: true as const, data, meta: meta(c) }, 200);
+    return c.json({ ok: true as const, success: true as const, data, meta: meta(c) }, 200);
   })
   .openapi(raw, async (c) => {
     const { address, uid } = c.req.valid('param');
@@ -130,11 +130,11 @@ export const messageRoutes = v1Router()
     if (body.flags === undefined && body.folder === undefined) throw new AppError('validation_failed', 'Give flags and/or folder.', 'flags');
     const mailbox = await mailboxFor(c.var.deps, c.var.principal, address);
     const updated = await updateFlagsAndFolder(c.var.deps, await findMessage(c.var.deps, mailbox, uid), body);
-    return c.json({ ok: true as const, data: messageSummary(updated), meta: meta(c) }, 200);
+    return c.json({ ok: true as const, success: true as const, data: messageSummary(updated), meta: meta(c) }, 200);
   })
   .openapi(remove, async (c) => {
     const { address, uid } = c.req.valid('param');
     const mailbox = await mailboxFor(c.var.deps, c.var.principal, address);
     const result = await trashOrDelete(c.var.deps, await findMessage(c.var.deps, mailbox, uid));
-    return c.json({ ok: true as const, data: { uid, result }, meta: meta(c) }, 200);
+    return c.json({ ok: true as const, success: true as const, data: { uid, result }, meta: meta(c) }, 200);
   });

@@ -49,17 +49,17 @@ export const permissionRoutes = v1Router()
     requireAdminPrincipal(c.var.principal);
     const result = await grantPermissions(c.var.deps, c.req.valid('json'));
     const message = `Granted ${plural(result.granted.length, 'permission')}, skipped ${result.skipped.length} already existing`;
-    return c.json({ ok: true as const, data: { message, ...result }, meta: meta(c) }, 201);
+    return c.json({ ok: true as const, success: true as const, data: { message, ...result }, meta: meta(c) }, 201);
   })
   .openapi(revoke, async (c) => {
     requireAdminPrincipal(c.var.principal);
     const revoked = await revokePermissions(c.var.deps, c.req.valid('json'));
-    return c.json({ ok: true as const, data: { revoked }, meta: meta(c) }, 200);
+    return c.json({ ok: true as const, success: true as const, data: { revoked }, meta: meta(c) }, 200);
   })
   .openapi(list, async (c) => {
     requireAdminPrincipal(c.var.principal);
     const { email } = c.req.valid('query');
     const userId = email ? (await getUserByEmail(c.var.deps, email)).id : undefined;
     const data = await listPermissions(c.var.deps, userId);
-    return c.json({ ok: true as const, data, meta: { ...meta(c), total: data.length, limit: data.length, offset: 0, next_cursor: null } }, 200);
+    return c.json({ ok: true as const, success: true as const, data, meta: { ...meta(c), total: data.length, limit: data.length, offset: 0, next_cursor: null } }, 200);
   });

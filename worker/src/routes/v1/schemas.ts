@@ -19,18 +19,24 @@ export const ListMeta = Meta.extend({
 export const ErrorEnvelope = z
   .object({
     ok: z.literal(false),
+    success: z.literal(false).openapi({ description: 'Same as ok, for clients that read `success`.' }),
     error: z.object({
       code: z.enum(ERROR_CODES).openapi({ description: 'Stable snake_case code.' }),
       message: z.string(),
       param: z.string().optional(),
       retryable: z.boolean(),
+      errors: z
+        .array(z.object({ index: z.number().int().optional(), code: z.enum(ERROR_CODES), message: z.string(), param: z.string().optional() }))
+        .optional()
+        .openapi({ description: 'Every problem, when there are several (a strict batch: each invalid item by index).' }),
     }),
     meta: Meta,
   })
   .openapi('Error');
 
-export const envelope = <T extends z.ZodType>(data: T) => z.object({ ok: z.literal(true), data, meta: Meta });
-export const listEnvelope = <T extends z.ZodType>(item: T) => z.object({ ok: z.literal(true), data: z.array(item), meta: ListMeta });
+export const envelope = <T extends z.ZodType>(data: T) => z.object({ ok: z.literal(true), success: z.literal(true), data, meta: Meta });
+export const listEnvelope = <T extends z.ZodType>(item: T) =>
+  z.object({ ok: z.literal(true), success: z.literal(true), data: z.array(item), meta: ListMeta });
 
 const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: ErrorEnvelope } } });
 

@@ -71,7 +71,7 @@ export const statsRoutes = v1Router()
       top_sender_domains: topDomains(stats.topSenderDomains),
       top_recipient_domains: topDomains(stats.topRecipientDomains),
     };
-    return c.json({ ok: true as const, data, meta: meta(c) }, 200);
+    return c.json({ ok: true as const, success: true as const, data, meta: meta(c) }, 200);
   })
   .openapi(domain, async (c) => {
     const name = c.req.valid('param').domain.toLowerCase();
@@ -87,5 +87,5 @@ export const statsRoutes = v1Router()
       top_sender_domains: topDomains(stats.topSenderDomains),
       top_recipient_domains: topDomains(stats.topRecipientDomains),
     };
-    return c.json({ ok: true as const, data, meta: meta(c) }, 200);
+    return c.json({ ok: true as const, success: true as const, data, meta: meta(c) }, 200);
   });

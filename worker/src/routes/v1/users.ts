@@ -63,24 +63,24 @@ export const userRoutes = v1Router()
       await requireDomainPermission(c.var.deps, c.var.principal, domain, 'manage_users');
     }
     const { rows, total } = await listUsers(c.var.deps, { domain: domain?.toLowerCase(), limit, offset });
-    return c.json({ ok: true as const, data: rows.map(userInfo), meta: { ...meta(c), total, limit, offset, next_cursor: null } }, 200);
+    return c.json({ ok: true as const, success: true as const, data: rows.map(userInfo), meta: { ...meta(c), total, limit, offset, next_cursor: null } }, 200);
   })
   .openapi(create, async (c) => {
     const body = c.req.valid('json');
     await requireDomainPermission(c.var.deps, c.var.principal, domainOf(body.email), 'manage_users');
     const { user, mailbox } = await createUser(c.var.deps, body);
-    return c.json({ ok: true as const, data: { ...userInfo(user), mailbox: mailbox.address }, meta: meta(c) }, 201);
+    return c.json({ ok: true as const, success: true as const, data: { ...userInfo(user), mailbox: mailbox.address }, meta: meta(c) }, 201);
   })
   .openapi(remove, async (c) => {
     const { email } = c.req.valid('param');
     await requireDomainPermission(c.var.deps, c.var.principal, domainOf(email), 'manage_users');
     const user = await getUserByEmail(c.var.deps, email);
     await deleteUser(c.var.deps, user);
-    return c.json({ ok: true as const, data: { email: user.email, deleted: true as const }, meta: meta(c) }, 200);
+    return c.json({ ok: true as const, success: true as const, data: { email: user.email, deleted: true as const }, meta: meta(c) }, 200);
   })
   .openapi(newAddress, async (c) => {
     const p = c.var.principal;
     if (p.kind !== 'user') throw new AppError('access_denied', 'This needs a user session token (log in first).');
     const row = await createOwnAddress(c.var.deps, p, c.req.valid('json'));
-    return c.json({ ok: true as const, data: ownedAddress(row), meta: meta(c) }, 201);
+    return c.json({ ok: true as const, success: true as const, data: ownedAddress(row), meta: meta(c) }, 201);
   });

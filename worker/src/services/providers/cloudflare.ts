@@ -1,22 +1,23 @@
 /**
  * Cloudflare's `send_email` binding. One EmailMessage per recipient, as the binding takes a single
- * `to`. Locally, wrangler writes each message to a temp .eml file and logs its path.
+ * `to`. Locally, wrangler writes each message to a temp .eml file and logs its path. The binding
+ * reports failures as exceptions without SMTP codes, so they count as transient and are retried.
  */
 import { EmailMessage } from 'cloudflare:email';
-import type { OutboundMessage, OutboundProvider, RecipientOutcome } from './types';
+import type { OutboundMessage, OutboundProvider, RecipientResult } from './types';
 
 export function cloudflareProvider(binding: SendEmail): OutboundProvider {
   return {
     name: 'cloudflare',
-    async send(message: OutboundMessage): Promise<RecipientOutcome[]> {
+    async send(message: OutboundMessage): Promise<RecipientResult[]> {
       return Promise.all(
-        message.recipients.map(async (address): Promise<RecipientOutcome> => {
+        message.recipients.map(async (address): Promise<RecipientResult> => {
           try {
             // A byte stream, not a string: 8-bit bodies from send_raw must pass through unchanged.
             await binding.send(new EmailMessage(message.from, address, new Response(message.raw).body!));
-            return { address, status: 'sent', via: 'cloudflare' };
+            return { address, outcome: 'accepted', via: 'cloudflare' };
           } catch (err) {
-            return { address, status: 'failed', via: 'cloudflare', error: err instanceof Error ? err.message : String(err) };
+            return { address, outcome: 'deferred', via: 'cloudflare', response: err instanceof Error ? err.message : String(err) };
           }
         }),
       );

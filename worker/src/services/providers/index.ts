@@ -2,9 +2,14 @@
 import type { Config } from '../../config';
 import { cloudflareProvider } from './cloudflare';
 import { resendProvider } from './resend';
+import { smtpRelayProvider } from './smtp-relay';
 import type { OutboundProvider } from './types';
 
 export function createProvider(config: Config, bindings: { EMAIL: SendEmail }): OutboundProvider {
   const p = config.provider;
-  return p.kind === 'resend' ? resendProvider({ apiKey: p.apiKey, apiUrl: p.apiUrl }) : cloudflareProvider(bindings.EMAIL);
+  if (p.kind === 'resend') return resendProvider({ apiKey: p.apiKey, apiUrl: p.apiUrl });
+  if (p.kind === 'smtp') {
+    return smtpRelayProvider({ host: p.host, port: p.port, security: p.security, username: p.username, password: p.password, heloName: config.seedDomains[0] });
+  }
+  return cloudflareProvider(bindings.EMAIL);
 }

@@ -1,10 +1,12 @@
 /**
  * Resend's HTTP API (`POST /emails`). It takes fields, not MIME, so the parsed message is mapped
- * onto them; header To/Cc recipients go as to/cc and the rest of the envelope as bcc.
+ * onto them; header To/Cc recipients go as to/cc and the rest of the envelope as bcc. One API call
+ * covers every recipient, so they share its outcome: 429, 5xx and network errors are transient,
+ * other 4xx permanent (a request problem, not a bounce).
  */
 import { bytesToBase64 } from '../../lib/bytes';
 import type { MailboxAddress } from '../parse';
-import type { OutboundMessage, OutboundProvider, RecipientOutcome } from './types';
+import type { DeliveryOutcome, OutboundMessage, OutboundProvider, RecipientResult } from './types';
 
 export interface ResendOptions {
   apiKey: string;
@@ -18,7 +20,7 @@ export function resendProvider(options: ResendOptions): OutboundProvider {
   const fetcher = options.fetcher ?? fetch;
   return {
     name: 'resend',
-    async send(message: OutboundMessage): Promise<RecipientOutcome[]> {
+    async send(message: OutboundMessage): Promise<RecipientResult[]> {
       const { parsed, recipients } = message;
       const inEnvelope = (list: MailboxAddress[]) => list.map((m) => m.address.toLowerCase()).filter((a) => recipients.includes(a));
       const to = inEnvelope(parsed.to);
@@ -54,15 +56,18 @@ export function resendProvider(options: ResendOptions): OutboundProvider {
           body: JSON.stringify(body),
         });
       } catch (err) {
-        return fail(recipients, `Resend unreachable: ${err instanceof Error ? err.message : String(err)}`);
+        return fail(recipients, 'deferred', `Resend unreachable: ${err instanceof Error ? err.message : String(err)}`);
       }
       const payload = (await response.json().catch(() => ({}))) as { id?: string; message?: string; name?: string };
-      if (!response.ok) return fail(recipients, `Resend ${response.status}: ${payload.message ?? payload.name ?? 'error'}`);
-      return recipients.map((address) => ({ address, status: 'sent', via: 'resend', provider_id: payload.id }));
+      if (!response.ok) {
+        const transient = response.status === 429 || response.status >= 500;
+        return fail(recipients, transient ? 'deferred' : 'failed', `Resend ${response.status}: ${payload.message ?? payload.name ?? 'error'}`);
+      }
+      return recipients.map((address) => ({ address, outcome: 'accepted', via: 'resend', providerId: payload.id }));
     },
   };
 }
 
-function fail(recipients: string[], error: string): RecipientOutcome[] {
-  return recipients.map((address) => ({ address, status: 'failed', via: 'resend', error }));
+function fail(recipients: string[], outcome: Exclude<DeliveryOutcome, 'accepted'>, response: string): RecipientResult[] {
+  return recipients.map((address) => ({ address, outcome, via: 'resend', response }));
 }

@@ -1,0 +1,68 @@
+/** JSON shapes of the sending endpoints (snake_case, RFC 3339 UTC). */
+import type { EmailRecipientRow, SuppressionRow } from '../../db/schema';
+import type { EmailView } from '../../services/sending/read';
+import type { AcceptedEmail } from '../../services/sending/types';
+import type { V1AcceptedEmail, V1Email, V1Recipient } from '../api-types';
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+const addresses = (json: string) => (JSON.parse(json) as { address: string }[]).map((m) => m.address);
+
+export function acceptedEmail(a: AcceptedEmail): V1AcceptedEmail {
+  return {
+    id: a.id,
+    message_id: a.messageId,
+    status: a.status,
+    to: a.to.map((m) => m.address).join(', '),
+    subject: a.subject,
+    scheduled_at: iso(a.scheduledAt),
+  };
+}
+
+export function recipientResult(r: EmailRecipientRow): V1Recipient {
+  return {
+    email: r.address,
+    name: r.name,
+    type: r.type,
+    status: r.status,
+    via: r.via,
+    smtp_code: r.smtpCode,
+    dsn_code: r.dsnCode,
+    smtp_response: r.smtpResponse,
+    updated_at: iso(r.updatedAt)!,
+  };
+}
+
+export function emailView({ email, recipients, events }: EmailView, fromAddress: string): V1Email {
+  return {
+    id: email.publicId,
+    message_id: email.messageId,
+    from: { name: email.fromName, email: fromAddress },
+    to: addresses(email.toJson).join(', '),
+    cc: addresses(email.ccJson),
+    bcc: addresses(email.bccJson),
+    subject: email.subject ?? '',
+    status: email.status,
+    tags: JSON.parse(email.tagsJson) as string[],
+    attachments: JSON.parse(email.attachmentsJson) as { filename: string; content_type: string; size: number }[],
+    attempts: email.attempts,
+    last_error: email.lastError,
+    created_at: iso(email.createdAt)!,
+    scheduled_at: iso(email.scheduledAt),
+    sent_at: iso(email.sentAt),
+    delivered_at: iso(email.deliveredAt),
+    recipients: recipients.map(recipientResult),
+    ...(events ? { events: events.map((e) => ({ type: e.type, recipient: e.recipient, detail: e.detail, created_at: iso(e.createdAt)! })) } : {}),
+  };
+}
+
+export function suppression(row: SuppressionRow) {
+  return {
+    email: row.address,
+    domain: row.domain,
+    reason: row.reason,
+    smtp_code: row.smtpCode,
+    dsn_code: row.dsnCode,
+    smtp_response: row.smtpResponse,
+    created_at: iso(row.createdAt)!,
+  };
+}
