@@ -8,7 +8,6 @@ import { chargeSendBalance, countSentStatement, refundSendBalance } from '../../
 import type { EmailStatus } from '../../db/schema';
 import { randomToken } from '../../lib/clock';
 import { AppError } from '../../lib/errors';
-import { htmlToText } from '../parse';
 import type { Deps } from '../deps';
 import type { Principal } from '../principal';
 import { domainOf } from './domains';
@@ -142,8 +141,8 @@ async function toInsert(deps: Deps, p: PreparedEmail, now: number, mode: 'queue'
     cc: draft.cc,
     replyTo: draft.replyTo,
     subject: draft.subject,
-    // Plain text is generated from HTML when missing, for clients and filters that read only text.
-    text: draft.text ?? (draft.html !== undefined ? htmlToText(draft.html) : undefined),
+    // Without text, the MIME builder derives the text alternative from the HTML (html-to-text).
+    text: draft.text,
     html: draft.html,
     headers: draft.headers,
     attachments: draft.attachments,
@@ -154,7 +153,7 @@ async function toInsert(deps: Deps, p: PreparedEmail, now: number, mode: 'queue'
   // compose input and is built at dispatch, so a scheduled message carries the Date it is sent at.
   const stored =
     mode === 'sync'
-      ? { payload: null, payloadKey: null, ...(await storeRaw(deps, { addressId: sender.mailbox.id, publicId }, buildEmailMime(payload, messageId, new Date(now)))) }
+      ? { payload: null, payloadKey: null, ...(await storeRaw(deps, { addressId: sender.mailbox.id, publicId }, await buildEmailMime(deps, payload, messageId, new Date(now)))) }
       : await storePayload(deps, sender.mailbox.id, publicId, payload);
   const status: EmailStatus = mode === 'sync' ? 'sending' : p.scheduledAt !== null ? 'scheduled' : 'queued';
   const events: EmailInsert['events'] = [{ type: 'accepted', createdAt: now }];

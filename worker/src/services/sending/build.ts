@@ -1,13 +1,16 @@
 /**
- * Turns a stored payload into the MIME that is delivered, and the Sent copy that keeps Bcc. The one
- * place the sending service calls the MIME builder.
+ * Turns a stored payload into the MIME that is delivered (DKIM-signed when the sending domain has a
+ * key), and the Sent copy that keeps Bcc. The one place the sending service calls the MIME builder:
+ * built and signed once, so every attempt, every recipient and the Sent copy carry the same bytes.
  */
 import { concat, type Bytes } from '../../lib/bytes';
+import type { Deps } from '../deps';
+import { signMessage } from '../dkim';
 import { buildMessage } from '../mime';
 import type { Mailbox, StoredPayload } from './types';
 
-export function buildEmailMime(payload: StoredPayload, messageId: string, date: Date): Bytes {
-  return buildMessage({
+export async function buildEmailMime(deps: Deps, payload: StoredPayload, messageId: string, date: Date): Promise<Bytes> {
+  const built = buildMessage({
     from: { name: payload.from.name, address: payload.from.address },
     to: payload.to,
     cc: payload.cc,
@@ -22,6 +25,7 @@ export function buildEmailMime(payload: StoredPayload, messageId: string, date: 
     headers: payload.headers,
     attachments: payload.attachments,
   });
+  return signMessage(deps, built);
 }
 
 /** The sender's own copy: the delivered bytes plus a Bcc header, which only the sender ever sees. */

@@ -16,7 +16,6 @@ import { refundStatement } from '../../db/sent';
 import { suppressedAmong, suppressionStatements } from '../../db/suppressions';
 import type { Bytes } from '../../lib/bytes';
 import type { Deps } from '../deps';
-import { signMessage } from '../dkim';
 import { ingestMessage } from '../ingest';
 import { parseMessage } from '../parse';
 import type { RecipientResult } from '../providers/types';
@@ -115,8 +114,7 @@ function patchFor(result: Outcome, final: boolean, now: number): RecipientPatch 
 async function messageBytes(deps: Deps, email: EmailRow, now: number): Promise<Bytes> {
   const existing = await loadRaw(deps, email);
   if (existing) return existing;
-  // Signed once, when built: every attempt, every recipient and the Sent copy carry the same signature.
-  const raw = await signMessage(deps, buildEmailMime(await loadPayload(deps, email), email.messageId, new Date(now)));
+  const raw = await buildEmailMime(deps, await loadPayload(deps, email), email.messageId, new Date(now));
   await updateEmail(deps.db, email.id, { ...(await storeRaw(deps, email, raw)), payload: null, payloadKey: null });
   if (email.payloadKey) await deps.blobs.delete(email.payloadKey);
   return raw;
