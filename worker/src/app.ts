@@ -1,16 +1,17 @@
 /** Builds the Hono app: global middleware, one router per resource, one error renderer. */
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import { except } from 'hono/combine';
 import { HTTPException } from 'hono/http-exception';
 import { ConfigError } from './config';
 import type { AppEnv } from './env';
-import { AppError, errorBody, v1ErrorBody } from './lib/errors';
+import { AppError } from './lib/errors';
 import { requireSitePassword } from './middleware/auth';
 import { requestContext } from './middleware/context';
 import { addressRoutes } from './routes/addresses';
 import { adminRoutes } from './routes/admin';
 import { externalRoutes } from './routes/external';
 import { mailRoutes } from './routes/mails';
+import { errorRenderer, type ErrorDialect } from './routes/error-dialects';
 import { createV1App, PUBLIC_V1_PATHS } from './routes/v1';
 import { sendRoutes } from './routes/send';
 
@@ -28,12 +29,10 @@ export function createApp() {
     .route('/external/api', externalRoutes)
     .route('/admin', adminRoutes);
 
+  // Compatibility doors (routes/compat/<dialect>/) add their error dialect here when they are mounted.
+  const dialects: ErrorDialect[] = [];
   // v1 answers carry meta.request_id and error.retryable; the original API keeps its smaller envelope.
-  const render = (c: Context<AppEnv>, err: AppError) => {
-    if (err.retryAfter !== undefined) c.header('Retry-After', String(err.retryAfter));
-    const body = c.req.path.startsWith('/api/v1/') ? v1ErrorBody(err, c.get('requestId') ?? 'unknown') : errorBody(err);
-    return c.json(body, err.status);
-  };
+  const render = errorRenderer(dialects);
 
   app.notFound((c) => render(c, new AppError('not_found', `No route for ${c.req.method} ${c.req.path}.`)));
 
