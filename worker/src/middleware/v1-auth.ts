@@ -5,6 +5,7 @@
  * (`x-admin-token`). Sets `c.var.principal`; every
  * failure is a 401 that says nothing about mailboxes.
  */
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../env';
 import { AppError } from '../lib/errors';
@@ -19,26 +20,35 @@ export function presentedToken(authorization: string | undefined, apiToken: stri
   return bearer ?? (apiToken?.trim() || null);
 }
 
+/**
+ * The principal behind a presented token: an API key (`emk_…`), a user's session (`ems_…`) or an
+ * address JWT. Every failure is a 401 (`invalid_token`, `token_expired`) that says nothing about
+ * mailboxes. Shared by /api/v1 and the compatibility doors, so a token means the same everywhere.
+ */
+export async function principalForToken(c: Context<AppEnv>, token: string): Promise<Principal> {
+  const { deps } = c.var;
+  if (token.startsWith(KEY_PREFIX)) {
+    const key = await resolveKey(deps, token);
+    c.executionCtx.waitUntil(recordKeyUse(deps, key));
+    if (key.type === 'admin') return { kind: 'admin', keyId: key.id, rateKey: `key:${key.id}` };
+    const mailbox = await mailboxOfKey(deps, key);
+    if (!mailbox) throw new AppError('invalid_token', 'The API key is invalid or has been revoked.');
+    return { kind: 'mailbox', addressId: mailbox.id, address: mailbox.address, keyId: key.id, rateKey: `key:${key.id}` };
+  }
+  if (token.startsWith(SESSION_PREFIX)) {
+    const { user, session } = await resolveSession(deps, token, (work) => c.executionCtx.waitUntil(work));
+    return { kind: 'user', userId: user.id, email: user.email, sessionId: session.id, keyId: null, rateKey: `session:${session.id}` };
+  }
+  const mailbox = await verifyAddressToken(deps, token);
+  return { kind: 'mailbox', addressId: mailbox.id, address: mailbox.address, keyId: null, rateKey: `jwt:${mailbox.id}` };
+}
+
 export const v1Auth = createMiddleware<AppEnv>(async (c, next) => {
   const { deps } = c.var;
   const token = presentedToken(c.req.header('authorization'), c.req.header('x-mailapi-token'));
   let principal: Principal;
-  if (token?.startsWith(KEY_PREFIX)) {
-    const key = await resolveKey(deps, token);
-    if (key.type === 'admin') {
-      principal = { kind: 'admin', keyId: key.id, rateKey: `key:${key.id}` };
-    } else {
-      const mailbox = await mailboxOfKey(deps, key);
-      if (!mailbox) throw new AppError('invalid_token', 'The API key is invalid or has been revoked.');
-      principal = { kind: 'mailbox', addressId: mailbox.id, address: mailbox.address, keyId: key.id, rateKey: `key:${key.id}` };
-    }
-    c.executionCtx.waitUntil(recordKeyUse(deps, key));
-  } else if (token?.startsWith(SESSION_PREFIX)) {
-    const { user, session } = await resolveSession(deps, token, (work) => c.executionCtx.waitUntil(work));
-    principal = { kind: 'user', userId: user.id, email: user.email, sessionId: session.id, keyId: null, rateKey: `session:${session.id}` };
-  } else if (token) {
-    const mailbox = await verifyAddressToken(deps, token);
-    principal = { kind: 'mailbox', addressId: mailbox.id, address: mailbox.address, keyId: null, rateKey: `jwt:${mailbox.id}` };
+  if (token) {
+    principal = await principalForToken(c, token);
   } else if (await checkAdminPassword(c, c.req.header('x-admin-auth'))) {
     principal = { kind: 'admin', keyId: null, rateKey: 'admin-password' };
   } else if (await isAdminSession(deps, c.req.header('x-admin-token'))) {
