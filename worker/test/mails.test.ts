@@ -72,7 +72,7 @@ describe('reading mail', () => {
     expect(png.headers.get('content-type')).toBe('image/png');
     expect(new Uint8Array(await png.arrayBuffer())).toEqual(fixture('attachments.chart.png.bin'));
     const pdf = await call(`/api/mails/${summary.id}/attachments/1`, { headers: bearer(jwt) });
-    expect(pdf.headers.get('content-disposition')).toBe(`attachment; filename="r_sum_.pdf"; filename*=UTF-8''r%C3%A9sum%C3%A9.pdf`);
+    expect(pdf.headers.get('content-disposition')).toBe(`attachment; filename*=UTF-8''r%C3%A9sum%C3%A9.pdf; filename="r_sum_.pdf"`);
     expect(pdf.headers.get('x-content-type-options')).toBe('nosniff');
     expect(new Uint8Array(await pdf.arrayBuffer())).toEqual(fixture('attachments.resume.pdf.bin'));
     const missing = await call(`/api/mails/${summary.id}/attachments/9`, { headers: bearer(jwt) });

@@ -89,7 +89,9 @@ export function contentDisposition(filename: string | null, fallback: string): s
   const name = (filename ?? '').replace(/[\r\n]/g, ' ').trim() || fallback;
   const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
   const encoded = encodeURIComponent(name).replace(/['()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+  // filename= goes last: clients that take everything after the last "filename=" (the Mail API guide's
+  // own example does) then get just the name; RFC 6266 readers prefer filename* wherever it stands.
+  return `attachment; filename*=UTF-8''${encoded}; filename="${ascii}"`;
 }
 
 /** A declared content type only if it is a well-formed `type/subtype`; anything else is opaque bytes. */
