@@ -210,6 +210,7 @@ function accepted_(ins: EmailInsert, p: PreparedEmail): AcceptedEmail {
     to: p.draft.to,
     subject: p.draft.subject,
     scheduledAt: p.scheduledAt,
+    recipientCount: p.recipients.length,
   };
 }
 

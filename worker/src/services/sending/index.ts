@@ -6,7 +6,7 @@
  *
  * - acceptEmail / acceptMany (strict or permissive) / expandTemplate: take messages for the queue.
  * - sendNow / sendRawNow: store and dispatch once, synchronously (doors that must answer per recipient).
- * - listSentEmails / getSentEmail / emailFor: read the outbound record (a mailbox sees only its own).
+ * - listSentEmails / getSentEmail / emailFor / senderAddresses: read the outbound record (a mailbox sees only its own).
  * - rescheduleEmail / cancelEmail: change a message not yet dispatched.
  * - listSuppressed / liftSuppression: the hard-bounce list.
  * - processSendJobs / processDeadLetters / releaseDueEmails: the queue consumer and the scheduler.
@@ -16,7 +16,7 @@ export { acceptMany } from './batch';
 export { processDeadLetters, processSendJobs } from './consumer';
 export { domainOf, servesDomain } from './domains';
 export { cancelEmail, emailFor, rescheduleEmail } from './manage';
-export { getSentEmail, listSentEmails, type EmailQuery, type EmailView } from './read';
+export { getSentEmail, listSentEmails, senderAddresses, type EmailQuery, type EmailView } from './read';
 export { releaseDueEmails } from './schedule';
 export { liftSuppression, listSuppressed } from './suppressions';
 export { sendNow, sendRawNow, type SyncResult } from './sync';

@@ -1,4 +1,5 @@
 /** Reading the outbound record: a page of emails with their recipients, or one with its timeline. */
+import { findAddressById } from '../../db/addresses';
 import { eventsOf, recipientsOf } from '../../db/email-recipients';
 import { countEmails, findEmailSummary, listEmails, type EmailFilter, type EmailSummaryRow } from '../../db/emails';
 import type { EmailEventRow, EmailRecipientRow, EmailStatus } from '../../db/schema';
@@ -49,4 +50,11 @@ export async function getSentEmail(deps: Deps, principal: Principal, publicId: s
   await assertMaySeeSender(deps, principal, email.addressId);
   const [recipients, events] = await Promise.all([recipientsOf(deps.db, [email.id]), eventsOf(deps.db, email.id)]);
   return { email, recipients, events };
+}
+
+/** The sending address of each email in `views` (by address id), for doors that show `from`. */
+export async function senderAddresses(deps: Deps, views: EmailView[]): Promise<Map<number, string>> {
+  const ids = [...new Set(views.map((v) => v.email.addressId))];
+  const rows = await Promise.all(ids.map((id) => findAddressById(deps.db, id)));
+  return new Map(ids.map((id, i) => [id, rows[i]?.address ?? '']));
 }

@@ -56,6 +56,8 @@ export interface AcceptedEmail {
   to: Mailbox[];
   subject: string;
   scheduledAt: number | null;
+  /** Envelope recipients (To, Cc and Bcc, each address once). */
+  recipientCount: number;
 }
 
 /** Where accepted messages go: SEND_QUEUE, and the dead-letter queue for those given up on. */
