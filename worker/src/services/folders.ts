@@ -1,5 +1,5 @@
 /** The v1 mailbox model: folders, flags, trash semantics and drafts, addressed by public ids. */
-import { countInFolder, findByPublicId, FOLDERS, folderCounts, listFolder, replaceDraftContent, updateMessage, type Folder } from '../db/folders';
+import { countInFolder, findById, findByPublicId, FOLDERS, folderCounts, listFolder, replaceDraftContent, updateMessage, type Folder } from '../db/folders';
 import { findAddressByName } from '../db/addresses';
 import { findMail } from '../db/mails';
 import { searchMailbox, type SearchHit } from '../db/search';
@@ -13,6 +13,8 @@ import { ingestMessage, searchTextOf } from './ingest';
 import { deleteMessages } from './mailbox';
 import { buildMessage, type MimeMailbox } from './mime';
 import { parseMessage, snippetOf } from './parse';
+
+export { FOLDERS, type Folder };
 
 export const FLAG_SEEN = '\\Seen';
 export const FLAG_FLAGGED = '\\Flagged';
@@ -60,6 +62,16 @@ export async function listMessages(
 export async function findMessage(deps: Deps, mailbox: AddressRow, uid: string, param = 'uid'): Promise<MailRow> {
   const row = await findByPublicId(deps.db, mailbox.id, uid);
   if (!row) throw new AppError('message_not_found', 'No such message in this mailbox.', param === 'uid' ? undefined : param);
+  return row;
+}
+
+/**
+ * A message by its numeric id (the original API's `id`, the Mail API's `uid`) when it is in `folder`:
+ * as in IMAP, a uid is looked up within a folder, so one that was moved elsewhere is not found there.
+ */
+export async function findMessageInFolder(deps: Deps, mailbox: AddressRow, id: number, folder: Folder): Promise<MailRow> {
+  const row = await findById(deps.db, mailbox.id, id);
+  if (!row || row.folder !== folder) throw new AppError('message_not_found', `No such message in ${folder}.`);
   return row;
 }
 
