@@ -13,6 +13,10 @@ export async function findSessionByHash(db: Db, tokenHash: string): Promise<Sess
   return (await db.select().from(sessions).where(eq(sessions.tokenHash, tokenHash)).get()) ?? null;
 }
 
+export async function findSessionById(db: Db, id: number): Promise<SessionRow | null> {
+  return (await db.select().from(sessions).where(eq(sessions.id, id)).get()) ?? null;
+}
+
 /** The user's sessions that still work, newest first. */
 export async function liveSessions(db: Db, userId: number, now: number): Promise<SessionRow[]> {
   return db

@@ -3,7 +3,7 @@
  * A token names the address, its id and the token version it was issued at; bumping the version
  * (rotation) or deleting the address makes every earlier token fail.
  */
-import { errors, jwtVerify, SignJWT } from 'jose';
+import { decodeJwt, errors, jwtVerify, SignJWT } from 'jose';
 import { findAddressById } from '../db/addresses';
 import type { AddressRow } from '../db/schema';
 import { AppError } from '../lib/errors';
@@ -47,6 +47,12 @@ export async function verifyAddressToken(deps: Pick<Deps, 'config' | 'clock' | '
     throw new AppError('invalid_token', INVALID);
   }
   return row;
+}
+
+/** When an address token (already verified) was issued and when it expires, ms since epoch (null: never). */
+export function addressTokenTimes(token: string): { issuedAt: number | null; expiresAt: number | null } {
+  const { iat, exp } = decodeJwt(token);
+  return { issuedAt: typeof iat === 'number' ? iat * 1000 : null, expiresAt: typeof exp === 'number' ? exp * 1000 : null };
 }
 
 /** Admin sessions are short-lived, so the admin password itself never needs to sit in a browser. */

@@ -48,7 +48,7 @@ export const publicAuthRoutes = v1Router()
       domain: r.domain,
       domain_status: r.domainStatus,
       expires_at: new Date(r.expiresAt).toISOString(),
-      message: `Account created! Your domain '${r.domain}' is pending admin approval.`,
+      message: r.message,
     };
     return c.json({ ok: true as const, success: true as const, data, meta: meta(c) }, 201);
   })

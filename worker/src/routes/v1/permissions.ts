@@ -1,6 +1,6 @@
 /** /api/v1/permissions: granting and revoking per-domain rights (admin). */
 import { createRoute, z } from '@hono/zod-openapi';
-import { grantPermissions, listPermissions, revokePermissions } from '../../services/accounts/permissions';
+import { describeGrant, grantPermissions, listPermissions, revokePermissions } from '../../services/accounts/permissions';
 import { getUserByEmail } from '../../services/accounts/users';
 import { requireAdminPrincipal } from '../../services/principal';
 import { BulkPermissionsInput, Grant, PermissionName } from './account-schemas';
@@ -42,14 +42,11 @@ const list = createRoute({
   responses: { ...ok(listEnvelope(Grant), 'Grants by user and domain'), ...commonErrors },
 });
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-
 export const permissionRoutes = v1Router()
   .openapi(bulk, async (c) => {
     requireAdminPrincipal(c.var.principal);
     const result = await grantPermissions(c.var.deps, c.req.valid('json'));
-    const message = `Granted ${plural(result.granted.length, 'permission')}, skipped ${result.skipped.length} already existing`;
-    return c.json({ ok: true as const, success: true as const, data: { message, ...result }, meta: meta(c) }, 201);
+    return c.json({ ok: true as const, success: true as const, data: { message: describeGrant(result), ...result }, meta: meta(c) }, 201);
   })
   .openapi(revoke, async (c) => {
     requireAdminPrincipal(c.var.principal);

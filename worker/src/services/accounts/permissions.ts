@@ -15,6 +15,13 @@ export interface BulkGrantResult {
   skipped: Permission[];
 }
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** The sentence every door answers a bulk grant with: "Granted 4 permissions, skipped 1 already existing". */
+export function describeGrant(result: BulkGrantResult): string {
+  return `Granted ${plural(result.granted.length, 'permission')}, skipped ${result.skipped.length} already existing`;
+}
+
 /** Grants each permission the user lacks on the domain (order kept, duplicates ignored). */
 export async function grantPermissions(deps: Deps, input: { email: string; domain: string; permissions: Permission[] }): Promise<BulkGrantResult> {
   const user = await getUserByEmail(deps, input.email);

@@ -30,6 +30,8 @@ export interface SignupResult {
   domain: string;
   domainStatus: 'pending';
   expiresAt: number;
+  /** What every door tells the new user. */
+  message: string;
 }
 
 export async function signUp(deps: Deps, input: SignupInput): Promise<SignupResult> {
@@ -70,5 +72,6 @@ export async function signUp(deps: Deps, input: SignupInput): Promise<SignupResu
   } finally {
     forgetDomainCache();
   }
-  return { token: session.token, email, name, domain, domainStatus: 'pending', expiresAt: session.expiresAt };
+  const message = `Account created! Your domain '${domain}' is pending admin approval.`;
+  return { token: session.token, email, name, domain, domainStatus: 'pending', expiresAt: session.expiresAt, message };
 }
