@@ -11,7 +11,7 @@ const dateParam = (name: string) =>
   z.string().optional().openapi({ param: { name, in: 'query' }, description: 'RFC 3339 timestamp or YYYY-MM-DD (UTC)', example: '2026-11-01' });
 
 /** The requested window, defaulting to the last `defaultDays`; the end is exclusive. */
-function dateWindow(start: string | undefined, end: string | undefined, now: number, defaultDays: number) {
+export function dateWindow(start: string | undefined, end: string | undefined, now: number, defaultDays: number) {
   const parse = (value: string, param: string) => {
     const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
     if (Number.isNaN(ms)) throw new AppError('validation_failed', `${param} must be RFC 3339 or YYYY-MM-DD.`, param);
