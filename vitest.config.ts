@@ -54,6 +54,8 @@ const workerProject = defineProject({
           V1_RATE_READ_PER_MINUTE: '600',
           V1_RATE_WRITE_PER_MINUTE: '120',
           V1_RATE_SEARCH_PER_MINUTE: '60',
+          MAILAPI_RATE_PER_MINUTE: '100',
+          MAILAPI_RATE_PER_HOUR: '1000',
           ADMIN_AUTH_FAILURES_PER_MINUTE: '10',
           SIGNUP: 'on',
           SESSION_TTL_SECONDS: '1209600',

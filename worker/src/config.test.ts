@@ -34,6 +34,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...base, SEND_MAX_ATTEMPTS: '11' })).toThrow(/SEND_MAX_ATTEMPTS/);
   });
 
+  it('reads the Mail API door\'s per-token limits (100/minute, 1000/hour by default; 0 is unlimited)', () => {
+    expect(loadConfig({ ...base }).mailApiRateLimits).toEqual({ perMinute: 100, perHour: 1000 });
+    expect(loadConfig({ ...base, MAILAPI_RATE_PER_MINUTE: '0', MAILAPI_RATE_PER_HOUR: '5' }).mailApiRateLimits).toEqual({ perMinute: 0, perHour: 5 });
+    expect(() => loadConfig({ ...base, MAILAPI_RATE_PER_HOUR: '-1' })).toThrow(/MAILAPI_RATE_PER_HOUR/);
+  });
+
   it('reads lists written as commas, spaces or a JSON array', () => {
     expect(loadConfig({ ...base, DOMAINS: 'a.test, b.test c.test' }).seedDomains).toEqual(['a.test', 'b.test', 'c.test']);
     expect(loadConfig({ ...base, DOMAINS: '["a.test","B.test"]' }).seedDomains).toEqual(['a.test', 'b.test']);

@@ -98,6 +98,8 @@ const configSchema = z.object({
   V1_RATE_READ_PER_MINUTE: int(600),
   V1_RATE_WRITE_PER_MINUTE: int(120),
   V1_RATE_SEARCH_PER_MINUTE: int(60),
+  MAILAPI_RATE_PER_MINUTE: int(100),
+  MAILAPI_RATE_PER_HOUR: int(1000),
   ADMIN_AUTH_FAILURES_PER_MINUTE: int(10),
   SIGNUP: z.enum(['on', 'off']).default('on'),
   SESSION_TTL_SECONDS: int(14 * 86_400, 60),
@@ -145,6 +147,8 @@ export interface Config {
   maxRecipients: number;
   /** Requests per key per minute on /api/v1, by endpoint class; 0 means unlimited. */
   v1RateLimits: { read: number; write: number; search: number };
+  /** Requests per token on the Mail API door (/compat/mailapi); 0 means unlimited. */
+  mailApiRateLimits: { perMinute: number; perHour: number };
   /** Wrong admin passwords per client address and minute before it gets 429; 0 means no limit. */
   adminAuthFailuresPerMinute: number;
   /** Whether POST /auth/signup is open (SIGNUP=on). */
@@ -209,6 +213,7 @@ export function loadConfig(env: Record<string, unknown>): Config {
     sendRatePerMinute: v.SEND_RATE_PER_MINUTE,
     maxRecipients: v.MAX_RECIPIENTS,
     v1RateLimits: { read: v.V1_RATE_READ_PER_MINUTE, write: v.V1_RATE_WRITE_PER_MINUTE, search: v.V1_RATE_SEARCH_PER_MINUTE },
+    mailApiRateLimits: { perMinute: v.MAILAPI_RATE_PER_MINUTE, perHour: v.MAILAPI_RATE_PER_HOUR },
     adminAuthFailuresPerMinute: v.ADMIN_AUTH_FAILURES_PER_MINUTE,
     signup: v.SIGNUP === 'on',
     sessionTtlSeconds: v.SESSION_TTL_SECONDS,
