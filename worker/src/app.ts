@@ -12,6 +12,7 @@ import { adminRoutes } from './routes/admin';
 import { externalRoutes } from './routes/external';
 import { mailRoutes } from './routes/mails';
 import { errorRenderer, type ErrorDialect } from './routes/error-dialects';
+import { createMailApiApp, mailApiDialect, MAILAPI_PREFIX } from './routes/compat/mailapi';
 import { createV1App, PUBLIC_V1_PATHS } from './routes/v1';
 import { sendRoutes } from './routes/send';
 
@@ -27,10 +28,11 @@ export function createApp() {
     .route('/api', mailRoutes)
     .route('/api', sendRoutes)
     .route('/external/api', externalRoutes)
-    .route('/admin', adminRoutes);
+    .route('/admin', adminRoutes)
+    .route(MAILAPI_PREFIX, createMailApiApp());
 
   // Compatibility doors (routes/compat/<dialect>/) add their error dialect here when they are mounted.
-  const dialects: ErrorDialect[] = [];
+  const dialects: ErrorDialect[] = [mailApiDialect];
   // v1 answers carry meta.request_id and error.retryable; the original API keeps its smaller envelope.
   const render = errorRenderer(dialects);
 
