@@ -15,7 +15,7 @@ export interface SearchHit {
  * Trigram MATCH needs three characters; shorter queries (two CJK characters, say) fall back to LIKE
  * on the same index table, still scoped to the mailbox.
  */
-export async function searchMailbox(db: Db, opts: { addressId: number; query: string; folder?: Folder; limit: number }): Promise<SearchHit[]> {
+export async function searchMailbox(db: Db, opts: { addressId: number; query: string; folder?: Folder; limit: number; snippetTokens?: number }): Promise<SearchHit[]> {
   const useIndex = [...opts.query].length >= 3;
   const like = containsPattern(opts.query);
   // The mailbox token narrows the match inside FTS5, before any row is joined.
@@ -25,7 +25,7 @@ export async function searchMailbox(db: Db, opts: { addressId: number; query: st
     : sql`(${mailsFts.subject} LIKE ${like} ESCAPE '\\' OR ${mailsFts.sender} LIKE ${like} ESCAPE '\\' OR ${mailsFts.recipients} LIKE ${like} ESCAPE '\\' OR ${mailsFts.body} LIKE ${like} ESCAPE '\\')`;
   // snippet() needs a MATCH; the LIKE path cuts the body around the first occurrence instead.
   const snippet = useIndex
-    ? sql<string>`snippet(mails_fts, 3, '«', '»', '…', 16)`
+    ? sql<string>`snippet(mails_fts, 3, '«', '»', '…', ${Math.min(64, Math.max(1, Math.trunc(opts.snippetTokens ?? 16)))})`
     : sql<string>`substr(${mailsFts.body}, max(1, instr(${mailsFts.body}, ${opts.query}) - 40), 120)`;
   // -1 would let snippet() pick the mailbox column; 3 is the body.
   const rows = await db

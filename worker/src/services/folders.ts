@@ -39,9 +39,9 @@ export async function listFolders(deps: Deps, mailbox: AddressRow) {
   return FOLDERS.map((name) => ({ name, messages: counts.get(name)?.messages ?? 0, unread: counts.get(name)?.unread ?? 0, size: counts.get(name)?.size ?? 0 }));
 }
 
-/** Full-text search of one mailbox, newest first; `folder` narrows it to one folder. */
-export async function searchMessages(deps: Deps, mailbox: AddressRow, opts: { query: string; folder?: string; limit: number }): Promise<SearchHit[]> {
-  return searchMailbox(deps.db, { addressId: mailbox.id, query: opts.query, folder: opts.folder ? parseFolder(opts.folder) : undefined, limit: opts.limit });
+/** Full-text search of one mailbox, newest first; `folder` narrows it to one folder; `snippetTokens` (≤ 64) sizes the snippet. */
+export async function searchMessages(deps: Deps, mailbox: AddressRow, opts: { query: string; folder?: string; limit: number; snippetTokens?: number }): Promise<SearchHit[]> {
+  return searchMailbox(deps.db, { addressId: mailbox.id, query: opts.query, folder: opts.folder ? parseFolder(opts.folder) : undefined, limit: opts.limit, snippetTokens: opts.snippetTokens });
 }
 
 export async function listMessages(
