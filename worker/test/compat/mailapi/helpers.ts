@@ -37,9 +37,17 @@ const kind = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' :
  * Checks `actual` against one of the guide's example values: the same field names at every level
  * (no field missing, none added) and the same JSON types. Array items must each match one of the
  * example's items (the guide shows a delivered and a bounced recipient with different fields); an
- * example `null` stands for "null or a string" (content_id, email, expires_at).
+ * example `null` stands for "null or a string" (content_id, email, expires_at). Paths in `maps` are
+ * free-form maps (a message's `headers`): any names, values of the example's value type.
  */
-export function expectSameShape(actual: unknown, example: unknown, path = '$'): void {
+export function expectSameShape(actual: unknown, example: unknown, path = '$', maps: string[] = []): void {
+  if (maps.includes(path)) {
+    // A map such as `headers`: any names, each value of the example values' type.
+    expect(kind(actual), `${path} type`).toBe('object');
+    const valueKind = kind(Object.values(example as object)[0]);
+    for (const [key, value] of Object.entries(actual as object)) expect(kind(value), `${path}.${key}`).toBe(valueKind);
+    return;
+  }
   if (example === null) {
     expect(['null', 'string'], `${path} is null or a string`).toContain(kind(actual));
     return;
@@ -50,13 +58,13 @@ export function expectSameShape(actual: unknown, example: unknown, path = '$'): 
     (actual as unknown[]).forEach((item, i) => {
       const fits = example.some((candidate) => {
         try {
-          expectSameShape(item, candidate, `${path}[${i}]`);
+          expectSameShape(item, candidate, `${path}[${i}]`, maps);
           return true;
         } catch {
           return false;
         }
       });
-      if (!fits) expectSameShape(item, example[0], `${path}[${i}]`);
+      if (!fits) expectSameShape(item, example[0], `${path}[${i}]`, maps);
     });
     return;
   }
@@ -64,7 +72,7 @@ export function expectSameShape(actual: unknown, example: unknown, path = '$'): 
     const a = actual as Record<string, unknown>;
     const e = example as Record<string, unknown>;
     expect(Object.keys(a).sort(), `${path} fields`).toEqual(Object.keys(e).sort());
-    for (const key of Object.keys(e)) expectSameShape(a[key], e[key], `${path}.${key}`);
+    for (const key of Object.keys(e)) expectSameShape(a[key], e[key], `${path}.${key}`, maps);
   }
 }
 

@@ -11,6 +11,9 @@ import { contentDisposition, safeContentType } from '../../presenters';
 import { folderFromMailApi, folderToMailApi, fullMessage, messageSummary, searchHit } from './presenters';
 import { AttachmentParam, FolderQuery, MailboxParam, MessageParam, MessagesQuery, SearchQuery } from './schemas';
 
+/** The guide shows a phrase around the match ("...discuss the meeting agenda..."): about 40 characters. */
+const SNIPPET_TOKENS = 40;
+
 const DOWNLOAD_HEADERS = { 'X-Content-Type-Options': 'nosniff', 'Content-Security-Policy': "sandbox; default-src 'none'" };
 
 export const mailboxRoutes = new Hono<AppEnv>()
@@ -50,7 +53,7 @@ export const mailboxRoutes = new Hono<AppEnv>()
   .get('/mailbox/:email/search', validate('param', MailboxParam), validate('query', SearchQuery), async (c) => {
     const { q, folder, limit } = c.req.valid('query');
     const mailbox = await mailboxFor(c.var.deps, c.var.principal, c.req.valid('param').email);
-    const hits = await searchMessages(c.var.deps, mailbox, { query: q, folder: folderFromMailApi(folder), limit });
+    const hits = await searchMessages(c.var.deps, mailbox, { query: q, folder: folderFromMailApi(folder), limit, snippetTokens: SNIPPET_TOKENS });
     // The search stops at `limit` (newest first) rather than counting every hit of a common word.
     return c.json({ success: true, query: q, total: hits.length, messages: hits.map(searchHit) }, 200);
   });
