@@ -21,12 +21,14 @@ export interface TokenInfo {
   /** The key's name; the user's name for a session; empty for an address JWT. */
   name: string;
   createdAt: number | null;
-  lastUsedAt: number | null;
+  /** This call is a use: now. */
+  lastUsedAt: number;
   expiresAt: number | null;
 }
 
 /** `token` is the secret the principal was resolved from (already verified). */
 export async function describeToken(deps: Deps, principal: Principal, token: string): Promise<TokenInfo> {
+  const now = deps.clock.now();
   if (principal.keyId !== null) {
     const key = await keyOfPrincipal(deps, principal.keyId);
     return {
@@ -35,20 +37,20 @@ export async function describeToken(deps: Deps, principal: Principal, token: str
       email: principal.kind === 'mailbox' ? principal.address : null,
       name: key.name,
       createdAt: key.createdAt,
-      lastUsedAt: key.lastUsedAt,
+      lastUsedAt: now,
       expiresAt: key.expiresAt,
     };
   }
   if (principal.kind === 'user') {
     const [session, user] = await Promise.all([findSessionById(deps.db, principal.sessionId), findUserById(deps.db, principal.userId)]);
     if (!session || !user) throw new AppError('invalid_token', 'The session token is invalid or has been revoked.');
-    return { id: session.id, type: 'user', email: user.email, name: user.name, createdAt: session.createdAt, lastUsedAt: session.lastUsedAt, expiresAt: session.expiresAt };
+    return { id: session.id, type: 'user', email: user.email, name: user.name, createdAt: session.createdAt, lastUsedAt: now, expiresAt: session.expiresAt };
   }
   if (principal.kind === 'mailbox') {
     const mailbox = await findAddressById(deps.db, principal.addressId);
     if (!mailbox) throw new AppError('invalid_token', 'The token is invalid or has been revoked.');
     const times = addressTokenTimes(token);
-    return { id: mailbox.id, type: 'user', email: mailbox.address, name: '', createdAt: times.issuedAt, lastUsedAt: mailbox.lastActiveAt, expiresAt: times.expiresAt };
+    return { id: mailbox.id, type: 'user', email: mailbox.address, name: '', createdAt: times.issuedAt, lastUsedAt: now, expiresAt: times.expiresAt };
   }
   throw new AppError('access_denied', 'The admin password has no token record; use an admin API key.');
 }

@@ -41,8 +41,6 @@ const SEED: Record<MailApiCode, number> = {
 export const CODE_MAP: Partial<Record<ErrorCode, MailApiCode>> = {
   missing_token: 'NO_API_TOKEN',
   invalid_token: 'INVALID_TOKEN',
-  // Hono's own 401s (none behind this door today) read as a bad token.
-  unauthorized: 'INVALID_TOKEN',
   token_expired: 'TOKEN_EXPIRED',
   access_denied: 'ACCESS_DENIED',
   forbidden: 'ACCESS_DENIED',
