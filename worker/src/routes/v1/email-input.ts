@@ -2,7 +2,7 @@
 import { parseMailbox, splitMailboxList } from '../../lib/address';
 import { bytesToBase64 } from '../../lib/bytes';
 import { AppError } from '../../lib/errors';
-import type { EmailDraft, Mailbox } from '../../services/sending/types';
+import type { DraftAttachment, EmailDraft, Mailbox } from '../../services/sending/types';
 import type { EmailInputBody, TemplateBatchBody } from './email-schemas';
 
 type MailboxIn = string | { email: string; name?: string };
@@ -14,6 +14,16 @@ export function toMailbox(m: MailboxIn): Mailbox {
 
 export const toMailboxes = (v: MailboxIn | MailboxIn[] | undefined): Mailbox[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]).map(toMailbox);
 
+/** Validated attachments as the draft's: a content_id makes an inline part. */
+export function toAttachments(list: EmailInputBody['attachments']): DraftAttachment[] {
+  return (list ?? []).map((a) => ({
+    filename: a.filename,
+    contentType: a.content_type ?? 'application/octet-stream',
+    contentBase64: a.content,
+    ...(a.content_id ? { contentId: `<${a.content_id.replace(/^<|>$/g, '')}>`, inline: true } : {}),
+  }));
+}
+
 /** Everything but the recipients, shared by single sends and templates. */
 export function toDraftBase(body: Omit<EmailInputBody, 'to' | 'cc' | 'bcc'>): Omit<EmailDraft, 'to' | 'cc' | 'bcc'> {
   const replyTo = toMailboxes(body.reply_to)[0];
@@ -24,12 +34,7 @@ export function toDraftBase(body: Omit<EmailInputBody, 'to' | 'cc' | 'bcc'>): Om
     html: body.html ?? body.html_body,
     text: body.text ?? body.text_body,
     headers: body.headers ?? {},
-    attachments: (body.attachments ?? []).map((a) => ({
-      filename: a.filename,
-      contentType: a.content_type ?? 'application/octet-stream',
-      contentBase64: a.content,
-      ...(a.content_id ? { contentId: `<${a.content_id.replace(/^<|>$/g, '')}>`, inline: true } : {}),
-    })),
+    attachments: toAttachments(body.attachments),
     tags: (body.tags ?? []).map((t) => (typeof t === 'string' ? t : `${t.name}:${t.value}`)),
     scheduledAt: body.scheduled_at === undefined ? undefined : Date.parse(body.scheduled_at),
   };

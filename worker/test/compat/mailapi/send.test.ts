@@ -4,6 +4,7 @@ import { createAddress, envWith, testEnv } from '../../helpers';
 import { signup } from '../../accounts/helpers';
 import { adminKey, mailboxKey } from '../../v1/helpers';
 import { expectError, expectSameShape, GUIDE_TIME, mailapi, ok, post, unique } from './helpers';
+import { SEND_BODY_LIMIT } from '../../../src/routes/compat/mailapi/mail';
 import { SEND_REQUEST, SEND_RESPONSE, SENT_RESPONSE, STATUS_RESPONSE } from './seed-examples';
 
 const PDF = btoa('%PDF-1.4\n% a tiny test document\n%%EOF\n');
@@ -102,6 +103,19 @@ describe('POST /mail/send', () => {
     }
     const res = await mailapi(admin, '/mail/send', { method: 'POST', body: '{"from": ', headers: { 'content-type': 'application/json' } });
     await expectError(res, 400, 'VALIDATION_FAILED');
+  });
+
+  it('takes attachments of several megabytes in the JSON, and refuses a body over 10 MiB with 413 before reading it', async () => {
+    const rcpt = await createAddress(`big-${unique()}`);
+    const threeMib = 'YWJj'.repeat(1024 * 1024); // "abc" × 1 Mi
+    const big = { ...sendRequest, to: [rcpt.address], cc: [], bcc: [], attachments: [{ filename: 'big.bin', content: threeMib, content_type: 'application/octet-stream' }] };
+    const sent = await ok(await post(admin, '/mail/send', big), 202);
+    expect((await settledStatus(admin, sent.message_id)).status).toBe('sent');
+    const [message] = (await ok(await mailapi(admin, `/mailbox/${rcpt.address}/messages`))).messages;
+    const full = await ok(await mailapi(admin, `/mailbox/${rcpt.address}/messages/${message.uid}`));
+    expect(full.attachments.map((a: any) => [a.filename, a.size])).toEqual([['big.bin', 3 * 1024 * 1024]]);
+    const tooBig = { ...big, attachments: [{ ...big.attachments[0]!, content: 'A'.repeat(SEND_BODY_LIMIT) }] };
+    await expectError(await post(admin, '/mail/send', tooBig), 413, 'PAYLOAD_TOO_LARGE');
   });
 
   it('answers SEND_FAILED (500) when the message cannot be stored, and says nothing more', async () => {

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { hasLineBreak } from '../../../lib/address';
 import type { EmailDraft } from '../../../services/sending';
-import { toMailbox, toMailboxes } from '../../v1/email-input';
+import { toAttachments, toMailbox, toMailboxes } from '../../v1/email-input';
 import { AttachmentInput, HeadersInput, MailboxInput, RecipientsInput } from '../../v1/email-schemas';
 
 export const SendBody = z.object({
@@ -38,12 +38,7 @@ export function toDraft(body: z.infer<typeof SendBody>): EmailDraft {
     text: body.body.text,
     html: body.body.html,
     headers: body.headers ?? {},
-    attachments: (body.attachments ?? []).map((a) => ({
-      filename: a.filename,
-      contentType: a.content_type ?? 'application/octet-stream',
-      contentBase64: a.content,
-      ...(a.content_id ? { contentId: `<${a.content_id.replace(/^<|>$/g, '')}>`, inline: true } : {}),
-    })),
+    attachments: toAttachments(body.attachments),
     tags: [],
   };
 }
