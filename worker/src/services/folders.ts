@@ -1,5 +1,5 @@
 /** The v1 mailbox model: folders, flags, trash semantics and drafts, addressed by public ids. */
-import { countInFolder, findByPublicId, FOLDERS, folderCounts, listFolder, replaceDraftContent, updateMessage, type Folder } from '../db/folders';
+import { countInFolder, findById, findByPublicId, FOLDERS, folderCounts, listFolder, replaceDraftContent, updateMessage, type Folder } from '../db/folders';
 import { findAddressByName } from '../db/addresses';
 import { findMail } from '../db/mails';
 import { searchMailbox, type SearchHit } from '../db/search';
@@ -60,6 +60,13 @@ export async function listMessages(
 export async function findMessage(deps: Deps, mailbox: AddressRow, uid: string, param = 'uid'): Promise<MailRow> {
   const row = await findByPublicId(deps.db, mailbox.id, uid);
   if (!row) throw new AppError('message_not_found', 'No such message in this mailbox.', param === 'uid' ? undefined : param);
+  return row;
+}
+
+/** A message by its numeric id (the original API's `id`, the ByteSMTP door's `uid`); another mailbox's is "not found". */
+export async function findMessageById(deps: Deps, mailbox: AddressRow, id: number): Promise<MailRow> {
+  const row = await findById(deps.db, mailbox.id, id);
+  if (!row) throw new AppError('message_not_found', 'No such message in this mailbox.');
   return row;
 }
 
