@@ -11,12 +11,16 @@ export function door(token: string | null, path: string, init: RequestInit = {},
 
 export const post = (token: string | null, path: string, body: unknown, e?: Env) => door(token, path, { method: 'POST', body: JSON.stringify(body) }, e);
 
-/** A ByteSMTP error: the status, `{ ok: false, error: "<text>" }`, and Edgemail's code beside it. */
-export async function expectError(res: Response, status: number, code: string): Promise<string> {
+/**
+ * A ByteSMTP error: the status and `{ ok: false, error: "<text>" }`, with Edgemail's code beside it
+ * (and `param` when the error is about one field). Returns the text.
+ */
+export async function expectError(res: Response, status: number, code: string, param?: string): Promise<string> {
   const body = await json(res);
   expect(res.status, JSON.stringify(body)).toBe(status);
-  expect(Object.keys(body).sort()).toEqual(['code', 'error', 'ok']);
   expect(body).toMatchObject({ ok: false, code });
+  expect(Object.keys(body).filter((k) => k !== 'param').sort()).toEqual(['code', 'error', 'ok']);
+  if (param !== undefined) expect(body.param).toBe(param);
   expect(typeof body.error).toBe('string');
   expect(body.error.length).toBeGreaterThan(0);
   return body.error;
