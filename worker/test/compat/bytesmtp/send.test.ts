@@ -118,5 +118,8 @@ describe('POST /api/send', () => {
     const e = envWith({ MAX_MESSAGE_BYTES: '4096' });
     const res = await post(sender.key, '/api/send', { from: sender.address, to: 'ann@example.net', subject: 'Big', body: 'x'.repeat(8000) }, e);
     await expectError(res, 413, 'payload_too_large');
+    // A body that could never become a message is refused before it is read.
+    const huge = await post(sender.key, '/api/send', { from: sender.address, to: 'ann@example.net', subject: 'Huge', body: 'x'.repeat(1100 * 1024) }, e);
+    expect(await expectError(huge, 413, 'payload_too_large')).toContain('Request bodies are limited to');
   });
 });

@@ -5,11 +5,9 @@
  * tokens, sessions); errors are written in ByteSMTP's dialect (dialect.ts).
  */
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
-import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../../../env';
-import { AppError } from '../../../lib/errors';
 import { validate } from '../../../lib/validate';
+import { sendableBodyLimit } from '../../../middleware/body-limit';
 import { v1Auth } from '../../../middleware/v1-auth';
 import { domainById } from '../../../services/ai/context';
 import { generate } from '../../../services/ai/generate';
@@ -24,18 +22,7 @@ import { GenerateBody, InboxQuery, SendBody, toDraft, UidParam } from './schemas
 export const PAGE_SIZE = 50;
 
 // JSON escaping and the other fields on top of the largest sendable body.
-const JSON_OVERHEAD = 1024 * 1024;
-
-/** A body larger than any message we could send is refused (413) before it is read. */
-const jsonLimit = createMiddleware<AppEnv>((c, next) => {
-  const maxSize = c.var.deps.config.maxMessageBytes + JSON_OVERHEAD;
-  return bodyLimit({
-    maxSize,
-    onError: () => {
-      throw new AppError('payload_too_large', `Request bodies are limited to ${maxSize} bytes (MAX_MESSAGE_BYTES plus JSON overhead).`);
-    },
-  })(c, next);
-});
+const jsonLimit = sendableBodyLimit('Request bodies', 1024 * 1024, 'JSON');
 
 export const bytesmtpRoutes = new Hono<AppEnv>()
   .use('/api/*', v1Auth)
