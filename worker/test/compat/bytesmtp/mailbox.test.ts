@@ -1,6 +1,6 @@
 /** GET /api/inbox, GET /api/message/{uid}, DELETE /api/message/{uid}: ByteSMTP's examples, field by field, and their errors. */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createAddress, deliverFixture, json } from '../../helpers';
+import { bearer, call, createAddress, deliverFixture, json } from '../../helpers';
 import { adminKey, mailboxKey } from '../../v1/helpers';
 import { deliverMeeting, door, expectError, legacyIds } from './helpers';
 
@@ -108,7 +108,7 @@ describe('GET /api/message/{uid}', () => {
     expect((await json(await door(box.key, '/api/inbox'))).messages[0].seen).toBe(true);
   });
 
-  it('lists attachments (filename, content_type, size), every To and Cc, and empty text for an HTML-only message', async () => {
+  it('lists attachments (index, filename, content_type, size), every To and Cc, and empty text for an HTML-only message', async () => {
     const box = await mailbox('bs-attachments');
     await deliverFixture('attachments.eml', box.address);
     const [{ uid }] = (await json(await door(box.key, '/api/inbox'))).messages;
@@ -119,10 +119,15 @@ describe('GET /api/message/{uid}', () => {
     expect(message.body_html).toContain('<img src="cid:chart@sender.test">');
     expect(message.attachments.map((a: { filename: string }) => a.filename)).toEqual(['chart.png', 'résumé.pdf', 'data.csv']);
     for (const a of message.attachments) {
-      expect(Object.keys(a).sort()).toEqual(['content_type', 'filename', 'size']);
+      expect(Object.keys(a).sort()).toEqual(['content_type', 'filename', 'index', 'size']);
       expect(a.size).toBeGreaterThan(0);
     }
     expect(message.attachments[0].content_type).toBe('image/png');
+    // index is where the original API serves the bytes.
+    const csv = message.attachments[2];
+    const bytes = await call(`/api/mails/${uid}/attachments/${csv.index}`, { headers: bearer(box.jwt) });
+    expect(bytes.status).toBe(200);
+    expect((await bytes.arrayBuffer()).byteLength).toBe(csv.size);
   });
 
   it('answers 404 for a uid that does not exist and 400 for one that is not a positive integer', async () => {

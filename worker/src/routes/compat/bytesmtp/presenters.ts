@@ -40,7 +40,7 @@ export function messageView({ mail, text, html, attachments }: FullMessage) {
     date: dateOf(mail),
     body_text: text ?? '',
     body_html: html ?? '',
-    attachments: attachments.map((a) => ({ filename: a.filename ?? '', content_type: a.contentType, size: a.size })),
+    attachments: attachments.map((a) => ({ index: a.idx, filename: a.filename ?? '', content_type: a.contentType, size: a.size })),
     ...verificationView(mail),
   };
 }
