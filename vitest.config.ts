@@ -76,6 +76,10 @@ const workerProject = defineProject({
           AI_RATE_PER_HOUR: '50',
           AI_MAX_INPUT_CHARS: '24000',
           AI_TIMEOUT_MS: '60000',
+          BYTESMTP_SEND_PER_HOUR: '100',
+          BYTESMTP_INBOX_PER_HOUR: '300',
+          BYTESMTP_READ_PER_HOUR: '300',
+          BYTESMTP_DELETE_PER_HOUR: '100',
           SEND_MAX_ATTEMPTS: '3',
           // Retries a second apart, so retry tests finish quickly.
           SEND_RETRY_BASE_SECONDS: '1',

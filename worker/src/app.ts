@@ -8,6 +8,8 @@ import { AppError } from './lib/errors';
 import { requireSitePassword } from './middleware/auth';
 import { requestContext } from './middleware/context';
 import { addressRoutes } from './routes/addresses';
+import { BYTESMTP_PREFIX, bytesmtpDialect } from './routes/compat/bytesmtp/dialect';
+import { bytesmtpRoutes } from './routes/compat/bytesmtp';
 import { adminRoutes } from './routes/admin';
 import { externalRoutes } from './routes/external';
 import { mailRoutes } from './routes/mails';
@@ -29,10 +31,11 @@ export function createApp() {
     .route('/api', sendRoutes)
     .route('/external/api', externalRoutes)
     .route('/admin', adminRoutes)
-    .route(MAILAPI_PREFIX, createMailApiApp());
+    .route(MAILAPI_PREFIX, createMailApiApp())
+    .route(BYTESMTP_PREFIX, bytesmtpRoutes);
 
   // Compatibility doors (routes/compat/<dialect>/) add their error dialect here when they are mounted.
-  const dialects: ErrorDialect[] = [mailApiDialect];
+  const dialects: ErrorDialect[] = [mailApiDialect, bytesmtpDialect];
   // v1 answers carry meta.request_id and error.retryable; the original API keeps its smaller envelope.
   const render = errorRenderer(dialects);
 

@@ -25,6 +25,14 @@ describe('loadConfig', () => {
     });
   });
 
+  it("defaults the ByteSMTP door's hourly limits to ByteSMTP's published ones, and takes overrides", () => {
+    expect(loadConfig({ ...base }).bytesmtpRateLimits).toEqual({ send: 100, inbox: 300, read: 300, delete: 100 });
+    expect(loadConfig({ ...base }).ai.ratePerHour).toBe(50);
+    const custom = loadConfig({ ...base, BYTESMTP_SEND_PER_HOUR: '5', BYTESMTP_INBOX_PER_HOUR: '0', BYTESMTP_READ_PER_HOUR: '7', BYTESMTP_DELETE_PER_HOUR: '8' });
+    expect(custom.bytesmtpRateLimits).toEqual({ send: 5, inbox: 0, read: 7, delete: 8 });
+    expect(() => loadConfig({ ...base, BYTESMTP_SEND_PER_HOUR: '-1' })).toThrow(ConfigError);
+  });
+
   it('configures the SMTP relay provider and queue retries, refusing a relay without a host', () => {
     expect(loadConfig({ ...base }).sending).toEqual({ maxAttempts: 5, retryBaseSeconds: 30 });
     const relay = loadConfig({ ...base, MAIL_PROVIDER: 'smtp', SMTP_RELAY_HOST: 'smtp.relay.test', SMTP_RELAY_USER: 'u', SMTP_RELAY_PASSWORD: 'p' });

@@ -117,6 +117,11 @@ const configSchema = z.object({
   AI_RATE_PER_HOUR: int(50),
   AI_MAX_INPUT_CHARS: int(24_000, 1_000, 2_000_000),
   AI_TIMEOUT_MS: int(60_000, 100, 600_000),
+  // The ByteSMTP door's per-endpoint hourly limits, at that API's published values.
+  BYTESMTP_SEND_PER_HOUR: int(100),
+  BYTESMTP_INBOX_PER_HOUR: int(300),
+  BYTESMTP_READ_PER_HOUR: int(300),
+  BYTESMTP_DELETE_PER_HOUR: int(100),
 });
 
 export interface Config {
@@ -163,6 +168,8 @@ export interface Config {
   domainCacheSeconds: number;
   /** AI generation (POST /api/v1/ai/generate): off until a provider is configured. */
   ai: AiSettings;
+  /** Requests per key per hour on the ByteSMTP door, by endpoint; 0 means unlimited. Its AI endpoint uses `ai.ratePerHour`. */
+  bytesmtpRateLimits: { send: number; inbox: number; read: number; delete: number };
 }
 
 export type ProviderConfig =
@@ -238,6 +245,7 @@ export function loadConfig(env: Record<string, unknown>): Config {
       maxInputChars: v.AI_MAX_INPUT_CHARS,
       timeoutMs: v.AI_TIMEOUT_MS,
     },
+    bytesmtpRateLimits: { send: v.BYTESMTP_SEND_PER_HOUR, inbox: v.BYTESMTP_INBOX_PER_HOUR, read: v.BYTESMTP_READ_PER_HOUR, delete: v.BYTESMTP_DELETE_PER_HOUR },
   };
   cache.set(env, config);
   return config;

@@ -55,7 +55,7 @@ export async function findByPublicId(db: Db, addressId: number, publicId: string
   return (await db.select().from(mails).where(and(eq(mails.publicId, publicId), eq(mails.addressId, addressId))).get()) ?? null;
 }
 
-/** One mailbox's message by its numeric id (the original API's id). */
+/** One mailbox's message by its numeric id (the original API's `id`). */
 export async function findById(db: Db, addressId: number, id: number): Promise<MailRow | null> {
   return (await db.select().from(mails).where(and(eq(mails.id, id), eq(mails.addressId, addressId))).get()) ?? null;
 }

@@ -65,6 +65,13 @@ export async function findMessage(deps: Deps, mailbox: AddressRow, uid: string, 
   return row;
 }
 
+/** A message by its numeric id (the original API's `id`, the ByteSMTP door's `uid`); another mailbox's is "not found". */
+export async function findMessageById(deps: Deps, mailbox: AddressRow, id: number): Promise<MailRow> {
+  const row = await findById(deps.db, mailbox.id, id);
+  if (!row) throw new AppError('message_not_found', 'No such message in this mailbox.');
+  return row;
+}
+
 /**
  * A message by its numeric id (the original API's `id`, the Mail API's `uid`) when it is in `folder`:
  * as in IMAP, a uid is looked up within a folder, so one that was moved elsewhere is not found there.

@@ -1,9 +1,8 @@
 /** Sending through /api/v1: single, multipart and batch. Each answers 202 once the messages are stored and queued. */
 import { createRoute, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
-import { createMiddleware } from 'hono/factory';
-import type { AppEnv } from '../../env';
 import { AppError, type ItemError } from '../../lib/errors';
+import { sendableBodyLimit } from '../../middleware/body-limit';
 import { acceptEmail } from '../../services/sending/accept';
 import { acceptMany } from '../../services/sending/batch';
 import { expandTemplate } from '../../services/sending/template';
@@ -28,15 +27,7 @@ const jsonLimit = bodyLimit({
 const MULTIPART_OVERHEAD = 1024 * 1024;
 
 /** A form larger than any message we could send is refused before it is read. */
-const multipartLimit = createMiddleware<AppEnv>((c, next) => {
-  const maxSize = c.var.deps.config.maxMessageBytes + MULTIPART_OVERHEAD;
-  return bodyLimit({
-    maxSize,
-    onError: () => {
-      throw new AppError('payload_too_large', `Multipart bodies are limited to ${maxSize} bytes (MAX_MESSAGE_BYTES plus form overhead).`);
-    },
-  })(c, next);
-});
+const multipartLimit = sendableBodyLimit('Multipart bodies', MULTIPART_OVERHEAD, 'form');
 
 const idempotencyHeader = z.object({
   'idempotency-key': z.string().max(256).optional().openapi({ param: { name: 'idempotency-key', in: 'header' }, description: 'Replays the first response for 24 h.' }),
