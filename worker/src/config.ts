@@ -115,6 +115,8 @@ const configSchema = z.object({
   AI_RATE_PER_HOUR: int(50),
   AI_MAX_INPUT_CHARS: int(24_000, 1_000, 2_000_000),
   AI_TIMEOUT_MS: int(60_000, 100, 600_000),
+  REMOTE_ATTACHMENTS: z.enum(['public', 'any', 'off'], { error: 'REMOTE_ATTACHMENTS must be public, any or off' }).default('public'),
+  REMOTE_ATTACHMENT_TIMEOUT_MS: int(10_000, 100, 120_000),
 });
 
 export interface Config {
@@ -159,6 +161,11 @@ export interface Config {
   domainCacheSeconds: number;
   /** AI generation (POST /api/v1/ai/generate): off until a provider is configured. */
   ai: AiSettings;
+  /**
+   * Attachments given by URL (the Resend door's `path`): fetched from public hosts only (`public`),
+   * from any host including loopback and private networks (`any`, for local development), or never.
+   */
+  remoteAttachments: { mode: 'public' | 'any' | 'off'; timeoutMs: number };
 }
 
 export type ProviderConfig =
@@ -233,6 +240,7 @@ export function loadConfig(env: Record<string, unknown>): Config {
       maxInputChars: v.AI_MAX_INPUT_CHARS,
       timeoutMs: v.AI_TIMEOUT_MS,
     },
+    remoteAttachments: { mode: v.REMOTE_ATTACHMENTS, timeoutMs: v.REMOTE_ATTACHMENT_TIMEOUT_MS },
   };
   cache.set(env, config);
   return config;

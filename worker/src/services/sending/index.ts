@@ -5,6 +5,7 @@
  * idempotent storage, suppressions, delivery and retries) lives behind these functions.
  *
  * - acceptEmail / acceptMany (strict or permissive) / expandTemplate: take messages for the queue.
+ * - fetchRemoteAttachments: attachments given by URL, fetched with the SSRF guard.
  * - sendNow / sendRawNow: store and dispatch once, synchronously (doors that must answer per recipient).
  * - listSentEmails / getSentEmail / emailFor: read the outbound record (a mailbox sees only its own).
  * - rescheduleEmail / cancelEmail: change a message not yet dispatched.
@@ -17,6 +18,7 @@ export { processDeadLetters, processSendJobs } from './consumer';
 export { domainOf, servesDomain } from './domains';
 export { cancelEmail, emailFor, rescheduleEmail } from './manage';
 export { getSentEmail, listSentEmails, type EmailQuery, type EmailView } from './read';
+export { fetchRemoteAttachments, type RemoteAttachment } from './remote-attachments';
 export { releaseDueEmails } from './schedule';
 export { liftSuppression, listSuppressed } from './suppressions';
 export { sendNow, sendRawNow, type SyncResult } from './sync';
