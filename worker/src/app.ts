@@ -8,6 +8,7 @@ import { AppError } from './lib/errors';
 import { requireSitePassword } from './middleware/auth';
 import { requestContext } from './middleware/context';
 import { addressRoutes } from './routes/addresses';
+import { createResendDoor, RESEND_PREFIX, resendDialect } from './routes/compat/resend';
 import { adminRoutes } from './routes/admin';
 import { externalRoutes } from './routes/external';
 import { mailRoutes } from './routes/mails';
@@ -27,10 +28,12 @@ export function createApp() {
     .route('/api', mailRoutes)
     .route('/api', sendRoutes)
     .route('/external/api', externalRoutes)
-    .route('/admin', adminRoutes);
+    .route('/admin', adminRoutes)
+    // Resend's SDKs cannot send the site password (x-custom-auth); the door takes API keys only.
+    .route(RESEND_PREFIX, createResendDoor());
 
   // Compatibility doors (routes/compat/<dialect>/) add their error dialect here when they are mounted.
-  const dialects: ErrorDialect[] = [];
+  const dialects: ErrorDialect[] = [resendDialect];
   // v1 answers carry meta.request_id and error.retryable; the original API keeps its smaller envelope.
   const render = errorRenderer(dialects);
 
