@@ -8,15 +8,12 @@ import type { AppEnv } from '../../../env';
 import { AppError } from '../../../lib/errors';
 import { domainsVisibleTo } from '../../../services/accounts/access';
 import { methodNotAllowed } from './errors';
-import { invalid } from './input';
+import { readPage } from './input';
 import { domainObject, listedDomain } from './presenters';
 
 export const domainRoutes = new Hono<AppEnv>()
   .get('/domains', async (c) => {
-    const { limit, after, before } = c.req.query();
-    const n = limit === undefined ? 20 : Number(limit);
-    if (!Number.isInteger(n) || n < 1 || n > 100) throw invalid('validation_failed', 'Invalid `limit` parameter. It must be a number between 1 and 100.', 'limit');
-    if (after !== undefined && before !== undefined) throw invalid('validation_failed', 'Use either `after` or `before`, not both.', 'after');
+    const { limit: n, after, before } = readPage(c.req.query());
     const rows = (await domainsVisibleTo(c.var.deps, c.var.principal)).sort((a, b) => a.name.localeCompare(b.name));
     // Cursors are domain ids (names): `after` continues past one, `before` goes back from one.
     const at = (id: string) => {

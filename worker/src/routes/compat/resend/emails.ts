@@ -25,11 +25,10 @@ import {
 import type { Deps } from '../../../services/deps';
 import { idempotency } from '../../v1/idempotency';
 import { methodNotAllowed } from './errors';
-import { invalid, readEmail, readWhen, type DoorEmail } from './input';
+import { invalid, readEmail, readPage, readWhen, type DoorEmail } from './input';
 import { emailObject, listedEmail } from './presenters';
 
 const MAX_BATCH = 100;
-const DEFAULT_PAGE = 20;
 
 /** Any sendable message as base64 JSON, plus room for the other fields. */
 const jsonLimit = createMiddleware<AppEnv>((c, next) => {
@@ -63,14 +62,6 @@ const itemError = (index: number, err: unknown): ItemError => {
   if (!(err instanceof AppError) || err.status >= 500) throw err;
   return { index, code: err.code, message: err.message, ...(err.param ? { param: err.param } : {}) };
 };
-
-function pageQuery(c: Context<AppEnv>) {
-  const { limit, after, before } = c.req.query();
-  const n = limit === undefined ? DEFAULT_PAGE : Number(limit);
-  if (!Number.isInteger(n) || n < 1 || n > 100) throw invalid('validation_failed', 'Invalid `limit` parameter. It must be a number between 1 and 100.', 'limit');
-  if (after !== undefined && before !== undefined) throw invalid('validation_failed', 'Use either `after` or `before`, not both.', 'after');
-  return { limit: n, after, before };
-}
 
 export const emailRoutes = new Hono<AppEnv>()
   .post('/emails/batch', jsonLimit, idempotency, async (c) => {
@@ -117,7 +108,7 @@ export const emailRoutes = new Hono<AppEnv>()
   })
   .get('/emails', async (c) => {
     const { deps, principal } = c.var;
-    const { limit, after, before } = pageQuery(c);
+    const { limit, after, before } = readPage(c.req.query());
     // Resend's cursors are email ids: `after` pages on to older emails, `before` back to newer ones.
     const cursor = after ?? before;
     const cursorId = cursor === undefined ? undefined : (await emailFor(deps, principal, cursor)).id;

@@ -99,6 +99,15 @@ export function readEmail(raw: unknown, now: number): DoorEmail {
   return { draft, remote };
 }
 
+/** Resend's list parameters: `limit` 1–100 (default 20) and at most one of the `after`/`before` cursors. */
+export function readPage(query: Record<string, string | undefined>) {
+  const { limit, after, before } = query;
+  const n = limit === undefined ? 20 : Number(limit);
+  if (!Number.isInteger(n) || n < 1 || n > 100) throw invalid('validation_failed', 'Invalid `limit` parameter. It must be a number between 1 and 100.', 'limit');
+  if (after !== undefined && before !== undefined) throw invalid('validation_failed', 'Use either `after` or `before`, not both.', 'after');
+  return { limit: n, after, before };
+}
+
 /** A send time in ISO 8601 or natural language, as `scheduled_at` takes it (also PATCH /emails/{id}). */
 export function readWhen(text: string, now: number): number {
   const at = parseWhen(text, now);
