@@ -68,20 +68,26 @@ describe('Resend door: POST /emails', () => {
 
   it('answers 200 with only the id, and GET /emails/{id} gives Resend\'s email object', async () => {
     const sender = await createAddress(`rs-get-${unique()}`);
-    const id = await sendOk(sender.jwt, {
+    const body = {
       from: `Acme <${sender.address}>`,
       to: ['one@far.test', 'two@far.test'],
       reply_to: 'help@example.com',
       subject: 'Hi',
       html: '<p>Hi</p>',
       tags: [{ name: 'kind', value: 'welcome' }],
-    });
+    };
+    const sent = await post(sender.jwt, '/emails', { ...body, scheduled_at: 'in 1 hour' });
+    expect(sent.status).toBe(200);
+    const answer = await json(sent);
+    const { id } = answer;
+    expect(answer).toEqual({ id: expect.stringMatching(/^em_/) });
     const res = await resend(sender.jwt, `/emails/${id}`);
     expect(res.status).toBe(200);
     const email = await json(res);
-    expect(email).toMatchObject({
+    expect(email).toEqual({
       object: 'email',
       id,
+      message_id: expect.stringMatching(/^<.+@example\.com>$/),
       from: `Acme <${sender.address}>`,
       to: ['one@far.test', 'two@far.test'],
       cc: null,
@@ -91,11 +97,23 @@ describe('Resend door: POST /emails', () => {
       html: '<p>Hi</p>',
       text: null,
       tags: [{ name: 'kind', value: 'welcome' }],
-      scheduled_at: null,
+      created_at: expect.any(String),
+      scheduled_at: expect.any(String),
+      last_event: 'scheduled',
     });
-    expect(['queued', 'sent', 'delivered']).toContain(email.last_event);
     expect(Date.parse(email.created_at)).toBeGreaterThan(Date.now() - 60_000);
-    expect(email.message_id).toMatch(/^<.+@example\.com>$/);
+  });
+
+  it('reads the bodies and Reply-To of a dispatched email back from the message that was sent', async () => {
+    const e = smtpEnv();
+    const sender = await createAddress(`rs-sent-${unique()}`, undefined, e);
+    const id = await sendOk(sender.jwt, { from: sender.address, to: `s-${unique()}@far.test`, reply_to: ['a@example.com', 'b@example.com'], subject: 'Sent', html: '<p>Sent <b>body</b></p>' }, e);
+    await runQueue(e, id);
+    const email = await json(await resend(sender.jwt, `/emails/${id}`, {}, e));
+    expect(email.last_event).toBe('sent');
+    expect(email.html).toContain('<p>Sent <b>body</b></p>');
+    expect(email.text).toContain('Sent body');
+    expect(email.reply_to).toEqual(['a@example.com', 'b@example.com']);
   });
 
   it('schedules with natural language, reschedules with PATCH and cancels, answering { object, id }', async () => {
