@@ -88,6 +88,8 @@ const workerProject = defineProject({
           SMTP_RELAY_SECURITY: 'starttls',
           SMTP_RELAY_USER: '',
           SMTP_RELAY_PASSWORD: '',
+          REMOTE_ATTACHMENTS: 'public',
+          REMOTE_ATTACHMENT_TIMEOUT_MS: '10000',
           TEST_MIGRATIONS: await readD1Migrations(fileURLToPath(new URL('./migrations', import.meta.url))),
           TEST_FIXTURES: fixtures,
         },
@@ -100,7 +102,7 @@ const workerProject = defineProject({
     // Node-side checks of the Worker's output (SpamAssassin) run in the e2e project.
     exclude: [...configDefaults.exclude, 'worker/e2e/**'],
     setupFiles: ['./worker/test/setup.ts'],
-    globalSetup: ['./worker/test/fake-resend.ts', './worker/test/fake-dns.ts', './worker/test/fake-ai.ts', './worker/test/fake-smtp.ts'],
+    globalSetup: ['./worker/test/fake-resend.ts', './worker/test/fake-dns.ts', './worker/test/fake-ai.ts', './worker/test/fake-smtp.ts', './worker/test/fake-files.ts'],
     // Large-message tests move megabytes through workerd on a 2-core machine.
     testTimeout: 30_000,
   },

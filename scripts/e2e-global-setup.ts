@@ -3,6 +3,7 @@
  * `wrangler dev` (serving the UI as static assets) on fresh local D1/R2 state with its migrations
  * applied, and hands its URL and admin password to the tests. AI is configured against the local
  * OpenAI-protocol server of worker/test/fake-ai.ts (the only stand-in: a third party we cannot run).
+ * A local web server (worker/test/fake-files.ts) holds files the Resend door fetches by URL.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startFakeDns } from '../worker/test/fake-dns';
 import { startFakeAi } from '../worker/test/fake-ai';
+import { startFakeFiles } from '../worker/test/fake-files';
 import { freePort, prepareState, startWorker } from './local-worker.mjs';
 
 const ADMIN_PASSWORD = 'e2e-admin';
@@ -28,6 +30,8 @@ export default async function setup(project: TestProject) {
   // Public DNS is out of reach: domain verification asks a local DoH server the tests publish to.
   const dns = await startFakeDns();
   const fakeAi = await startFakeAi();
+  // Files the Resend door's e2e tests attach by URL; the local Worker may fetch loopback URLs.
+  const files = await startFakeFiles();
   const worker = await startWorker(stateDir, await freePort(), {
     DOMAINS: 'example.com',
     CATCH_ALL: 'reject',
@@ -39,15 +43,18 @@ export default async function setup(project: TestProject) {
     OPENAI_API_KEY: 'sk-test',
     OPENAI_BASE_URL: `${fakeAi.url}/openai/v1`,
     OPENAI_MODEL: 'fake-echo',
+    REMOTE_ATTACHMENTS: 'any',
   });
   project.provide('workerUrl', worker.url);
   project.provide('dnsUrl', dns.url);
   project.provide('adminPassword', ADMIN_PASSWORD);
   project.provide('aiUrl', fakeAi.url);
+  project.provide('filesUrl', files.url);
   return async () => {
     worker.stop();
     void dns.close();
     await fakeAi.close();
+    await files.close();
     rmSync(stateDir, { recursive: true, force: true });
   };
 }

@@ -10,6 +10,7 @@ import { requestContext } from './middleware/context';
 import { addressRoutes } from './routes/addresses';
 import { BYTESMTP_PREFIX, bytesmtpDialect } from './routes/compat/bytesmtp/dialect';
 import { bytesmtpRoutes } from './routes/compat/bytesmtp';
+import { createResendDoor, RESEND_PREFIX, resendDialect } from './routes/compat/resend';
 import { adminRoutes } from './routes/admin';
 import { externalRoutes } from './routes/external';
 import { mailRoutes } from './routes/mails';
@@ -32,10 +33,12 @@ export function createApp() {
     .route('/external/api', externalRoutes)
     .route('/admin', adminRoutes)
     .route(MAILAPI_PREFIX, createMailApiApp())
-    .route(BYTESMTP_PREFIX, bytesmtpRoutes);
+    .route(BYTESMTP_PREFIX, bytesmtpRoutes)
+    // Resend's SDKs cannot send the site password (x-custom-auth); the door takes API keys only.
+    .route(RESEND_PREFIX, createResendDoor());
 
   // Compatibility doors (routes/compat/<dialect>/) add their error dialect here when they are mounted.
-  const dialects: ErrorDialect[] = [mailApiDialect, bytesmtpDialect];
+  const dialects: ErrorDialect[] = [mailApiDialect, bytesmtpDialect, resendDialect];
   // v1 answers carry meta.request_id and error.retryable; the original API keeps its smaller envelope.
   const render = errorRenderer(dialects);
 

@@ -122,6 +122,8 @@ const configSchema = z.object({
   BYTESMTP_INBOX_PER_HOUR: int(300),
   BYTESMTP_READ_PER_HOUR: int(300),
   BYTESMTP_DELETE_PER_HOUR: int(100),
+  REMOTE_ATTACHMENTS: z.enum(['public', 'any', 'off'], { error: 'REMOTE_ATTACHMENTS must be public, any or off' }).default('public'),
+  REMOTE_ATTACHMENT_TIMEOUT_MS: int(10_000, 100, 120_000),
 });
 
 export interface Config {
@@ -170,6 +172,11 @@ export interface Config {
   ai: AiSettings;
   /** Requests per key per hour on the ByteSMTP door, by endpoint; 0 means unlimited. Its AI endpoint uses `ai.ratePerHour`. */
   bytesmtpRateLimits: { send: number; inbox: number; read: number; delete: number };
+  /**
+   * Attachments given by URL (the Resend door's `path`): fetched from public hosts only (`public`),
+   * from any host including loopback and private networks (`any`, for local development), or never.
+   */
+  remoteAttachments: { mode: 'public' | 'any' | 'off'; timeoutMs: number };
 }
 
 export type ProviderConfig =
@@ -246,6 +253,7 @@ export function loadConfig(env: Record<string, unknown>): Config {
       timeoutMs: v.AI_TIMEOUT_MS,
     },
     bytesmtpRateLimits: { send: v.BYTESMTP_SEND_PER_HOUR, inbox: v.BYTESMTP_INBOX_PER_HOUR, read: v.BYTESMTP_READ_PER_HOUR, delete: v.BYTESMTP_DELETE_PER_HOUR },
+    remoteAttachments: { mode: v.REMOTE_ATTACHMENTS, timeoutMs: v.REMOTE_ATTACHMENT_TIMEOUT_MS },
   };
   cache.set(env, config);
   return config;

@@ -13,13 +13,13 @@ import { dkimVerify } from 'mailauth/lib/dkim/verify';
 import type { TestProject } from 'vitest/node';
 
 interface Published {
-  type: 'MX' | 'TXT';
+  type: 'A' | 'AAAA' | 'MX' | 'TXT';
   name: string;
   value: string;
   priority?: number;
 }
 
-const TYPE_CODES = { MX: 15, TXT: 16 } as const;
+const TYPE_CODES = { A: 1, AAAA: 28, MX: 15, TXT: 16 } as const;
 const dkimpyScript = fileURLToPath(new URL('./dkimpy-verify.py', import.meta.url));
 // Debian's interpreter, where python3-dkim installs (a pyenv python3 on PATH would not have it).
 const PYTHON = process.env.DKIMPY_PYTHON ?? '/usr/bin/python3';
@@ -57,7 +57,7 @@ export async function startFakeDns(): Promise<{ url: string; close: () => Promis
         name: `${key(r.name)}.`,
         type: TYPE_CODES[type],
         TTL: 300,
-        data: type === 'MX' ? `${r.priority ?? 10} ${r.value}.` : txtData(r.value),
+        data: type === 'MX' ? `${r.priority ?? 10} ${r.value}.` : type === 'TXT' ? txtData(r.value) : r.value,
       }));
       // NXDOMAIN for names with no records at all, as a real zone answers.
       return reply(200, { Status: known ? 0 : 3, TC: false, RD: true, RA: true, AD: false, CD: false, Question: [{ name, type: TYPE_CODES[type] }], ...(Answer.length ? { Answer } : {}) }, 'application/dns-json');

@@ -1,5 +1,5 @@
 // Values the vitest globalSetup files hand to tests (see fake-resend.ts, fake-dns.ts, fake-ai.ts,
-// fake-smtp.ts and scripts/e2e-global-setup.ts).
+// fake-smtp.ts, fake-files.ts and scripts/e2e-global-setup.ts).
 import 'vitest';
 
 declare module 'vitest' {
@@ -9,6 +9,8 @@ declare module 'vitest' {
     dnsUrl: string;
     /** Base URL of worker/test/fake-ai.ts (`/openai/v1`, `/anthropic/v1`, `/_received`). */
     aiUrl: string;
+    /** Base URL of worker/test/fake-files.ts: files to attach by URL (`/files/…`, `/redirect/…`, `/held/<name>`). */
+    filesUrl: string;
     smtpRelayPort: number;
     smtpControlUrl: string;
     workerUrl: string;

@@ -1,5 +1,5 @@
 /** Queries on `emails` (the outbound record): insert, claim for dispatch, state transitions, listing. */
-import { and, desc, eq, gt, inArray, isNull, lt, lte, min, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, min, or, sql, type SQL } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from './client';
 import { emailEvents, emailRecipients, emails, type EmailRow, type EmailStatus, type NewEmail } from './schema';
@@ -198,8 +198,20 @@ const listColumns = {
 };
 export type EmailSummaryRow = Pick<EmailRow, keyof typeof listColumns>;
 
-/** Newest first; `beforeId` continues after the last row of the previous page. */
-export async function listEmails(db: Db, filter: EmailFilter, limit: number, opts: { beforeId?: number; offset?: number } = {}) {
+/**
+ * Newest first; `beforeId` continues after the last row of the previous page. With `afterId`, the
+ * rows just newer than it (the page before), still newest first.
+ */
+export async function listEmails(db: Db, filter: EmailFilter, limit: number, opts: { beforeId?: number; afterId?: number; offset?: number } = {}) {
+  if (opts.afterId !== undefined) {
+    const rows = await db
+      .select(listColumns)
+      .from(emails)
+      .where(and(where(filter), gt(emails.id, opts.afterId)))
+      .orderBy(asc(emails.id))
+      .limit(limit);
+    return rows.reverse();
+  }
   return db
     .select(listColumns)
     .from(emails)

@@ -6,6 +6,11 @@ export const ERROR_STATUS = {
   validation_failed: 400,
   invalid_folder: 400,
   invalid_mime: 400,
+  /** A required request field is absent (the Resend door names it so). */
+  missing_required_field: 422,
+  invalid_from_address: 422,
+  /** An attachment without content, with content that is not bytes, or whose URL could not be fetched. */
+  invalid_attachment: 422,
   missing_token: 401,
   invalid_token: 401,
   token_expired: 401,
@@ -29,6 +34,7 @@ export const ERROR_STATUS = {
   address_taken: 409,
   domain_exists: 409,
   user_exists: 409,
+  method_not_allowed: 405,
   not_cancellable: 409,
   invalid_idempotent_request: 409,
   concurrent_idempotent_requests: 409,

@@ -1,8 +1,10 @@
 /**
- * Per-key rate limits for /api/v1, counted in the RateLimiter Durable Object so they hold across
- * isolates. Every response carries X-RateLimit-*; past the limit the answer is 429 with Retry-After.
+ * Per-key rate limits for /api/v1 (and the compatibility doors, which share its budget), counted in
+ * the RateLimiter Durable Object so they hold across isolates. Every response carries the limit's
+ * headers, in the door's own naming; past the limit the answer is 429 with Retry-After.
  */
 import { createMiddleware } from 'hono/factory';
+import type { RateDecision } from '../durable/rate-limiter';
 import type { AppEnv } from '../env';
 import { checkLimit, limitExceeded, MINUTE_MS, rateLimitHeaders } from '../services/rate-limit';
 
@@ -13,13 +15,19 @@ export function endpointClass(method: string, path: string): EndpointClass {
   return method === 'GET' || method === 'HEAD' ? 'read' : 'write';
 }
 
-export const v1RateLimit = createMiddleware<AppEnv>(async (c, next) => {
-  const cls = endpointClass(c.req.method, c.req.path);
-  const { deps, principal } = c.var;
-  const limit = { name: `${principal.rateKey}:${cls}`, max: deps.config.v1RateLimits[cls], windowMs: MINUTE_MS, describe: `${deps.config.v1RateLimits[cls]} ${cls} requests per minute` };
-  const decision = await checkLimit(deps, limit);
-  if (!decision) return next();
-  for (const [k, v] of Object.entries(rateLimitHeaders(decision))) c.header(k, v);
-  if (!decision.allowed) throw limitExceeded(limit, decision, deps.clock.now());
-  await next();
-});
+/** The per-minute limits of /api/v1 by endpoint class; `headers` names them as the door's clients expect. */
+export function rateLimit(headers: (decision: RateDecision, now: number) => Record<string, string> = rateLimitHeaders) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const cls = endpointClass(c.req.method, c.req.path);
+    const { deps, principal } = c.var;
+    const limit = { name: `${principal.rateKey}:${cls}`, max: deps.config.v1RateLimits[cls], windowMs: MINUTE_MS, describe: `${deps.config.v1RateLimits[cls]} ${cls} requests per minute` };
+    const decision = await checkLimit(deps, limit);
+    if (!decision) return next();
+    const now = deps.clock.now();
+    for (const [k, v] of Object.entries(headers(decision, now))) c.header(k, v);
+    if (!decision.allowed) throw limitExceeded(limit, decision, now);
+    await next();
+  });
+}
+
+export const v1RateLimit = rateLimit();

@@ -8,7 +8,7 @@ import type { Deps } from '../deps';
 import { dnsRecords, SPF_INCLUDE, type DnsRecord } from './dns';
 import { forgetDomainCache, getDomain } from './registry';
 
-const TYPE_CODES = { MX: 15, TXT: 16 } as const;
+const TYPE_CODES = { A: 1, AAAA: 28, MX: 15, TXT: 16 } as const;
 const TIMEOUT_MS = 5000;
 
 export interface RecordCheck extends DnsRecord {
@@ -37,7 +37,8 @@ export async function dohQuery(resolver: string, name: string, type: keyof typeo
   }
   if (body.Status === 3) return [];
   if (body.Status !== 0) throw new AppError('dns_lookup_failed', `The DNS resolver answered status ${body.Status} for ${name} ${type}.`);
-  return (body.Answer ?? []).filter((a) => a.type === TYPE_CODES[type]).map((a) => (type === 'TXT' ? txtValue(a.data) : mxHost(a.data)));
+  // Answers may include the CNAMEs followed on the way; only the asked type counts.
+  return (body.Answer ?? []).filter((a) => a.type === TYPE_CODES[type]).map((a) => (type === 'TXT' ? txtValue(a.data) : type === 'MX' ? mxHost(a.data) : a.data.trim()));
 }
 
 /** A TXT answer is one or more quoted strings; the record is their concatenation. */

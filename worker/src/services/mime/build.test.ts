@@ -27,6 +27,14 @@ describe('buildMessage', () => {
     expect(build({ text: 'Hi', messageId: '<given@example.com>' })).toContain('\r\nMessage-ID: <given@example.com>\r\n');
   });
 
+  it('writes Reply-To for one address or a list of them, and none for an empty list', () => {
+    expect(build({ text: 'Hi', replyTo: { address: 'help@example.com' } })).toContain('\r\nReply-To: help@example.com\r\n');
+    expect(build({ text: 'Hi', replyTo: [{ name: 'Help', address: 'help@example.com' }, { address: 'ops@example.com' }] })).toContain(
+      '\r\nReply-To: Help <help@example.com>, ops@example.com\r\n',
+    );
+    expect(build({ text: 'Hi', replyTo: [] })).not.toContain('Reply-To');
+  });
+
   it('sends ASCII text alone as a single 7bit text/plain part', () => {
     const raw = build({ text: 'Hi Bob' });
     expect(contentTypes(raw)).toEqual(['text/plain']);

@@ -36,7 +36,8 @@ export interface MessageInput {
   from: MimeMailbox;
   to: MimeMailbox[];
   cc?: MimeMailbox[];
-  replyTo?: MimeMailbox;
+  /** One address, or several (Reply-To is an address list). */
+  replyTo?: MimeMailbox | MimeMailbox[];
   subject: string;
   /** Plain text body. Without it, an HTML body's text alternative is derived from the HTML. */
   text?: string;
@@ -81,7 +82,8 @@ export function buildMessage(input: MessageInput): Bytes {
   ];
   if (cc.length) fields.push(['Cc', mailboxList(cc)]);
   // Bcc recipients exist only in the envelope; a Bcc header would disclose them.
-  if (input.replyTo) fields.push(['Reply-To', mailboxList([input.replyTo])]);
+  const replyTo = input.replyTo === undefined ? [] : Array.isArray(input.replyTo) ? input.replyTo : [input.replyTo];
+  if (replyTo.length) fields.push(['Reply-To', mailboxList(replyTo)]);
   fields.push(['Subject', unstructured(input.subject)]);
   const lines = fields.map(([name, tokens]) => foldHeader(name, tokens));
   lines.push(`Date: ${formatDate(input.date)}`, `Message-ID: ${messageId}`);

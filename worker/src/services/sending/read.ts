@@ -23,6 +23,8 @@ export interface EmailQuery {
   offset?: number;
   /** The last id of the previous page (an opaque cursor to clients). */
   beforeId?: number;
+  /** The first id of the next page: returns the page just newer than it (paging backwards). */
+  afterId?: number;
 }
 
 export async function listSentEmails(deps: Deps, principal: Principal, q: EmailQuery, scopeToAddressId?: number) {
@@ -35,13 +37,15 @@ export async function listSentEmails(deps: Deps, principal: Principal, q: EmailQ
     createdBefore: q.createdBefore,
   };
   const [rows, total] = await Promise.all([
-    listEmails(deps.db, filter, q.limit + 1, { beforeId: q.beforeId, offset: q.beforeId === undefined ? q.offset : 0 }),
+    listEmails(deps.db, filter, q.limit + 1, { beforeId: q.beforeId, afterId: q.afterId, offset: q.beforeId === undefined && q.afterId === undefined ? q.offset : 0 }),
     countEmails(deps.db, filter),
   ]);
-  const page = rows.slice(0, q.limit);
+  const hasMore = rows.length > q.limit;
+  // Paging backwards, the extra row is the newest (farthest from the cursor); otherwise the oldest.
+  const page = q.afterId !== undefined ? rows.slice(hasMore ? 1 : 0) : rows.slice(0, q.limit);
   const recipients = await recipientsOf(deps.db, page.map((r) => r.id));
   const items: EmailView[] = page.map((email) => ({ email, recipients: recipients.filter((r) => r.emailId === email.id) }));
-  return { items, total, nextId: rows.length > q.limit ? page.at(-1)!.id : null };
+  return { items, total, hasMore, nextId: q.afterId === undefined && hasMore ? page.at(-1)!.id : null };
 }
 
 export async function getSentEmail(deps: Deps, principal: Principal, publicId: string): Promise<EmailView> {

@@ -22,7 +22,8 @@ export interface EmailDraft {
   to: Mailbox[];
   cc: Mailbox[];
   bcc: Mailbox[];
-  replyTo?: Mailbox;
+  /** One address, or several. */
+  replyTo?: Mailbox | Mailbox[];
   subject: string;
   text?: string;
   html?: string;
