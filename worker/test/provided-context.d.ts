@@ -1,5 +1,5 @@
 // Values the vitest globalSetup files hand to tests (see fake-resend.ts, fake-dns.ts, fake-ai.ts,
-// fake-smtp.ts and scripts/e2e-global-setup.ts).
+// fake-smtp.ts, fake-webhook.ts and scripts/e2e-global-setup.ts).
 import 'vitest';
 
 declare module 'vitest' {
@@ -10,6 +10,8 @@ declare module 'vitest' {
     /** Base URL of worker/test/fake-ai.ts (`/openai/v1`, `/anthropic/v1`, `/_received`). */
     aiUrl: string;
     smtpRelayPort: number;
+    /** The local webhook receiver (fake-webhook.ts). */
+    webhookUrl: string;
     smtpControlUrl: string;
     workerUrl: string;
     adminPassword: string;

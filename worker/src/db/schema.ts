@@ -176,11 +176,27 @@ export const emails = sqliteTable(
     scheduledAt: integer('scheduled_at'),
     sentAt: integer('sent_at'),
     deliveredAt: integer('delivered_at'),
+    /** Tracking asked for at accept time (per send, or the TRACK_* defaults); null base means no tracking. */
+    trackOpens: integer('track_opens', { mode: 'boolean' }).notNull().default(false),
+    trackClicks: integer('track_clicks', { mode: 'boolean' }).notNull().default(false),
+    /** The origin tracking URLs point at (PUBLIC_URL, or the origin the message was accepted on). */
+    trackingBase: text('tracking_base'),
+    /** When the delivered MIME was built: per-recipient tracked copies carry the same Date on every attempt. */
+    builtAt: integer('built_at'),
+    /** Engagement (services/tracking): first of each, any recipient; `readAt` when one of our own mailboxes marked it seen. */
+    firstOpenedAt: integer('first_opened_at'),
+    firstClickedAt: integer('first_clicked_at'),
+    firstRepliedAt: integer('first_replied_at'),
+    readAt: integer('read_at'),
+    openCount: integer('open_count').notNull().default(0),
+    clickCount: integer('click_count').notNull().default(0),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
   (t) => [
     uniqueIndex('emails_public_id_uq').on(t.publicId),
+    // Reply detection looks messages up by the Message-ID an inbound reply names.
+    index('emails_message_id_idx').on(t.messageId),
     index('emails_address_id_idx').on(t.addressId, t.id),
     index('emails_address_created_idx').on(t.addressId, t.createdAt),
     index('emails_status_scheduled_idx').on(t.status, t.scheduledAt),
@@ -211,8 +227,14 @@ export const emailRecipients = sqliteTable(
     smtpResponse: text('smtp_response'),
     providerId: text('provider_id'),
     updatedAt: integer('updated_at').notNull(),
+    /** Random id in this recipient's pixel and link URLs (services/tracking/tokens.ts); null when untracked. */
+    trackId: text('track_id'),
+    firstOpenedAt: integer('first_opened_at'),
+    firstClickedAt: integer('first_clicked_at'),
+    openCount: integer('open_count').notNull().default(0),
+    clickCount: integer('click_count').notNull().default(0),
   },
-  (t) => [uniqueIndex('email_recipients_email_address_uq').on(t.emailId, t.address)],
+  (t) => [uniqueIndex('email_recipients_email_address_uq').on(t.emailId, t.address), uniqueIndex('email_recipients_track_id_uq').on(t.trackId)],
 );
 
 /** The timeline of an email: accepted, scheduled, sent, deferred, bounced, cancelled … */
@@ -303,6 +325,95 @@ export const deliveryLog = sqliteTable(
   },
   (t) => [index('delivery_log_created_idx').on(t.createdAt), index('delivery_log_recipient_domain_idx').on(t.recipientDomain, t.createdAt)],
 );
+
+export const WEBHOOK_EVENTS = [
+  'email.queued', 'email.sent', 'email.delivered', 'email.delivery_delayed', 'email.bounced', 'email.failed',
+  'email.opened', 'email.clicked', 'email.replied', 'email.cancelled', 'email.suppressed', 'email.received',
+] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+
+/** Endpoints that receive events (Standard Webhooks), optionally limited to one mailbox or one domain. */
+export const webhooks = sqliteTable(
+  'webhooks',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** `wh_…` */
+    publicId: text('public_id').notNull(),
+    url: text('url').notNull(),
+    description: text('description').notNull().default(''),
+    /** JSON array of WebhookEvent. */
+    eventsJson: text('events_json').notNull(),
+    /** Only events of this mailbox (sent from it, or received by it); null: no mailbox filter. */
+    mailbox: text('mailbox'),
+    /** Only events of addresses on this domain; null: no domain filter. */
+    domain: text('domain'),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+    /** The signing secret (`whsec_…`); shown once, at creation or rotation. */
+    secret: text('secret').notNull(),
+    /** First failed attempt since the last success; an endpoint failing for a day is disabled. */
+    failingSince: integer('failing_since'),
+    disabledAt: integer('disabled_at'),
+    disabledReason: text('disabled_reason'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('webhooks_public_id_uq').on(t.publicId)],
+);
+
+/** One event for one endpoint: the signed message (same `webhook-id` on every attempt) and where it stands. */
+export const webhookDeliveries = sqliteTable(
+  'webhook_deliveries',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** `whd_…` */
+    publicId: text('public_id').notNull(),
+    webhookId: integer('webhook_id')
+      .notNull()
+      .references(() => webhooks.id, { onDelete: 'cascade' }),
+    /** The Standard Webhooks message id (`msg_…`), sent as `webhook-id`; a replay keeps it so receivers can dedupe. */
+    messageId: text('message_id').notNull(),
+    eventType: text('event_type').notNull(),
+    /** The JSON body exactly as signed. */
+    payload: text('payload').notNull(),
+    status: text('status', { enum: ['pending', 'delivered', 'failed'] }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    lastStatusCode: integer('last_status_code'),
+    lastError: text('last_error'),
+    /** When the next attempt is due; null once settled. The sweep re-enqueues overdue ones. */
+    nextAttemptAt: integer('next_attempt_at'),
+    /** An attempt holds the delivery until then, so two queue messages never post it at once. */
+    lockedUntil: integer('locked_until'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('webhook_deliveries_public_id_uq').on(t.publicId),
+    index('webhook_deliveries_webhook_idx').on(t.webhookId, t.id),
+    index('webhook_deliveries_due_idx').on(t.status, t.nextAttemptAt),
+  ],
+);
+
+/** Every HTTP attempt of a delivery: status code (null for timeouts and network errors), latency, the start of the answer. */
+export const webhookAttempts = sqliteTable(
+  'webhook_attempts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    deliveryId: integer('delivery_id')
+      .notNull()
+      .references(() => webhookDeliveries.id, { onDelete: 'cascade' }),
+    attempt: integer('attempt').notNull(),
+    statusCode: integer('status_code'),
+    latencyMs: integer('latency_ms').notNull(),
+    responseExcerpt: text('response_excerpt'),
+    error: text('error'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('webhook_attempts_delivery_idx').on(t.deliveryId, t.id)],
+);
+
+export type WebhookRow = typeof webhooks.$inferSelect;
+export type WebhookDeliveryRow = typeof webhookDeliveries.$inferSelect;
+export type WebhookAttemptRow = typeof webhookAttempts.$inferSelect;
 
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 export type AddressRow = typeof addresses.$inferSelect;
