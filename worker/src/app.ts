@@ -14,6 +14,7 @@ import { mailRoutes } from './routes/mails';
 import { errorRenderer, type ErrorDialect } from './routes/error-dialects';
 import { createV1App, PUBLIC_V1_PATHS } from './routes/v1';
 import { sendRoutes } from './routes/send';
+import { trackingRoutes } from './routes/tracking';
 
 export function createApp() {
   const app = new Hono<AppEnv>()
@@ -27,7 +28,8 @@ export function createApp() {
     .route('/api', mailRoutes)
     .route('/api', sendRoutes)
     .route('/external/api', externalRoutes)
-    .route('/admin', adminRoutes);
+    .route('/admin', adminRoutes)
+    .route('/t', trackingRoutes);
 
   // Compatibility doors (routes/compat/<dialect>/) add their error dialect here when they are mounted.
   const dialects: ErrorDialect[] = [];

@@ -189,7 +189,14 @@ export interface V1Recipient {
   dsn_code: string | null;
   smtp_response: string | null;
   updated_at: string;
+  first_opened_at: string | null;
+  first_clicked_at: string | null;
+  open_count: number;
+  click_count: number;
 }
+
+/** Where a message got to, end to end (services/tracking/unified.ts). */
+export type V1UnifiedStatus = 'scheduled' | 'queued' | 'sent' | 'delivered' | 'opened' | 'clicked' | 'replied' | 'bounced' | 'failed' | 'suppressed' | 'cancelled';
 
 export interface V1Email {
   id: string;
@@ -200,6 +207,7 @@ export interface V1Email {
   bcc: string[];
   subject: string;
   status: V1EmailStatus;
+  unified_status: V1UnifiedStatus;
   tags: string[];
   attachments: { filename: string; content_type: string; size: number }[];
   attempts: number;
@@ -208,6 +216,15 @@ export interface V1Email {
   scheduled_at: string | null;
   sent_at: string | null;
   delivered_at: string | null;
+  first_opened_at: string | null;
+  first_clicked_at: string | null;
+  first_replied_at: string | null;
+  /** When one of our own mailboxes that received it marked it seen. */
+  read_at: string | null;
+  open_count: number;
+  click_count: number;
+  track_opens: boolean;
+  track_clicks: boolean;
   recipients: V1Recipient[];
   events?: { type: string; recipient: string | null; detail: string | null; created_at: string }[];
 }
