@@ -235,3 +235,49 @@ export interface V1Envelope<T> {
   data: T;
   meta: { request_id: string; next_cursor?: string | null; total?: number };
 }
+
+export type V1WebhookEvent =
+  | 'email.queued' | 'email.sent' | 'email.delivered' | 'email.delivery_delayed' | 'email.bounced' | 'email.failed'
+  | 'email.opened' | 'email.clicked' | 'email.replied' | 'email.cancelled' | 'email.suppressed' | 'email.received';
+
+/** A webhook endpoint (/api/v1/webhooks); `secret` only in the answers to create and rotate_secret. */
+export interface V1Webhook {
+  id: string;
+  url: string;
+  description: string;
+  events: V1WebhookEvent[];
+  mailbox: string | null;
+  domain: string | null;
+  enabled: boolean;
+  failing_since: string | null;
+  disabled_at: string | null;
+  disabled_reason: string | null;
+  created_at: string;
+  updated_at: string;
+  secret?: string;
+}
+
+export interface V1WebhookAttempt {
+  attempt: number;
+  status_code: number | null;
+  latency_ms: number;
+  response_excerpt: string | null;
+  error: string | null;
+  created_at: string;
+}
+
+export interface V1WebhookDelivery {
+  id: string;
+  /** The Standard Webhooks message id, sent as `webhook-id` (kept by a replay). */
+  message_id: string;
+  event_type: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  last_status_code: number | null;
+  last_error: string | null;
+  next_attempt_at: string | null;
+  created_at: string;
+  updated_at: string;
+  payload: unknown;
+  attempt_log: V1WebhookAttempt[];
+}
