@@ -50,27 +50,40 @@ export async function findDelivery(db: Db, webhookId: number, publicId: string):
   return (await db.select().from(webhookDeliveries).where(and(eq(webhookDeliveries.webhookId, webhookId), eq(webhookDeliveries.publicId, publicId))).get()) ?? null;
 }
 
-/**
- * Takes a pending delivery for one attempt (counted) unless another attempt holds it. Returns the row
- * when it is ours to post now.
- */
-export async function claimDelivery(db: Db, publicId: string, now: number, leaseMs: number): Promise<WebhookDeliveryRow | null> {
-  const rows = await db
-    .update(webhookDeliveries)
-    .set({ lockedUntil: now + leaseMs, attempts: sql`${webhookDeliveries.attempts} + 1`, updatedAt: now })
-    .where(
-      and(
-        eq(webhookDeliveries.publicId, publicId),
-        eq(webhookDeliveries.status, 'pending'),
-        or(isNull(webhookDeliveries.lockedUntil), lt(webhookDeliveries.lockedUntil, now)),
-      ),
-    )
-    .returning();
-  return rows[0] ?? null;
+// D1 binds at most 100 parameters per statement.
+const IDS_PER_STATEMENT = 90;
+
+/** claimDelivery for many at once: the ones that are ours to post now. */
+export async function claimDeliveries(db: Db, publicIds: string[], now: number, leaseMs: number): Promise<WebhookDeliveryRow[]> {
+  const out: WebhookDeliveryRow[] = [];
+  for (let i = 0; i < publicIds.length; i += IDS_PER_STATEMENT) {
+    const rows = await db
+      .update(webhookDeliveries)
+      .set({ lockedUntil: now + leaseMs, attempts: sql`${webhookDeliveries.attempts} + 1`, updatedAt: now })
+      .where(
+        and(
+          inArray(webhookDeliveries.publicId, publicIds.slice(i, i + IDS_PER_STATEMENT)),
+          eq(webhookDeliveries.status, 'pending'),
+          or(isNull(webhookDeliveries.lockedUntil), lt(webhookDeliveries.lockedUntil, now)),
+        ),
+      )
+      .returning();
+    out.push(...rows);
+  }
+  return out;
 }
 
-export async function findDeliveryByPublicId(db: Db, publicId: string): Promise<WebhookDeliveryRow | null> {
-  return (await db.select().from(webhookDeliveries).where(eq(webhookDeliveries.publicId, publicId)).get()) ?? null;
+export async function findDeliveriesByPublicIds(db: Db, publicIds: string[]): Promise<WebhookDeliveryRow[]> {
+  const out: WebhookDeliveryRow[] = [];
+  for (let i = 0; i < publicIds.length; i += IDS_PER_STATEMENT) {
+    out.push(...(await db.select().from(webhookDeliveries).where(inArray(webhookDeliveries.publicId, publicIds.slice(i, i + IDS_PER_STATEMENT)))));
+  }
+  return out;
+}
+
+export async function findWebhooksByIds(db: Db, ids: number[]): Promise<WebhookRow[]> {
+  if (ids.length === 0) return [];
+  return db.select().from(webhooks).where(inArray(webhooks.id, ids));
 }
 
 /** The statements that record one attempt and the delivery's new state. */
