@@ -90,3 +90,17 @@ describe('who manages which webhooks', () => {
     expect(all).toEqual(expect.arrayContaining([mine.id, global.id, foreign.id]));
   });
 });
+
+describe('webhooks of a user (session token)', () => {
+  it('may filter to a domain where they hold view_mailbox, never to another domain or to nothing', async () => {
+    const { activeAccount, grant, userOn } = await import('../accounts/helpers');
+    const account = await activeAccount(`hooks${unique()}.test`);
+    const reader = await userOn(account.admin, `reader@${account.domain}`);
+    await grant(account.admin, `reader@${account.domain}`, account.domain, ['view_mailbox']);
+    const mine = await createWebhook(reader, { url: 'https://hooks.example.net/u', events, domain: account.domain });
+    expect(mine).toMatchObject({ domain: account.domain, mailbox: null });
+    expect((await v1(reader, '/webhooks', { method: 'POST', body: JSON.stringify({ url: 'https://hooks.example.net/u', events }) })).status).toBe(403);
+    expect((await v1(reader, '/webhooks', { method: 'POST', body: JSON.stringify({ url: 'https://hooks.example.net/u', events, domain: 'example.com' }) })).status).toBe(403);
+    expect((await json(await v1(reader, '/webhooks'))).data.map((w: { id: string }) => w.id)).toEqual([mine.id]);
+  });
+});
