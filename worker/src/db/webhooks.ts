@@ -1,7 +1,7 @@
 /** Queries on `webhooks`, `webhook_deliveries` and `webhook_attempts`. */
 import { and, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from './client';
-import { webhookAttempts, webhookDeliveries, webhooks, type WebhookDeliveryRow, type WebhookRow } from './schema';
+import { webhookAttempts, webhookDeliveries, webhooks, type WebhookDeliveryRow, type WebhookRow } from './schema-webhooks';
 
 export type NewWebhook = typeof webhooks.$inferInsert;
 export type NewDelivery = typeof webhookDeliveries.$inferInsert;

@@ -1,6 +1,6 @@
 /** zod schemas and presenters of /api/v1/webhooks. */
 import { z } from '@hono/zod-openapi';
-import { WEBHOOK_EVENTS, type WebhookRow } from '../../db/schema';
+import { WEBHOOK_EVENTS, type WebhookRow } from '../../db/schema-webhooks';
 import type { DeliveryView } from '../../services/webhooks/deliveries';
 import type { V1Webhook, V1WebhookDelivery } from '../api-types';
 

@@ -5,7 +5,7 @@
  * a filter sees every event, so only admins have those. Endpoints a caller may not manage are
  * "not found".
  */
-import type { WebhookRow } from '../../db/schema';
+import type { WebhookRow } from '../../db/schema-webhooks';
 import { AppError } from '../../lib/errors';
 import { mayActOnDomain, mayReadMailbox } from '../accounts/access';
 import type { Deps } from '../deps';

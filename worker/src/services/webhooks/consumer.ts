@@ -7,7 +7,7 @@
  */
 import type { BatchItem } from 'drizzle-orm/batch';
 import { attemptStatements, claimDeliveries, failPendingStatement, findDeliveriesByPublicIds, findWebhooksByIds, webhookStatement } from '../../db/webhooks';
-import type { WebhookDeliveryRow, WebhookRow } from '../../db/schema';
+import type { WebhookDeliveryRow, WebhookRow } from '../../db/schema-webhooks';
 import type { Deps } from '../deps';
 import { postDelivery, type AttemptResult } from './post';
 import type { WebhookJob } from './types';

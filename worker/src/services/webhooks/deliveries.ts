@@ -1,6 +1,6 @@
 /** An endpoint's deliveries: the log (with every attempt), replaying one, and sending a test event now. */
 import { attemptStatements, attemptsOf, findDelivery, insertDeliveries, listDeliveries } from '../../db/webhooks';
-import type { WebhookAttemptRow, WebhookDeliveryRow } from '../../db/schema';
+import type { WebhookAttemptRow, WebhookDeliveryRow } from '../../db/schema-webhooks';
 import { AppError } from '../../lib/errors';
 import type { Deps } from '../deps';
 import type { Principal } from '../principal';

@@ -4,7 +4,7 @@
  * after the state change it reports has been written, so an event never announces something that
  * did not happen.
  */
-import type { WebhookRow } from '../../db/schema';
+import type { WebhookRow } from '../../db/schema-webhooks';
 import { enabledWebhooks, insertDeliveries, overdueDeliveries, touchDeliveries, type NewDelivery } from '../../db/webhooks';
 import { randomToken } from '../../lib/clock';
 import type { Deps } from '../deps';

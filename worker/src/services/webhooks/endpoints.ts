@@ -1,6 +1,6 @@
 /** Managing webhook endpoints: create (the secret is shown once), list, read, change, delete, rotate the secret. */
 import { allWebhooks, deleteWebhook as deleteRow, findWebhook, insertWebhook, updateWebhook as updateRow } from '../../db/webhooks';
-import type { WebhookEvent, WebhookRow } from '../../db/schema';
+import type { WebhookEvent, WebhookRow } from '../../db/schema-webhooks';
 import { bytesToBase64 } from '../../lib/bytes';
 import { randomToken } from '../../lib/clock';
 import { AppError } from '../../lib/errors';

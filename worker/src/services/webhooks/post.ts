@@ -4,7 +4,7 @@
  * redirect. Says what happened; deciding about retries is the caller's.
  */
 import { Webhook } from 'standardwebhooks';
-import type { WebhookDeliveryRow, WebhookRow } from '../../db/schema';
+import type { WebhookDeliveryRow, WebhookRow } from '../../db/schema-webhooks';
 import type { Deps } from '../deps';
 import { webhookUrlProblem } from './url-guard';
 

@@ -1,5 +1,5 @@
 /** Shapes shared by the webhook emitter, the delivery consumer and the queue handler. */
-import type { WebhookEvent } from '../../db/schema';
+import type { WebhookEvent } from '../../db/schema-webhooks';
 
 /** The body of a message on WEBHOOK_QUEUE (see handlers/queue.ts). */
 export interface WebhookJob {
