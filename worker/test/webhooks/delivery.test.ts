@@ -1,6 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
-import { createAddress, deliver, json, TestEmailMessage } from '../helpers';
+import { bearer, call, createAddress, deliver, json, TestEmailMessage } from '../helpers';
 import { adminKey, v1 } from '../v1/helpers';
 import { runQueue } from '../v1/sending';
 import { createWebhook, deliveries, received, receiverUrl, runWebhooks, unique, webhookEnv } from './helpers';
@@ -231,5 +231,16 @@ describe('sending events', () => {
     expect(bodies.find((b) => b.type === 'email.cancelled')!.data).toMatchObject({ email_id: laterId, status: 'cancelled' });
     // Payloads describe messages; they carry no body.
     expect(requests.some((r) => r.body.includes('Hello'))).toBe(false);
+  });
+
+  it('come from the original synchronous doors too: delivered, never queued', async () => {
+    const e = webhookEnv();
+    const admin = await adminKey();
+    const sender = await createAddress(`sync-${unique()}`, undefined, e);
+    const rcpt = await createAddress(`syncr-${unique()}`, undefined, e);
+    const hook = await createWebhook(admin, { url: receiverUrl('ok', unique()), events: ['email.queued', 'email.delivered'], mailbox: sender.address }, e);
+    const res = await call('/api/send_mail', { method: 'POST', headers: bearer(sender.jwt), body: JSON.stringify({ from_name: 'S', to_name: '', to_mail: rcpt.address, subject: 'sync', is_html: false, content: 'hi' }) }, e);
+    expect(res.status).toBe(200);
+    expect((await deliveries(admin, hook.id, e)).map((d) => d.event_type)).toEqual(['email.delivered']);
   });
 });

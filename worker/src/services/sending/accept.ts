@@ -89,7 +89,8 @@ export async function commitEmails(deps: Deps, prepared: PreparedEmail[], mode: 
     await insertEmails(deps.db, inserts, [...unmetered].map(([addressId, n]) => countSentStatement(deps.db, addressId, n)));
     const accepted = inserts.map((ins, i) => accepted_(ins, prepared[i]!));
     if (mode === 'queue') await handOver(deps, accepted, now);
-    await emitEvents(
+    // A synchronous send is never queued: its first event is the dispatch outcome.
+    if (mode === 'queue') await emitEvents(
       deps,
       inserts.map((ins, i) => ({
         type: 'email.queued' as const,
