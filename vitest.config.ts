@@ -27,7 +27,7 @@ const workerProject = defineProject({
         // A queue nobody consumes: tests that run the Worker's queue() themselves (with a provider
         // configured differently from the pinned one) point SEND_QUEUE at it, so the background
         // consumer does not race them.
-        queueProducers: { HELD_SEND_QUEUE: { queueName: 'edgemail-send-held' } },
+        queueProducers: { HELD_SEND_QUEUE: { queueName: 'edgemail-send-held' }, HELD_WEBHOOK_QUEUE: { queueName: 'edgemail-webhooks-held' } },
         // Every variable is pinned: wrangler would otherwise layer a developer's .dev.vars on top.
         bindings: {
           // Test-only values; real deployments set these with `wrangler secret put`.
@@ -90,6 +90,14 @@ const workerProject = defineProject({
           SMTP_RELAY_PASSWORD: '',
           REMOTE_ATTACHMENTS: 'public',
           REMOTE_ATTACHMENT_TIMEOUT_MS: '10000',
+          PUBLIC_URL: '',
+          TRACKING: 'on',
+          TRACK_OPENS: 'false',
+          TRACK_CLICKS: 'false',
+          TRACKING_SECRET: '',
+          // Tests that post to the local receiver (worker/test/fake-webhook.ts) turn this on.
+          WEBHOOK_ALLOW_PRIVATE: 'false',
+          WEBHOOK_TIMEOUT_MS: '10000',
           TEST_MIGRATIONS: await readD1Migrations(fileURLToPath(new URL('./migrations', import.meta.url))),
           TEST_FIXTURES: fixtures,
         },
@@ -102,7 +110,14 @@ const workerProject = defineProject({
     // Node-side checks of the Worker's output (SpamAssassin) run in the e2e project.
     exclude: [...configDefaults.exclude, 'worker/e2e/**'],
     setupFiles: ['./worker/test/setup.ts'],
-    globalSetup: ['./worker/test/fake-resend.ts', './worker/test/fake-dns.ts', './worker/test/fake-ai.ts', './worker/test/fake-smtp.ts', './worker/test/fake-files.ts'],
+    globalSetup: [
+      './worker/test/fake-resend.ts',
+      './worker/test/fake-dns.ts',
+      './worker/test/fake-ai.ts',
+      './worker/test/fake-smtp.ts',
+      './worker/test/fake-files.ts',
+      './worker/test/fake-webhook.ts',
+    ],
     // Large-message tests move megabytes through workerd on a 2-core machine.
     testTimeout: 30_000,
   },

@@ -31,6 +31,8 @@ function ensureDevVars() {
         'DEFAULT_SEND_BALANCE=1000',
         'SEND_RATE_PER_MINUTE=120',
         'RESEND_API_KEY=',
+        '# Locally a webhook receiver on 127.0.0.1 works; production refuses private addresses.',
+        'WEBHOOK_ALLOW_PRIVATE=true',
         '# AI writing is off until one of these is set (see README "Configuration"), e.g. a local Ollama:',
         '# OPENAI_BASE_URL=http://127.0.0.1:11434/v1',
         '# OPENAI_MODEL=llama3.2',
@@ -43,6 +45,10 @@ function ensureDevVars() {
   } else if (!/^DKIM_ENCRYPTION_KEY=/m.test(readFileSync('.dev.vars', 'utf8'))) {
     // A .dev.vars from before accounts existed: add the DKIM secret so approving a domain works.
     writeFileSync('.dev.vars', `${readFileSync('.dev.vars', 'utf8').replace(/\n?$/, '\n')}DKIM_ENCRYPTION_KEY=${randomBytes(32).toString('base64url')}\n`);
+  }
+  if (!/^WEBHOOK_ALLOW_PRIVATE=/m.test(readFileSync('.dev.vars', 'utf8'))) {
+    // A .dev.vars from before webhooks existed: let local receivers (127.0.0.1) work out of the box.
+    writeFileSync('.dev.vars', `${readFileSync('.dev.vars', 'utf8').replace(/\n?$/, '\n')}WEBHOOK_ALLOW_PRIVATE=true\n`);
   }
   const vars = Object.fromEntries(
     readFileSync('.dev.vars', 'utf8')
@@ -147,6 +153,10 @@ if (await waitForHealth(url, worker)) {
   Send through the queued API v1 (202 at once; GET /api/v1/emails/<id> shows each recipient's result):
     curl -s -X POST ${url}/api/v1/emails -H "authorization: Bearer <jwt>" -H 'content-type: application/json' \
       -d '{"to":"test@${domain}","subject":"Hi","html":"<p>Hello</p>"}'
+
+  Get a webhook for mail arriving at test@${domain} (a receiver on 127.0.0.1 works locally):
+    curl -s -X POST ${url}/api/v1/webhooks -H "authorization: Bearer <jwt>" -H 'content-type: application/json' \
+      -d '{"url":"http://127.0.0.1:9000/hook","events":["email.received"]}'
 
   Send mail (SMTP on 127.0.0.1:${smtpPort}, username "jwt", password = the jwt):
     swaks --server 127.0.0.1:${smtpPort} --auth-user jwt --auth-password <jwt> --from test@${domain} --to test@${domain}

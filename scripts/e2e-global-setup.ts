@@ -44,6 +44,8 @@ export default async function setup(project: TestProject) {
     OPENAI_BASE_URL: `${fakeAi.url}/openai/v1`,
     OPENAI_MODEL: 'fake-echo',
     REMOTE_ATTACHMENTS: 'any',
+    // As `npm start` sets it: the webhook tests' receiver listens on 127.0.0.1.
+    WEBHOOK_ALLOW_PRIVATE: 'true',
   });
   project.provide('workerUrl', worker.url);
   project.provide('dnsUrl', dns.url);

@@ -18,6 +18,7 @@ import { errorRenderer, type ErrorDialect } from './routes/error-dialects';
 import { createMailApiApp, mailApiDialect, MAILAPI_PREFIX } from './routes/compat/mailapi';
 import { createV1App, PUBLIC_V1_PATHS } from './routes/v1';
 import { sendRoutes } from './routes/send';
+import { trackingRoutes } from './routes/tracking';
 
 export function createApp() {
   const app = new Hono<AppEnv>()
@@ -35,7 +36,9 @@ export function createApp() {
     .route(MAILAPI_PREFIX, createMailApiApp())
     .route(BYTESMTP_PREFIX, bytesmtpRoutes)
     // Resend's SDKs cannot send the site password (x-custom-auth); the door takes API keys only.
-    .route(RESEND_PREFIX, createResendDoor());
+    .route(RESEND_PREFIX, createResendDoor())
+    // Open pixels and click redirects: fetched by mail clients, so no credential of any kind.
+    .route('/t', trackingRoutes);
 
   // Compatibility doors (routes/compat/<dialect>/) add their error dialect here when they are mounted.
   const dialects: ErrorDialect[] = [mailApiDialect, bytesmtpDialect, resendDialect];

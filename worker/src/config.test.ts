@@ -89,4 +89,17 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...base, AI_PROVIDER: 'gemini' })).toThrow(/AI_PROVIDER must be one of workers-ai, openai, anthropic/);
     expect(() => loadConfig({ ...base, ANTHROPIC_BASE_URL: 'not a url' })).toThrow(/ANTHROPIC_BASE_URL/);
   });
+
+  it('reads tracking and webhook settings: off by default per send, on globally, private targets refused', () => {
+    const d = loadConfig({ ...base });
+    expect(d.tracking).toEqual({ enabled: true, opens: false, clicks: false, secret: base.JWT_SECRET });
+    expect(d.webhooks).toEqual({ allowPrivate: false, timeoutMs: 10_000 });
+    expect(d.publicUrl).toBeNull();
+    const c = loadConfig({ ...base, TRACKING: 'off', TRACK_OPENS: 'true', TRACKING_SECRET: 's'.repeat(20), WEBHOOK_ALLOW_PRIVATE: 'yes', PUBLIC_URL: 'https://mail.example.org/' });
+    expect(c.tracking).toEqual({ enabled: false, opens: true, clicks: false, secret: 's'.repeat(20) });
+    expect(c.webhooks.allowPrivate).toBe(true);
+    expect(c.publicUrl).toBe('https://mail.example.org');
+    expect(() => loadConfig({ ...base, PUBLIC_URL: 'mail.example.org' })).toThrow(/PUBLIC_URL/);
+    expect(() => loadConfig({ ...base, TRACKING_SECRET: 'short' })).toThrow(/TRACKING_SECRET/);
+  });
 });

@@ -124,6 +124,13 @@ const configSchema = z.object({
   BYTESMTP_DELETE_PER_HOUR: int(100),
   REMOTE_ATTACHMENTS: z.enum(['public', 'any', 'off'], { error: 'REMOTE_ATTACHMENTS must be public, any or off' }).default('public'),
   REMOTE_ATTACHMENT_TIMEOUT_MS: int(10_000, 100, 120_000),
+  PUBLIC_URL: optional.pipe(z.url({ error: 'PUBLIC_URL must be a URL such as https://mail.example.org' }).optional()),
+  TRACKING: z.enum(['on', 'off']).default('on'),
+  TRACK_OPENS: bool(false),
+  TRACK_CLICKS: bool(false),
+  TRACKING_SECRET: optional.pipe(z.string().min(16, 'TRACKING_SECRET must be at least 16 characters').optional()),
+  WEBHOOK_ALLOW_PRIVATE: bool(false),
+  WEBHOOK_TIMEOUT_MS: int(10_000, 100, 30_000),
 });
 
 export interface Config {
@@ -177,6 +184,16 @@ export interface Config {
    * from any host including loopback and private networks (`any`, for local development), or never.
    */
   remoteAttachments: { mode: 'public' | 'any' | 'off'; timeoutMs: number };
+  /** PUBLIC_URL without a trailing slash: the origin tracking links and webhook payloads point at; null uses the request's. */
+  publicUrl: string | null;
+  /**
+   * Open and click tracking. `enabled` is the global switch (TRACKING=off turns every form off);
+   * `opens`/`clicks` are the defaults of a send that does not say; `secret` keys the link signatures
+   * (TRACKING_SECRET, else JWT_SECRET; services/tracking/tokens.ts derives its own key from it).
+   */
+  tracking: { enabled: boolean; opens: boolean; clicks: boolean; secret: string };
+  /** Webhook delivery: whether loopback/private targets are allowed (local development), and the per-attempt timeout. */
+  webhooks: { allowPrivate: boolean; timeoutMs: number };
 }
 
 export type ProviderConfig =
@@ -254,6 +271,9 @@ export function loadConfig(env: Record<string, unknown>): Config {
     },
     bytesmtpRateLimits: { send: v.BYTESMTP_SEND_PER_HOUR, inbox: v.BYTESMTP_INBOX_PER_HOUR, read: v.BYTESMTP_READ_PER_HOUR, delete: v.BYTESMTP_DELETE_PER_HOUR },
     remoteAttachments: { mode: v.REMOTE_ATTACHMENTS, timeoutMs: v.REMOTE_ATTACHMENT_TIMEOUT_MS },
+    publicUrl: v.PUBLIC_URL?.replace(/\/+$/, '') ?? null,
+    tracking: { enabled: v.TRACKING === 'on', opens: v.TRACK_OPENS, clicks: v.TRACK_CLICKS, secret: v.TRACKING_SECRET ?? v.JWT_SECRET },
+    webhooks: { allowPrivate: v.WEBHOOK_ALLOW_PRIVATE, timeoutMs: v.WEBHOOK_TIMEOUT_MS },
   };
   cache.set(env, config);
   return config;

@@ -1,5 +1,5 @@
 // Values the vitest globalSetup files hand to tests (see fake-resend.ts, fake-dns.ts, fake-ai.ts,
-// fake-smtp.ts, fake-files.ts and scripts/e2e-global-setup.ts).
+// fake-smtp.ts, fake-files.ts, fake-webhook.ts and scripts/e2e-global-setup.ts).
 import 'vitest';
 
 declare module 'vitest' {
@@ -12,6 +12,8 @@ declare module 'vitest' {
     /** Base URL of worker/test/fake-files.ts: files to attach by URL (`/files/…`, `/redirect/…`, `/held/<name>`). */
     filesUrl: string;
     smtpRelayPort: number;
+    /** The local webhook receiver (fake-webhook.ts). */
+    webhookUrl: string;
     smtpControlUrl: string;
     workerUrl: string;
     adminPassword: string;

@@ -194,6 +194,14 @@ const listColumns = {
   scheduledAt: emails.scheduledAt,
   sentAt: emails.sentAt,
   deliveredAt: emails.deliveredAt,
+  trackOpens: emails.trackOpens,
+  trackClicks: emails.trackClicks,
+  firstOpenedAt: emails.firstOpenedAt,
+  firstClickedAt: emails.firstClickedAt,
+  firstRepliedAt: emails.firstRepliedAt,
+  readAt: emails.readAt,
+  openCount: emails.openCount,
+  clickCount: emails.clickCount,
   createdAt: emails.createdAt,
 };
 export type EmailSummaryRow = Pick<EmailRow, keyof typeof listColumns>;

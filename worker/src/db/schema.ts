@@ -176,11 +176,27 @@ export const emails = sqliteTable(
     scheduledAt: integer('scheduled_at'),
     sentAt: integer('sent_at'),
     deliveredAt: integer('delivered_at'),
+    /** Tracking asked for at accept time (per send, or the TRACK_* defaults); null base means no tracking. */
+    trackOpens: integer('track_opens', { mode: 'boolean' }).notNull().default(false),
+    trackClicks: integer('track_clicks', { mode: 'boolean' }).notNull().default(false),
+    /** The origin tracking URLs point at (PUBLIC_URL, or the origin the message was accepted on). */
+    trackingBase: text('tracking_base'),
+    /** When the delivered MIME was built: per-recipient tracked copies carry the same Date on every attempt. */
+    builtAt: integer('built_at'),
+    /** Engagement (services/tracking): first of each, any recipient; `readAt` when one of our own mailboxes marked it seen. */
+    firstOpenedAt: integer('first_opened_at'),
+    firstClickedAt: integer('first_clicked_at'),
+    firstRepliedAt: integer('first_replied_at'),
+    readAt: integer('read_at'),
+    openCount: integer('open_count').notNull().default(0),
+    clickCount: integer('click_count').notNull().default(0),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
   (t) => [
     uniqueIndex('emails_public_id_uq').on(t.publicId),
+    // Reply detection looks messages up by the Message-ID an inbound reply names.
+    index('emails_message_id_idx').on(t.messageId),
     index('emails_address_id_idx').on(t.addressId, t.id),
     index('emails_address_created_idx').on(t.addressId, t.createdAt),
     index('emails_status_scheduled_idx').on(t.status, t.scheduledAt),
@@ -211,8 +227,14 @@ export const emailRecipients = sqliteTable(
     smtpResponse: text('smtp_response'),
     providerId: text('provider_id'),
     updatedAt: integer('updated_at').notNull(),
+    /** Random id in this recipient's pixel and link URLs (services/tracking/tokens.ts); null when untracked. */
+    trackId: text('track_id'),
+    firstOpenedAt: integer('first_opened_at'),
+    firstClickedAt: integer('first_clicked_at'),
+    openCount: integer('open_count').notNull().default(0),
+    clickCount: integer('click_count').notNull().default(0),
   },
-  (t) => [uniqueIndex('email_recipients_email_address_uq').on(t.emailId, t.address)],
+  (t) => [uniqueIndex('email_recipients_email_address_uq').on(t.emailId, t.address), uniqueIndex('email_recipients_track_id_uq').on(t.trackId)],
 );
 
 /** The timeline of an email: accepted, scheduled, sent, deferred, bounced, cancelled … */

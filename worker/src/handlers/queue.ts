@@ -6,6 +6,8 @@
 import { createDeps, type Deps } from '../services/deps';
 import { processDeadLetters, processSendJobs } from '../services/sending/consumer';
 import type { SendJob } from '../services/sending/types';
+import { processWebhookJobs } from '../services/webhooks/consumer';
+import type { WebhookJob } from '../services/webhooks/types';
 
 interface Route<Body> {
   accepts(body: unknown): body is Body;
@@ -18,6 +20,10 @@ const routes: Record<string, Route<unknown>> = {
   send: route<SendJob>({
     accepts: (body): body is SendJob => typeof (body as SendJob).id === 'string',
     handle: (deps, messages, queue) => (queue.endsWith('-dlq') ? processDeadLetters(deps, messages) : processSendJobs(deps, messages)),
+  }),
+  webhook: route<WebhookJob>({
+    accepts: (body): body is WebhookJob => typeof (body as WebhookJob).id === 'string',
+    handle: (deps, messages) => processWebhookJobs(deps, messages),
   }),
 };
 

@@ -1,14 +1,16 @@
-/** The Cron Trigger entry: the sending sweep (a safety net under the scheduler's alarm), expired idempotency keys, retention housekeeping. */
+/** The Cron Trigger entry: the sending sweep (a safety net under the scheduler's alarm), webhook deliveries whose queue message was lost, expired idempotency keys, retention housekeeping. */
 import { purgeExpiredKeys } from '../db/idempotency';
 import { createDeps } from '../services/deps';
 import { runHousekeeping } from '../services/housekeeping';
 import { releaseDueEmails } from '../services/sending/schedule';
+import { releaseOverdueDeliveries } from '../services/webhooks/emit';
 
 export async function handleScheduled(env: Env): Promise<void> {
   const deps = createDeps(env);
   const next = await releaseDueEmails(deps);
   if (next !== null) await deps.scheduler.wake(next);
   await purgeExpiredKeys(deps.db, deps.clock.now(), 1000);
+  await releaseOverdueDeliveries(deps);
   if (deps.config.retentionDays === 0 && deps.config.addressTtlDays === 0) return;
   const report = await runHousekeeping(deps);
   console.log(JSON.stringify({ level: 'info', event: 'housekeeping', ...report }));

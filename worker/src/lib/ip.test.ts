@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ipv6Groups, isInternalHostName, isPrivateIp } from './ip';
+import { classifyIp, ipv6Groups, isInternalHostName, isPrivateIp } from './ip';
 
 describe('isPrivateIp', () => {
   it('refuses loopback, private, link-local, CGNAT, multicast and reserved IPv4', () => {
@@ -41,4 +41,34 @@ describe('isInternalHostName', () => {
   it('accepts ordinary public names', () => {
     for (const h of ['example.com', 'cdn.example.org', 'localhost-tools.com', 'files.local-bank.com']) expect(isInternalHostName(h), h).toBe(false);
   });
+});
+
+describe('IP classification', () => {
+  it.each([
+    ['127.0.0.1', 'loopback'],
+    ['10.1.2.3', 'private'],
+    ['172.16.0.1', 'private'],
+    ['172.32.0.1', 'public'],
+    ['192.168.1.1', 'private'],
+    ['100.64.0.1', 'private'],
+    ['169.254.169.254', 'link_local'],
+    ['0.0.0.0', 'reserved'],
+    ['224.0.0.1', 'reserved'],
+    ['8.8.8.8', 'public'],
+    ['[::1]', 'loopback'],
+    ['::', 'reserved'],
+    ['::ffff:127.0.0.1', 'loopback'],
+    ['[::ffff:7f00:1]', 'loopback'],
+    ['64:ff9b::a9fe:a9fe', 'link_local'],
+    ['fd00:ec2::254', 'private'],
+    ['fe80::1%eth0', 'link_local'],
+    ['2606:4700::1111', 'public'],
+  ])('%s is %s', (ip, cls) => {
+    expect(classifyIp(ip)).toBe(cls);
+  });
+
+  it('says null for what is not an IP literal', () => {
+    for (const text of ['example.com', 'localhost', '1.2.3', '1.2.3.256', ':::', '1::2::3', '']) expect(classifyIp(text)).toBeNull();
+  });
+
 });

@@ -1,42 +1,35 @@
 /**
- * Whether an address or host name points somewhere a server-side fetch must not go when fetching
- * URLs given by API callers: loopback, private networks, link-local (cloud metadata lives there),
- * carrier-grade NAT, multicast, and the reserved and documentation ranges.
+ * IP literals and host names, judged for server-side fetches of URLs that API callers give (webhook
+ * endpoints, attachments by URL): loopback, private networks, link-local (cloud metadata lives
+ * there), carrier-grade NAT, multicast and the reserved and documentation ranges are never fetched.
+ * Open tracking records the class of the fetching address, never the address itself.
  */
+export type IpClass = 'public' | 'private' | 'loopback' | 'link_local' | 'reserved';
 
-// [first address, prefix length]
-const PRIVATE_V4: [string, number][] = [
+// [first address, prefix length]: reserved IPv4 ranges besides loopback, private and link-local.
+const RESERVED_V4: [string, number][] = [
   ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
   ['192.0.0.0', 24],
   ['192.0.2.0', 24],
   ['192.88.99.0', 24],
-  ['192.168.0.0', 16],
   ['198.18.0.0', 15],
   ['198.51.100.0', 24],
   ['203.0.113.0', 24],
   ['224.0.0.0', 4],
   ['240.0.0.0', 4],
 ];
+const PRIVATE_V4: [string, number][] = [
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['172.16.0.0', 12],
+  ['192.168.0.0', 16],
+];
 
-/** The IPv4 address as a 32-bit number, or null when it is not dotted-quad. */
+/** The IPv4 address as a 32-bit number, or null when it is not dotted-quad (what URL parsers normalise to). */
 export function ipv4ToNumber(text: string): number | null {
   const parts = text.split('.');
   if (parts.length !== 4 || !parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255)) return null;
   return parts.reduce((n, p) => n * 256 + Number(p), 0);
-}
-
-export function isPrivateIpv4(text: string): boolean {
-  const n = ipv4ToNumber(text);
-  if (n === null) return false;
-  return PRIVATE_V4.some(([base, bits]) => {
-    const size = 2 ** (32 - bits);
-    return Math.floor(n / size) === Math.floor(ipv4ToNumber(base)! / size);
-  });
 }
 
 /** The eight 16-bit groups of an IPv6 address (with `::` and a trailing dotted quad), or null. */
@@ -44,6 +37,7 @@ export function ipv6Groups(text: string): number[] | null {
   let s = text.replace(/^\[|\]$/g, '').toLowerCase();
   const zone = s.indexOf('%');
   if (zone >= 0) s = s.slice(0, zone);
+  if (!s.includes(':')) return null;
   const quad = /(\d+\.\d+\.\d+\.\d+)$/.exec(s);
   if (quad) {
     const n = ipv4ToNumber(quad[1]!);
@@ -61,27 +55,48 @@ export function ipv6Groups(text: string): number[] | null {
   return groups.map((g) => parseInt(g, 16));
 }
 
-export function isPrivateIpv6(text: string): boolean {
-  const g = ipv6Groups(text);
-  if (!g) return false;
-  const v4 = (hi: number, lo: number) => `${hi >>> 8}.${hi & 255}.${lo >>> 8}.${lo & 255}`;
-  if (g.every((x) => x === 0)) return true; // ::
-  if (g.slice(0, 7).every((x) => x === 0) && g[7] === 1) return true; // ::1
-  // IPv4-mapped (::ffff:a.b.c.d) and NAT64 (64:ff9b::a.b.c.d) carry an IPv4 address to judge.
-  if (g.slice(0, 5).every((x) => x === 0) && g[5] === 0xffff) return isPrivateIpv4(v4(g[6]!, g[7]!));
-  if (g[0] === 0x64 && g[1] === 0xff9b && g.slice(2, 6).every((x) => x === 0)) return isPrivateIpv4(v4(g[6]!, g[7]!));
-  const first = g[0]!;
-  return (
-    (first & 0xfe00) === 0xfc00 || // fc00::/7 unique local
-    (first & 0xffc0) === 0xfe80 || // fe80::/10 link-local
-    (first & 0xff00) === 0xff00 || // ff00::/8 multicast
-    (first === 0x2001 && g[1] === 0x0db8) || // documentation
-    (first === 0x0100 && g.slice(1, 4).every((x) => x === 0)) // discard-only
-  );
+const within = (n: number, [base, bits]: [string, number]) => {
+  const size = 2 ** (32 - bits);
+  return Math.floor(n / size) === Math.floor(ipv4ToNumber(base)! / size);
+};
+
+function classifyV4(n: number): IpClass {
+  if (within(n, ['127.0.0.0', 8])) return 'loopback';
+  if (within(n, ['169.254.0.0', 16])) return 'link_local';
+  if (PRIVATE_V4.some((r) => within(n, r))) return 'private';
+  if (RESERVED_V4.some((r) => within(n, r))) return 'reserved';
+  return 'public';
 }
 
+function classifyV6(g: number[]): IpClass {
+  if (g.slice(0, 7).every((x) => x === 0) && g[7] === 1) return 'loopback';
+  if (g.every((x) => x === 0)) return 'reserved';
+  // IPv4-mapped (::ffff:a.b.c.d) and NAT64 (64:ff9b::a.b.c.d) carry an IPv4 address that decides.
+  const v4 = () => g[6]! * 65536 + g[7]!;
+  if (g.slice(0, 5).every((x) => x === 0) && g[5] === 0xffff) return classifyV4(v4());
+  if (g[0] === 0x64 && g[1] === 0xff9b && g.slice(2, 6).every((x) => x === 0)) return classifyV4(v4());
+  const first = g[0]!;
+  if ((first & 0xfe00) === 0xfc00) return 'private'; // fc00::/7 unique local
+  if ((first & 0xffc0) === 0xfe80) return 'link_local'; // fe80::/10
+  if ((first & 0xff00) === 0xff00) return 'reserved'; // multicast
+  if (first === 0x2001 && g[1] === 0x0db8) return 'reserved'; // documentation
+  if (first === 0x0100 && g.slice(1, 4).every((x) => x === 0)) return 'reserved'; // discard-only
+  return 'public';
+}
+
+/** The class of an IP literal (brackets and zone allowed); null when `text` is not one. */
+export function classifyIp(text: string): IpClass | null {
+  const bare = text.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
+  const n = ipv4ToNumber(bare);
+  if (n !== null) return classifyV4(n);
+  const g = ipv6Groups(bare);
+  return g ? classifyV6(g) : null;
+}
+
+/** True for an IP literal that is anything but public; false for public ones and for non-IPs. */
 export function isPrivateIp(text: string): boolean {
-  return text.includes(':') ? isPrivateIpv6(text) : isPrivateIpv4(text);
+  const cls = classifyIp(text);
+  return cls !== null && cls !== 'public';
 }
 
 /** Host names that only mean something inside a network: `localhost`, `.local`, single labels… */

@@ -189,7 +189,14 @@ export interface V1Recipient {
   dsn_code: string | null;
   smtp_response: string | null;
   updated_at: string;
+  first_opened_at: string | null;
+  first_clicked_at: string | null;
+  open_count: number;
+  click_count: number;
 }
+
+/** Where a message got to, end to end (services/tracking/unified.ts). */
+export type V1UnifiedStatus = 'scheduled' | 'queued' | 'sent' | 'delivered' | 'opened' | 'clicked' | 'replied' | 'bounced' | 'failed' | 'suppressed' | 'cancelled';
 
 export interface V1Email {
   id: string;
@@ -200,6 +207,7 @@ export interface V1Email {
   bcc: string[];
   subject: string;
   status: V1EmailStatus;
+  unified_status: V1UnifiedStatus;
   tags: string[];
   attachments: { filename: string; content_type: string; size: number }[];
   attempts: number;
@@ -208,6 +216,15 @@ export interface V1Email {
   scheduled_at: string | null;
   sent_at: string | null;
   delivered_at: string | null;
+  first_opened_at: string | null;
+  first_clicked_at: string | null;
+  first_replied_at: string | null;
+  /** When one of our own mailboxes that received it marked it seen. */
+  read_at: string | null;
+  open_count: number;
+  click_count: number;
+  track_opens: boolean;
+  track_clicks: boolean;
   recipients: V1Recipient[];
   events?: { type: string; recipient: string | null; detail: string | null; created_at: string }[];
 }
@@ -217,4 +234,50 @@ export interface V1Envelope<T> {
   success: true;
   data: T;
   meta: { request_id: string; next_cursor?: string | null; total?: number };
+}
+
+export type V1WebhookEvent =
+  | 'email.queued' | 'email.sent' | 'email.delivered' | 'email.delivery_delayed' | 'email.bounced' | 'email.failed'
+  | 'email.opened' | 'email.clicked' | 'email.replied' | 'email.cancelled' | 'email.suppressed' | 'email.received';
+
+/** A webhook endpoint (/api/v1/webhooks); `secret` only in the answers to create and rotate_secret. */
+export interface V1Webhook {
+  id: string;
+  url: string;
+  description: string;
+  events: V1WebhookEvent[];
+  mailbox: string | null;
+  domain: string | null;
+  enabled: boolean;
+  failing_since: string | null;
+  disabled_at: string | null;
+  disabled_reason: string | null;
+  created_at: string;
+  updated_at: string;
+  secret?: string;
+}
+
+export interface V1WebhookAttempt {
+  attempt: number;
+  status_code: number | null;
+  latency_ms: number;
+  response_excerpt: string | null;
+  error: string | null;
+  created_at: string;
+}
+
+export interface V1WebhookDelivery {
+  id: string;
+  /** The Standard Webhooks message id, sent as `webhook-id` (kept by a replay). */
+  message_id: string;
+  event_type: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  last_status_code: number | null;
+  last_error: string | null;
+  next_attempt_at: string | null;
+  created_at: string;
+  updated_at: string;
+  payload: unknown;
+  attempt_log: V1WebhookAttempt[];
 }

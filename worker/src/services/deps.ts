@@ -6,6 +6,7 @@ import { systemClock, type Clock } from '../lib/clock';
 import { createProvider } from './providers';
 import type { OutboundProvider } from './providers/types';
 import type { Outbox, Scheduler, SendJob } from './sending/types';
+import type { WebhookOutbox } from './webhooks/types';
 
 export interface Deps {
   db: Db;
@@ -22,6 +23,8 @@ export interface Deps {
   outbox: Outbox;
   /** The SendScheduler Durable Object: wakes when the next scheduled message is due. */
   scheduler: Scheduler;
+  /** WEBHOOK_QUEUE: where webhook deliveries wait for their next attempt. */
+  webhookOutbox: WebhookOutbox;
 }
 
 /** The `AI` binding is optional, so `wrangler types` does not list it; this is its shape when present. */
@@ -42,16 +45,19 @@ export function createDeps(env: Env, clock: Clock = systemClock): Deps {
     aiBinding: (env as WithAi).AI ?? null,
     outbox: queueOutbox(env.SEND_QUEUE, env.SEND_DLQ),
     scheduler: { wake: (at) => env.SEND_SCHEDULER.get(env.SEND_SCHEDULER.idFromName('global')).wake(at) },
+    webhookOutbox: { enqueue: (jobs) => sendInBatches(env.WEBHOOK_QUEUE, jobs) },
   };
+}
+
+async function sendInBatches(queue: Queue, jobs: object[]): Promise<void> {
+  for (let i = 0; i < jobs.length; i += QUEUE_BATCH) {
+    await queue.sendBatch(jobs.slice(i, i + QUEUE_BATCH).map((body) => ({ body, contentType: 'json' })));
+  }
 }
 
 function queueOutbox(queue: Queue, deadLetters: Queue): Outbox {
   return {
-    async enqueue(jobs) {
-      for (let i = 0; i < jobs.length; i += QUEUE_BATCH) {
-        await queue.sendBatch(jobs.slice(i, i + QUEUE_BATCH).map((body) => ({ body, contentType: 'json' })));
-      }
-    },
+    enqueue: (jobs) => sendInBatches(queue, jobs),
     async deadLetter(job: SendJob) {
       await deadLetters.send(job, { contentType: 'json' });
     },

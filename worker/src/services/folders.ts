@@ -13,6 +13,7 @@ import { ingestMessage, searchTextOf } from './ingest';
 import { deleteMessages } from './mailbox';
 import { buildMessage, type MimeMailbox } from './mime';
 import { parseMessage, snippetOf } from './parse';
+import { noteRead } from './tracking/replies';
 
 export { FOLDERS, type Folder };
 
@@ -90,6 +91,8 @@ export async function updateFlagsAndFolder(deps: Deps, row: MailRow, patch: { fl
   }
   if (patch.folder !== undefined) changes.folder = parseFolder(patch.folder);
   await updateMessage(deps.db, row, changes);
+  // A message we sent to this mailbox gets read_at (services/tracking/replies.ts).
+  if (changes.seen && !row.seen) await noteRead(deps, { ...row, ...changes });
   return { ...row, ...changes };
 }
 

@@ -14,6 +14,7 @@ import { deliveryIdentity } from './delivery-identity';
 import type { Deps } from './deps';
 import { htmlToText, parseMessage, snippetOf, type ParsedMessage } from './parse';
 import { extractVerification, NO_VERIFICATION } from './verification';
+import { onMailReceived } from './inbound-events';
 
 export interface IncomingMessage {
   mailbox: AddressRow;
@@ -48,14 +49,18 @@ export async function ingestMessage(deps: Deps, incoming: IncomingMessage): Prom
   if (existing !== null) return { status: 'duplicate', mailId: existing };
 
   const record = await buildRecord(deps, incoming, parsed, dedupeKey, folder);
+  let mailId: number;
   try {
-    return { status: 'stored', mailId: await insertMailRecord(deps.db, record) };
+    mailId = await insertMailRecord(deps.db, record);
   } catch (err) {
     // A concurrent delivery of the same message won the unique index: that is success, not failure.
     const winner = await findMailIdByDedupeKey(deps.db, mailbox.id, dedupeKey);
     if (winner !== null) return { status: 'duplicate', mailId: winner };
     throw err;
   }
+  // Replies to what we sent, and the email.received webhook (services/inbound-events.ts).
+  if (folder === 'INBOX' || folder === 'Junk') await onMailReceived(deps, mailbox, record.mail, parsed);
+  return { status: 'stored', mailId };
 }
 
 async function buildRecord(

@@ -18,6 +18,7 @@ import { AppError } from '../lib/errors';
 import { deleteBlobs, getBlob, readStoredBytes } from './blobs';
 import type { Deps } from './deps';
 import { parseMessage } from './parse';
+import { noteRead } from './tracking/replies';
 
 export interface Page {
   limit: number;
@@ -65,10 +66,10 @@ export async function getFullMessage(deps: Deps, mailbox: AddressRow, id: number
   const { mail, contents } = found;
   let { text, html } = contents;
   if (contents.bodiesInRaw) ({ text, html } = await parseMessage(await rawBytes(deps, contents)));
-  const [attachments] = await Promise.all([
-    listAttachmentMeta(deps.db, mail.id),
-    opts.markSeen && !mail.seen ? markSeen(deps.db, mailbox.id, mail.id) : undefined,
-  ]);
+  const turnsSeen = opts.markSeen && !mail.seen;
+  const [attachments] = await Promise.all([listAttachmentMeta(deps.db, mail.id), turnsSeen ? markSeen(deps.db, mailbox.id, mail.id) : undefined]);
+  // A message we sent to this mailbox gets read_at (services/tracking/replies.ts).
+  if (turnsSeen) await noteRead(deps, mail);
   return {
     mail: { ...mail, seen: mail.seen || opts.markSeen },
     text,

@@ -171,3 +171,38 @@ describe('accounts responses match the document', () => {
     await conforms(token, 'POST', '/auth/logout');
   });
 });
+
+describe('tracking and webhook responses match the document', () => {
+  it('for emails with engagement fields, and every webhook operation, success and error alike', async () => {
+    const key = await adminKey();
+    const e = envWith({ WEBHOOK_ALLOW_PRIVATE: 'true' });
+    const tracked = await conforms(key, 'POST', '/emails', { from: 'contract@example.com', to: 'x@far.test', subject: 's', html: '<a href="https://a.test/">a</a>', track_opens: true, track_clicks: true });
+    const email = await conforms(key, 'GET', `/emails/${tracked.payload.data.id}`);
+    expect(email.payload.data).toMatchObject({ track_opens: true, track_clicks: true, first_opened_at: null, read_at: null });
+    expect(typeof email.payload.data.unified_status).toBe('string');
+    await conforms(key, 'POST', '/emails', { from: 'contract@example.com', to: 'x@far.test', subject: 's', text: 't', track_opens: 'yes' });
+
+    const hook = await conforms(key, 'POST', '/webhooks', { url: `${inject('webhookUrl')}/ok/contract`, events: ['email.received', 'email.bounced'], description: 'c' }, e);
+    expect(hook.status).toBe(201);
+    const id = hook.payload.data.id;
+    await conforms(key, 'POST', '/webhooks', { url: 'http://127.0.0.1/x', events: ['email.received'] });
+    await conforms(key, 'POST', '/webhooks', { url: 'https://hooks.example.net/x', events: ['email.nope'] });
+    await conforms(key, 'GET', '/webhooks');
+    await conforms(key, 'GET', `/webhooks/${id}`);
+    await conforms(key, 'GET', '/webhooks/wh_doesnotexist');
+    await conforms(key, 'PATCH', `/webhooks/${id}`, { enabled: true, domain: 'example.com' });
+    await conforms(key, 'POST', `/webhooks/${id}/rotate_secret`);
+    const test = await conforms(key, 'POST', `/webhooks/${id}/test`, undefined, e);
+    expect(test.payload.data.attempt_log).toHaveLength(1);
+    await conforms(key, 'GET', `/webhooks/${id}/deliveries?limit=5`);
+    await conforms(key, 'POST', `/webhooks/${id}/deliveries/${test.payload.data.id}/replay`, undefined, e);
+    await conforms(key, 'POST', `/webhooks/${id}/deliveries/whd_nope/replay`);
+    await conforms(key, 'PATCH', `/webhooks/${id}`, { enabled: false });
+    await conforms(key, 'POST', `/webhooks/${id}/deliveries/${test.payload.data.id}/replay`);
+    await conforms(key, 'DELETE', `/webhooks/${id}`);
+    await conforms(null, 'GET', '/webhooks');
+    for (const path of ['/webhooks', '/webhooks/{id}', '/webhooks/{id}/rotate_secret', '/webhooks/{id}/deliveries', '/webhooks/{id}/deliveries/{delivery_id}/replay', '/webhooks/{id}/test']) {
+      expect(spec.paths[path], path).toBeDefined();
+    }
+  });
+});

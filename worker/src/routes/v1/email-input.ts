@@ -37,6 +37,7 @@ export function toDraftBase(body: Omit<EmailInputBody, 'to' | 'cc' | 'bcc'>): Om
     attachments: toAttachments(body.attachments),
     tags: (body.tags ?? []).map((t) => (typeof t === 'string' ? t : `${t.name}:${t.value}`)),
     scheduledAt: body.scheduled_at === undefined ? undefined : Date.parse(body.scheduled_at),
+    ...(body.track_opens !== undefined || body.track_clicks !== undefined ? { track: { opens: body.track_opens, clicks: body.track_clicks } } : {}),
   };
 }
 
@@ -80,6 +81,7 @@ export async function multipartToJson(form: Record<string, string | File | (stri
       const field = name.replace(/\[\]$/, '');
       if (LIST_FIELDS.has(name)) out[field] = [...((out[field] as string[]) ?? []), ...splitMailboxList(value)];
       else if (field === 'headers') out.headers = parseJson(value, 'headers');
+      else if (field === 'track_opens' || field === 'track_clicks') out[field] = /^(1|true|yes|on)$/i.test(value.trim()) ? true : /^(0|false|no|off)$/i.test(value.trim()) ? false : value;
       else if (field === 'tags') out.tags = [...((out.tags as unknown[]) ?? []), ...(value.trim().startsWith('[') ? (parseJson(value, 'tags') as unknown[]) : [value])];
       else out[field] = value;
     }

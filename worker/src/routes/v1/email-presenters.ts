@@ -2,6 +2,7 @@
 import type { EmailRecipientRow, SuppressionRow } from '../../db/schema';
 import type { EmailView } from '../../services/sending/read';
 import type { AcceptedEmail } from '../../services/sending/types';
+import { unifiedStatus } from '../../services/tracking/unified';
 import type { V1AcceptedEmail, V1Email, V1Recipient } from '../api-types';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -29,6 +30,10 @@ export function recipientResult(r: EmailRecipientRow): V1Recipient {
     dsn_code: r.dsnCode,
     smtp_response: r.smtpResponse,
     updated_at: iso(r.updatedAt)!,
+    first_opened_at: iso(r.firstOpenedAt),
+    first_clicked_at: iso(r.firstClickedAt),
+    open_count: r.openCount,
+    click_count: r.clickCount,
   };
 }
 
@@ -42,6 +47,7 @@ export function emailView({ email, recipients, events }: EmailView, fromAddress:
     bcc: addresses(email.bccJson),
     subject: email.subject ?? '',
     status: email.status,
+    unified_status: unifiedStatus(email, recipients),
     tags: JSON.parse(email.tagsJson) as string[],
     attachments: JSON.parse(email.attachmentsJson) as { filename: string; content_type: string; size: number }[],
     attempts: email.attempts,
@@ -50,6 +56,14 @@ export function emailView({ email, recipients, events }: EmailView, fromAddress:
     scheduled_at: iso(email.scheduledAt),
     sent_at: iso(email.sentAt),
     delivered_at: iso(email.deliveredAt),
+    first_opened_at: iso(email.firstOpenedAt),
+    first_clicked_at: iso(email.firstClickedAt),
+    first_replied_at: iso(email.firstRepliedAt),
+    read_at: iso(email.readAt),
+    open_count: email.openCount,
+    click_count: email.clickCount,
+    track_opens: email.trackOpens,
+    track_clicks: email.trackClicks,
     recipients: recipients.map(recipientResult),
     ...(events ? { events: events.map((e) => ({ type: e.type, recipient: e.recipient, detail: e.detail, created_at: iso(e.createdAt)! })) } : {}),
   };

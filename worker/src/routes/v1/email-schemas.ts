@@ -8,6 +8,7 @@ import { hasLineBreak, parseMailbox } from '../../lib/address';
 import { customHeaderProblem, customHeaderValueProblem } from '../../services/mime';
 import { EMAIL_STATUSES, RECIPIENT_STATUSES } from '../../db/schema';
 import { Address } from './schemas';
+import { UNIFIED_STATUSES } from '../../services/tracking/unified';
 
 const oneLine = (field: string, max: number) => z.string().max(max).refine((v) => !hasLineBreak(v), `${field} must not contain line breaks`);
 
@@ -77,6 +78,8 @@ const bodyFields = {
     .datetime({ offset: true })
     .optional()
     .openapi({ description: 'RFC 3339; at most 30 days ahead. Omitted or past: send now.', example: '2026-12-01T09:00:00Z' }),
+  track_opens: z.boolean().optional().openapi({ description: 'Add a 1×1 pixel per recipient to the HTML (default: TRACK_OPENS). Needs html.' }),
+  track_clicks: z.boolean().optional().openapi({ description: 'Route HTML links through signed redirects (default: TRACK_CLICKS). Needs html.' }),
 };
 
 const hasBody = (b: { html?: string; html_body?: string; text?: string; text_body?: string }) =>
@@ -131,6 +134,8 @@ export const MultipartInput = z
     headers: formField('A JSON object.'),
     tags: formField('Repeat the field, or a JSON array.'),
     scheduled_at: formField('RFC 3339'),
+    track_opens: formField('true or false'),
+    track_clicks: formField('true or false'),
     attachments: z
       .any()
       .optional()
@@ -170,8 +175,16 @@ export const RecipientResult = z
     dsn_code: z.string().nullable().openapi({ example: '5.1.1' }),
     smtp_response: z.string().nullable(),
     updated_at: z.string(),
+    first_opened_at: z.string().nullable(),
+    first_clicked_at: z.string().nullable(),
+    open_count: z.number().int(),
+    click_count: z.number().int(),
   })
   .openapi('EmailRecipient');
+
+export const UnifiedStatusEnum = z.enum(UNIFIED_STATUSES).openapi('UnifiedStatus', {
+  description: 'The furthest step reached: scheduled, queued, sent, delivered, opened, clicked, replied; or bounced, failed, suppressed, cancelled.',
+});
 
 export const EmailEvent = z
   .object({ type: z.string(), recipient: z.string().nullable(), detail: z.string().nullable(), created_at: z.string() })
@@ -187,6 +200,7 @@ export const Email = z
     bcc: z.array(z.string()),
     subject: z.string(),
     status: EmailStatusEnum,
+    unified_status: UnifiedStatusEnum,
     tags: z.array(z.string()),
     attachments: z.array(z.object({ filename: z.string(), content_type: z.string(), size: z.number().int() })),
     attempts: z.number().int(),
@@ -195,6 +209,14 @@ export const Email = z
     scheduled_at: z.string().nullable(),
     sent_at: z.string().nullable(),
     delivered_at: z.string().nullable(),
+    first_opened_at: z.string().nullable(),
+    first_clicked_at: z.string().nullable(),
+    first_replied_at: z.string().nullable(),
+    read_at: z.string().nullable().openapi({ description: 'When one of our own mailboxes that received it marked it seen.' }),
+    open_count: z.number().int(),
+    click_count: z.number().int(),
+    track_opens: z.boolean(),
+    track_clicks: z.boolean(),
     recipients: z.array(RecipientResult),
     events: z.array(EmailEvent).optional().openapi({ description: 'The timeline (single-email answers only).' }),
   })

@@ -114,7 +114,7 @@ for (const path of ['/emails', '/emails/send', '/emails/send/multipart', '/email
 
 for (const path of ['/emails', '/emails/send']) {
   emailSendRoutes.openapi(sendRoute(path), async (c) => {
-    const email = await acceptEmail(c.var.deps, c.var.principal, toDraft(c.req.valid('json')));
+    const email = await acceptEmail(c.var.deps, c.var.principal, { ...toDraft(c.req.valid('json')), origin: new URL(c.req.url).origin });
     return c.json({ ok: true as const, success: true as const, data: acceptedEmail(email), meta: meta(c) }, 202);
   });
 }
@@ -128,14 +128,17 @@ emailSendRoutes.openapi(multipart, async (c) => {
     const param = issue.path.join('.') || undefined;
     throw new AppError('validation_failed', `${param ? `${param}: ` : ''}${issue.message}`, param);
   }
-  const email = await acceptEmail(deps, c.var.principal, toDraft(parsed.data));
+  const email = await acceptEmail(deps, c.var.principal, { ...toDraft(parsed.data), origin: new URL(c.req.url).origin });
   return c.json({ ok: true as const, success: true as const, data: acceptedEmail(email), meta: meta(c) }, 202);
 });
 
 for (const path of ['/emails/batch', '/emails/send/batch']) {
   emailSendRoutes.openapi(batchRoute(path), async (c) => {
     const mode = c.req.valid('header')['x-batch-validation'] ?? 'strict';
-    const { accepted: sent, errors } = await acceptMany(c.var.deps, c.var.principal, itemsOf(c.req.valid('json')), mode);
+    // Tracking URLs point at the origin the batch came in on, unless PUBLIC_URL says otherwise.
+    const origin = new URL(c.req.url).origin;
+    const items = itemsOf(c.req.valid('json')).map((item) => ('to' in item ? { ...item, origin } : item));
+    const { accepted: sent, errors } = await acceptMany(c.var.deps, c.var.principal, items, mode);
     const data = sent.map((a) => ({ index: a.index, id: a.id, message_id: a.messageId, to: a.to.map((m) => m.address).join(', '), status: a.status }));
     return c.json(
       { ok: true as const, success: true as const, data, errors: errors.map((e) => ({ ...e, index: e.index ?? 0 })), meta: { ...meta(c), total: data.length } },

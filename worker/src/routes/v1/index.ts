@@ -20,6 +20,7 @@ import { mailboxRoutes } from './mailboxes';
 import { messageRoutes } from './messages';
 import { statsRoutes } from './stats';
 import { suppressionRoutes } from './suppressions';
+import { webhookRoutes } from './webhooks';
 
 /** The paths anyone may read, even when the site has PASSWORDS set. */
 export const PUBLIC_V1_PATHS = ['/api/v1/openapi.json', '/api/v1/docs'];
@@ -48,7 +49,7 @@ export function createV1App() {
       version: '1.0.0',
       description:
         'Mailboxes, folders, messages, search, attachments, sending (single, batch, scheduled, idempotent), suppressions, ' +
-        'API keys, delivery stats, accounts, domains (DKIM, DNS), permissions and AI writing. Every answer is JSON ' +
+        'tracking (opens, clicks, replies, unified_status), webhooks (Standard Webhooks), API keys, delivery stats, accounts, domains (DKIM, DNS), permissions and AI writing. Every answer is JSON ' +
         '{ ok, success, data | error, meta: { request_id } }; errors carry a stable code and whether a retry can help.',
     },
     servers: [{ url: '/api/v1' }],
@@ -73,5 +74,6 @@ export function createV1App() {
   app.route('/', emailSendRoutes);
   app.route('/', emailManageRoutes);
   app.route('/', suppressionRoutes);
+  app.route('/', webhookRoutes);
   return app;
 }

@@ -7,6 +7,10 @@ import { insertEmails, setEnqueuedAt, sentSince, type EmailInsert } from '../../
 import { chargeSendBalance, countSentStatement, refundSendBalance } from '../../db/sent';
 import type { EmailStatus } from '../../db/schema';
 import { randomToken } from '../../lib/clock';
+import { newTrackId } from '../tracking/tokens';
+import { trackingFor } from '../tracking/settings';
+import { emitEvents } from '../webhooks/emit';
+import { emailData } from '../webhooks/payloads';
 import { AppError } from '../../lib/errors';
 import type { Deps } from '../deps';
 import type { Principal } from '../principal';
@@ -85,6 +89,15 @@ export async function commitEmails(deps: Deps, prepared: PreparedEmail[], mode: 
     await insertEmails(deps.db, inserts, [...unmetered].map(([addressId, n]) => countSentStatement(deps.db, addressId, n)));
     const accepted = inserts.map((ins, i) => accepted_(ins, prepared[i]!));
     if (mode === 'queue') await handOver(deps, accepted, now);
+    // A synchronous send is never queued: its first event is the dispatch outcome.
+    if (mode === 'queue') await emitEvents(
+      deps,
+      inserts.map((ins, i) => ({
+        type: 'email.queued' as const,
+        address: prepared[i]!.sender.from.address,
+        data: emailData(ins.email, prepared[i]!.sender.from.address, { status: ins.email.status, scheduled_at: ins.email.scheduledAt ? new Date(ins.email.scheduledAt).toISOString() : null }),
+      })),
+    );
     return accepted;
   } catch (err) {
     for (const [addressId, n] of charged) await refundSendBalance(deps.db, addressId, n);
@@ -156,6 +169,9 @@ async function toInsert(deps: Deps, p: PreparedEmail, now: number, mode: 'queue'
       ? { payload: null, payloadKey: null, ...(await storeRaw(deps, { addressId: sender.mailbox.id, publicId }, await buildEmailMime(deps, payload, messageId, new Date(now)))) }
       : await storePayload(deps, sender.mailbox.id, publicId, payload);
   const status: EmailStatus = mode === 'sync' ? 'sending' : p.scheduledAt !== null ? 'scheduled' : 'queued';
+  // The synchronous doors build at once and keep no compose input to build tracked copies from.
+  const tracking = mode === 'sync' ? { opens: false, clicks: false, base: null } : trackingFor(deps.config, draft);
+  const tracked = tracking.opens || tracking.clicks;
   const events: EmailInsert['events'] = [{ type: 'accepted', createdAt: now }];
   if (p.scheduledAt !== null) events.push({ type: 'scheduled', detail: new Date(p.scheduledAt).toISOString(), createdAt: now });
   return {
@@ -178,10 +194,13 @@ async function toInsert(deps: Deps, p: PreparedEmail, now: number, mode: 'queue'
       lockedUntil: mode === 'sync' ? now + DISPATCH_LEASE_MS : null,
       enqueuedAt: status === 'queued' ? now : null,
       scheduledAt: p.scheduledAt,
+      trackOpens: tracking.opens,
+      trackClicks: tracking.clicks,
+      trackingBase: tracking.base,
       createdAt: now,
       updatedAt: now,
     },
-    recipients: p.recipients.map((r) => ({ address: r.address, name: r.name, type: r.type, status: 'queued', updatedAt: now })),
+    recipients: p.recipients.map((r) => ({ address: r.address, name: r.name, type: r.type, status: 'queued', updatedAt: now, trackId: tracked ? newTrackId() : null })),
     events,
   };
 }

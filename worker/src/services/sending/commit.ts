@@ -9,6 +9,7 @@ import { findAddressesByIds } from '../../db/addresses';
 import { recipientsOf } from '../../db/email-recipients';
 import type { EmailRow } from '../../db/schema';
 import type { Deps } from '../deps';
+import { emitEvents } from '../webhooks/emit';
 import { runAttempt, type Attempt, type AttemptContext, type AttemptReport } from './dispatch';
 
 export async function loadContexts(deps: Deps, emails: EmailRow[]): Promise<Map<number, AttemptContext>> {
@@ -25,11 +26,13 @@ export async function loadContexts(deps: Deps, emails: EmailRow[]): Promise<Map<
   return contexts;
 }
 
-/** Writes the attempts' results; returns the attempts whose results could not be written. */
+/** Writes the attempts' results, then reports them as events; returns the attempts whose results could not be written. */
 export async function commitAttempts(deps: Deps, attempts: Attempt[]): Promise<Set<Attempt>> {
   const failed = new Set<Attempt>();
-  if (await tryBatch(deps, attempts.flatMap((a) => a.writes))) return failed;
-  for (const attempt of attempts) if (!(await tryBatch(deps, attempt.writes))) failed.add(attempt);
+  if (!(await tryBatch(deps, attempts.flatMap((a) => a.writes)))) {
+    for (const attempt of attempts) if (!(await tryBatch(deps, attempt.writes))) failed.add(attempt);
+  }
+  await emitEvents(deps, attempts.filter((a) => !failed.has(a)).flatMap((a) => a.events));
   return failed;
 }
 

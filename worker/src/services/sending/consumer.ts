@@ -7,6 +7,9 @@
 import { addEvents, recipientsOf, recordOutcomes } from '../../db/email-recipients';
 import { claimEmails, findEmail, findEmails, transitionEmail } from '../../db/emails';
 import type { Deps } from '../deps';
+import { findAddressById } from '../../db/addresses';
+import { emitEvents } from '../webhooks/emit';
+import { emailData, recipientData } from '../webhooks/payloads';
 import { commitAttempts, loadContexts } from './commit';
 import { runAttempt } from './dispatch';
 import { emailStatus, PENDING, retryDelaySeconds } from './status';
@@ -87,6 +90,11 @@ export async function processDeadLetters(deps: Deps, messages: readonly Message<
       );
       const statuses = recipients.map((r) => (PENDING.includes(r.status) ? 'failed' : r.status));
       await transitionEmail(deps.db, email.id, ['queued', 'sending'], { status: emailStatus(statuses), lockedUntil: null, lastError: detail }, now);
+      const from = (await findAddressById(deps.db, email.addressId))?.address ?? '';
+      await emitEvents(
+        deps,
+        stuck.map((r) => ({ type: 'email.failed' as const, address: from, data: emailData(email, from, recipientData({ ...r, status: 'failed', smtpResponse: detail })) })),
+      );
     }
     if (email) await addEvents(deps.db, email.id, [{ type: 'dead_lettered', createdAt: now }]);
     console.error(JSON.stringify({ level: 'error', event: 'dead_letter', email: message.body.id }));

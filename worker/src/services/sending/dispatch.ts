@@ -26,6 +26,9 @@ import { deliverInternally } from './internal';
 import { loadPayload, loadRaw, storeRaw } from './payload';
 import { emailStatus, PENDING, recipientStatus } from './status';
 import type { Mailbox } from './types';
+import { isTracked, trackedCopies } from '../tracking/copies';
+import type { EventInput } from '../webhooks/types';
+import { emailData, recipientData } from '../webhooks/payloads';
 
 export interface AttemptReport {
   status: EmailStatus;
@@ -46,6 +49,8 @@ export interface Attempt {
   report: AttemptReport;
   /** Recipient states, events, the email's new state, suppressions, refund, delivery log. */
   writes: BatchItem<'sqlite'>[];
+  /** Webhook events, emitted once the writes are committed. */
+  events: EventInput[];
 }
 
 type Outcome = RecipientResult | 'suppressed';
@@ -59,7 +64,9 @@ export async function runAttempt(deps: Deps, email: EmailRow, ctx: AttemptContex
   if (raw.byteLength > deps.config.maxMessageBytes) {
     for (const r of pending) results.set(r.address, tooLarge(r.address, deps.config.maxMessageBytes));
   } else if (pending.length) {
-    for (const [address, result] of await deliver(deps, sender.address, pending, raw)) results.set(address, result);
+    // A first build happened just now (messageBytes), a later attempt's copies carry the first one's Date.
+    const copies = await trackedCopies(deps, email, pending, email.builtAt ?? now);
+    for (const [address, result] of await deliver(deps, sender.address, pending, raw, copies)) results.set(address, result);
   }
 
   const updates = pending.map((r) => ({ id: r.id, address: r.address, patch: patchFor(results.get(r.address)!, opts.final, now) }));
@@ -94,8 +101,22 @@ export async function runAttempt(deps: Deps, email: EmailRow, ctx: AttemptContex
     ),
   ];
   const gaveUp = opts.final && [...results.values()].some((r) => r !== 'suppressed' && r.outcome === 'deferred');
-  return { report: { status, recipients: after, pending: status === 'sending', gaveUp }, writes };
+  const notices: EventInput[] = updates.map((u) => ({
+    type: EVENT_OF[u.patch.status!]!,
+    address: sender.address,
+    data: emailData(email, sender.address, recipientData({ ...after.find((r) => r.id === u.id)! })),
+  }));
+  return { report: { status, recipients: after, pending: status === 'sending', gaveUp }, writes, events: notices };
 }
+
+const EVENT_OF: Record<string, EventInput['type']> = {
+  sent: 'email.sent',
+  delivered: 'email.delivered',
+  deferred: 'email.delivery_delayed',
+  bounced: 'email.bounced',
+  failed: 'email.failed',
+  suppressed: 'email.suppressed',
+};
 
 function patchFor(result: Outcome, final: boolean, now: number): RecipientPatch {
   if (result === 'suppressed') return { status: 'suppressed', smtpResponse: 'Suppressed: this recipient hard-bounced earlier', updatedAt: now };
@@ -115,12 +136,15 @@ async function messageBytes(deps: Deps, email: EmailRow, now: number): Promise<B
   const existing = await loadRaw(deps, email);
   if (existing) return existing;
   const raw = await buildEmailMime(deps, await loadPayload(deps, email), email.messageId, new Date(now));
-  await updateEmail(deps.db, email.id, { ...(await storeRaw(deps, email, raw)), payload: null, payloadKey: null });
-  if (email.payloadKey) await deps.blobs.delete(email.payloadKey);
+  // A tracked message keeps its compose input: each recipient's copy is built from it.
+  const keep = isTracked(deps, email);
+  await updateEmail(deps.db, email.id, { ...(await storeRaw(deps, email, raw)), builtAt: now, ...(keep ? {} : { payload: null, payloadKey: null }) });
+  if (email.payloadKey && !keep) await deps.blobs.delete(email.payloadKey);
   return raw;
 }
 
-async function deliver(deps: Deps, from: string, pending: EmailRecipientRow[], raw: Bytes): Promise<Map<string, Outcome>> {
+/** Delivers `raw`, or each recipient's own copy where `copies` has one (tracked messages). */
+async function deliver(deps: Deps, from: string, pending: EmailRecipientRow[], raw: Bytes, copies: Map<string, Bytes> | null): Promise<Map<string, Outcome>> {
   const out = new Map<string, Outcome>();
   const internal: string[] = [];
   const external: string[] = [];
@@ -131,11 +155,24 @@ async function deliver(deps: Deps, from: string, pending: EmailRecipientRow[], r
   // A raw message may carry its own Bcc header: recipients never see it.
   const delivered = withoutBlindFields(raw);
   const parsed = await parseMessage(delivered);
-  const [mine, theirs] = await Promise.all([
-    Promise.all(internal.map((address) => deliverInternally(deps, from, address, delivered, parsed))),
-    outbound.length ? deps.provider.send({ from, recipients: outbound, raw: delivered, parsed }) : Promise.resolve([]),
+  const own = (address: string) => copies?.get(address);
+  const shared = outbound.filter((a) => !own(a));
+  const [mine, theirs, single] = await Promise.all([
+    Promise.all(
+      internal.map(async (address) => {
+        const copy = own(address);
+        return copy ? deliverInternally(deps, from, address, copy, await parseMessage(copy)) : deliverInternally(deps, from, address, delivered, parsed);
+      }),
+    ),
+    shared.length ? deps.provider.send({ from, recipients: shared, raw: delivered, parsed }) : Promise.resolve([]),
+    Promise.all(
+      outbound.filter((a) => own(a)).map(async (address) => {
+        const copy = own(address)!;
+        return deps.provider.send({ from, recipients: [address], raw: copy, parsed: await parseMessage(copy) });
+      }),
+    ),
   ]);
-  for (const result of [...mine, ...theirs]) out.set(result.address, result);
+  for (const result of [...mine, ...theirs, ...single.flat()]) out.set(result.address, result);
   return out;
 }
 

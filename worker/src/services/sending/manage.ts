@@ -8,6 +8,9 @@ import type { Deps } from '../deps';
 import type { Principal } from '../principal';
 import { assertMaySeeSender, lookupScope } from './scope';
 import { MAX_SCHEDULE_AHEAD_MS } from './accept';
+import { findAddressById } from '../../db/addresses';
+import { emitEvents } from '../webhooks/emit';
+import { emailData } from '../webhooks/payloads';
 
 /** The email a caller may see (services/sending/scope.ts); anything else is not found. */
 export async function emailFor(deps: Deps, principal: Principal, publicId: string): Promise<EmailRow> {
@@ -48,5 +51,7 @@ export async function cancelEmail(deps: Deps, principal: Principal, publicId: st
   await setRecipientsStatus(deps.db, email.id, ['queued'], 'cancelled', now);
   await addEvents(deps.db, email.id, [{ type: 'cancelled', createdAt: now }]);
   if (email.charged) await refundSendBalance(deps.db, email.addressId);
+  const from = (await findAddressById(deps.db, email.addressId))?.address ?? '';
+  await emitEvents(deps, [{ type: 'email.cancelled', address: from, data: emailData(email, from, { status: 'cancelled' }) }]);
   return updated;
 }

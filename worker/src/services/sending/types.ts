@@ -36,10 +36,14 @@ export interface EmailDraft {
   scheduledAt?: number;
   inReplyTo?: string;
   references?: string;
+  /** Open/click tracking for this send; what is left out follows TRACK_OPENS / TRACK_CLICKS. */
+  track?: { opens?: boolean; clicks?: boolean };
+  /** The origin the request came in on: tracking URLs point there unless PUBLIC_URL is set. */
+  origin?: string;
 }
 
 /** What the MIME builder needs at dispatch; stored as JSON until then (Bcc lives in the recipients). */
-export type StoredPayload = Omit<EmailDraft, 'from' | 'bcc' | 'tags' | 'scheduledAt'> & { from: Mailbox };
+export type StoredPayload = Omit<EmailDraft, 'from' | 'bcc' | 'tags' | 'scheduledAt' | 'track' | 'origin'> & { from: Mailbox };
 
 /** The body of a message on SEND_QUEUE (see handlers/queue.ts). */
 export interface SendJob {

@@ -1,0 +1,40 @@
+/**
+ * What follows once a received message is stored (ingest calls this, and only this, for INBOX and
+ * Junk): reply detection for the messages it answers, and the `email.received` webhook event.
+ */
+import type { MailRecord } from '../db/mails';
+import type { AddressRow } from '../db/schema';
+import type { Deps } from './deps';
+import type { ParsedMessage } from './parse';
+import { noteReply } from './tracking/replies';
+import { emitEvents } from './webhooks/emit';
+import { receivedData } from './webhooks/payloads';
+
+export async function onMailReceived(deps: Deps, mailbox: AddressRow, record: MailRecord['mail'], parsed: ParsedMessage): Promise<void> {
+  const mail = {
+    ...record,
+    publicId: record.publicId ?? null,
+    messageId: record.messageId ?? null,
+    subject: record.subject ?? null,
+    snippet: record.snippet ?? '',
+    fromAddress: record.fromAddress ?? null,
+    inReplyTo: record.inReplyTo ?? null,
+    references: record.references ?? null,
+    verificationCode: record.verificationCode ?? null,
+    verificationLink: record.verificationLink ?? null,
+    verificationConfidence: record.verificationConfidence ?? null,
+  };
+  try {
+    await noteReply(deps, mail);
+  } catch (err) {
+    // The message is stored: failing the delivery now would only make the sender retry into a duplicate.
+    console.error(JSON.stringify({ level: 'error', event: 'reply_detection_failed', mailbox: mailbox.id, error: String(err) }));
+  }
+  await emitEvents(deps, [
+    {
+      type: 'email.received',
+      address: mailbox.address,
+      data: receivedData(mail, mailbox.address, parsed, deps.config.publicUrl ?? ''),
+    },
+  ]);
+}
