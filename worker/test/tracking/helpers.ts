@@ -24,7 +24,7 @@ export function trackingUrls(raw: string): { pixel: string | null; links: string
 /** Fetches a tracking URL through the Worker (its path; the origin is the test's). */
 export function fetchTracking(url: string, headers: Record<string, string> = {}) {
   const u = new URL(url);
-  return call(`${u.pathname}${u.search}`, { headers: { 'user-agent': 'Mozilla/5.0 (TestMail)', 'cf-connecting-ip': '203.0.113.9', ...headers }, redirect: 'manual' });
+  return call(`${u.pathname}${u.search}`, { headers: { 'user-agent': 'Mozilla/5.0 (TestMail)', 'cf-connecting-ip': '8.8.4.4', ...headers }, redirect: 'manual' });
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
