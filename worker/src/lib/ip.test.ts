@@ -35,7 +35,7 @@ describe('isPrivateIp', () => {
 
 describe('isInternalHostName', () => {
   it('refuses names that only resolve inside a network', () => {
-    for (const h of ['localhost', 'LOCALHOST.', 'api.localhost', 'printer.local', 'db.internal', 'intranet', 'nas.home.arpa']) expect(isInternalHostName(h), h).toBe(true);
+    for (const h of ['localhost', 'LOCALHOST.', 'api.localhost', 'printer.local', 'db.internal', 'intranet', 'nas.home.arpa', 'box.localdomain', 'metadata', 'metadata.google.internal', 'instance-data']) expect(isInternalHostName(h), h).toBe(true);
   });
 
   it('accepts ordinary public names', () => {

@@ -99,9 +99,12 @@ export function isPrivateIp(text: string): boolean {
   return cls !== null && cls !== 'public';
 }
 
-/** Host names that only mean something inside a network: `localhost`, `.local`, single labels… */
+// Cloud metadata services answer under these names inside their networks.
+const METADATA_NAMES = new Set(['metadata', 'metadata.google.internal', 'instance-data', 'instance-data.ec2.internal']);
+
+/** Host names that only mean something inside a network: `localhost`, `.local`, metadata services, single labels… */
 export function isInternalHostName(host: string): boolean {
   const h = host.toLowerCase().replace(/\.$/, '');
-  if (!h.includes('.')) return true;
-  return /(^|\.)(localhost|local|internal|intranet|lan|home\.arpa)$/.test(h);
+  if (!h.includes('.') || METADATA_NAMES.has(h)) return true;
+  return /(^|\.)(localhost|localdomain|local|internal|intranet|lan|home\.arpa)$/.test(h);
 }

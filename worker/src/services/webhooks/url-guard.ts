@@ -4,10 +4,7 @@
  * metadata or otherwise internal hosts, whether written as IP literals (any spelling: the URL parser
  * normalises them) or as names that only resolve internally.
  */
-import { classifyIp } from '../../lib/ip';
-
-const INTERNAL_NAMES = /(^|\.)(localhost|local|internal|intranet|lan|home\.arpa|localdomain)$/;
-const METADATA_NAMES = new Set(['metadata', 'metadata.google.internal', 'instance-data', 'instance-data.ec2.internal']);
+import { classifyIp, isInternalHostName } from '../../lib/ip';
 
 /** Why `raw` may not be a webhook URL, or null when it may. */
 export function webhookUrlProblem(raw: string, allowPrivate: boolean): string | null {
@@ -23,9 +20,6 @@ export function webhookUrlProblem(raw: string, allowPrivate: boolean): string | 
   const host = url.hostname.toLowerCase().replace(/\.$/, '');
   const ipClass = classifyIp(host);
   if (ipClass !== null && ipClass !== 'public') return `url points at a ${ipClass.replace('_', '-')} address; only public addresses are allowed.`;
-  if (ipClass === null) {
-    if (METADATA_NAMES.has(host)) return 'url points at a cloud metadata service.';
-    if (INTERNAL_NAMES.test(host) || !host.includes('.')) return `url host ${host} is internal; only public hosts are allowed.`;
-  }
+  if (ipClass === null && isInternalHostName(host)) return `url host ${host} is internal (or a cloud metadata service); only public hosts are allowed.`;
   return null;
 }
