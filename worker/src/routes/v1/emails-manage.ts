@@ -1,8 +1,7 @@
 /** The outbound record through /api/v1: list, read, reschedule, cancel. */
 import { createRoute, z } from '@hono/zod-openapi';
-import { findAddressById } from '../../db/addresses';
 import { cancelEmail, rescheduleEmail } from '../../services/sending/manage';
-import { getSentEmail, listSentEmails } from '../../services/sending/read';
+import { getSentEmail, listSentEmails, senderAddresses } from '../../services/sending/read';
 import { etagFor, meta, security, v1Router } from './common';
 import { emailView } from './email-presenters';
 import { Email, EmailStatusEnum } from './email-schemas';
@@ -68,8 +67,8 @@ const cancelRoute = (method: 'post' | 'delete', path: string) =>
   });
 
 async function present(deps: Deps, view: EmailView) {
-  const sender = await findAddressById(deps.db, view.email.addressId);
-  return emailView(view, sender?.address ?? '');
+  const senders = await senderAddresses(deps, [view]);
+  return emailView(view, senders.get(view.email.addressId) ?? '');
 }
 
 export const emailManageRoutes = v1Router()
@@ -84,8 +83,7 @@ export const emailManageRoutes = v1Router()
       limit: query.limit,
       beforeId: query.cursor ? Number(query.cursor) : undefined,
     });
-    const senders = new Map<number, string>();
-    for (const id of new Set(items.map((i) => i.email.addressId))) senders.set(id, (await findAddressById(deps.db, id))?.address ?? '');
+    const senders = await senderAddresses(deps, items);
     const data = items.map((view) => emailView(view, senders.get(view.email.addressId) ?? ''));
     return c.json(
       { ok: true as const, success: true as const, data, meta: { ...meta(c), total, limit: query.limit, offset: 0, next_cursor: nextId === null ? null : String(nextId) } },
