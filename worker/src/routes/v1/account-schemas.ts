@@ -1,6 +1,6 @@
 /** zod schemas (and so OpenAPI components) of the accounts part of /api/v1: auth, domains, permissions, users. */
 import { z } from '@hono/zod-openapi';
-import { PERMISSIONS } from '../../db/schema-accounts';
+import { PERMISSIONS } from '../../services/accounts/permissions';
 import { ErrorEnvelope } from './schemas';
 
 export const PermissionName = z.enum(PERMISSIONS).openapi('Permission');

@@ -6,7 +6,7 @@
 import { z } from '@hono/zod-openapi';
 import { hasLineBreak, parseMailbox } from '../../lib/address';
 import { customHeaderProblem, customHeaderValueProblem } from '../../services/mime';
-import { EMAIL_STATUSES, RECIPIENT_STATUSES } from '../../db/schema';
+import { EMAIL_STATUSES, RECIPIENT_STATUSES } from '../../services/sending';
 import { Address } from './schemas';
 import { UNIFIED_STATUSES } from '../../services/tracking/unified';
 

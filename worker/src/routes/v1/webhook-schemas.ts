@@ -1,6 +1,6 @@
 /** zod schemas and presenters of /api/v1/webhooks. */
 import { z } from '@hono/zod-openapi';
-import { WEBHOOK_EVENTS, type WebhookRow } from '../../db/schema-webhooks';
+import { WEBHOOK_EVENTS, type WebhookRow } from '../../services/webhooks/types';
 import type { DeliveryView } from '../../services/webhooks/deliveries';
 import type { V1Webhook, V1WebhookDelivery } from '../api-types';
 

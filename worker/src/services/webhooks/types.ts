@@ -1,6 +1,8 @@
 /** Shapes shared by the webhook emitter, the delivery consumer and the queue handler. */
 import type { WebhookEvent } from '../../db/schema-webhooks';
 
+export { WEBHOOK_EVENTS, type WebhookEvent, type WebhookRow } from '../../db/schema-webhooks';
+
 /** The body of a message on WEBHOOK_QUEUE (see handlers/queue.ts). */
 export interface WebhookJob {
   kind: 'webhook';
