@@ -1,6 +1,7 @@
 /** The Worker's entry points. Wiring only: each delegates to its handler. */
 import { createApp } from './app';
 import { handleEmail } from './handlers/email';
+import { handleQueue } from './handlers/queue';
 import { handleScheduled } from './handlers/scheduled';
 
 export { RateLimiter } from './durable/rate-limiter';
@@ -10,5 +11,6 @@ const app = createApp();
 export default {
   fetch: (request, env, ctx) => app.fetch(request, env, ctx),
   email: (message, env) => handleEmail(message, env),
+  queue: (batch, env) => handleQueue(batch, env),
   scheduled: (_controller, env, ctx) => ctx.waitUntil(handleScheduled(env)),
 } satisfies ExportedHandler<Env>;

@@ -6,7 +6,7 @@
  * Bodies and raw MIME live in `mail_contents`, fetched only for a single message.
  */
 import type { Bytes } from '../lib/bytes';
-import { customType, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { customType, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /**
  * Bytes stored in D1 as a BLOB. drizzle's own blob column needs Node's Buffer; D1 returns BLOBs as
@@ -182,6 +182,42 @@ export const deliveryLog = sqliteTable(
     createdAt: integer('created_at').notNull(),
   },
   (t) => [index('delivery_log_created_idx').on(t.createdAt), index('delivery_log_recipient_domain_idx').on(t.recipientDomain, t.createdAt)],
+);
+
+/**
+ * Search text of messages stored but not yet in the FTS5 index `mails_fts`. Written in the same
+ * transaction as the message, moved into the index in bulk off the delivery path (queue consumer,
+ * cron sweep; services/search-index.ts), so a crash between the two loses nothing.
+ */
+export const searchPending = sqliteTable('search_pending', {
+  mailId: integer('mail_id')
+    .primaryKey()
+    .references(() => mails.id, { onDelete: 'cascade' }),
+  /** `mailboxToken(address_id)`, as the index stores it. */
+  mailbox: text('mailbox').notNull(),
+  subject: text('subject').notNull(),
+  sender: text('sender').notNull(),
+  recipients: text('recipients').notNull(),
+  body: text('body').notNull(),
+  createdAt: integer('created_at').notNull(),
+});
+
+/**
+ * Messages, unread messages and bytes per mailbox and folder, kept exact by triggers on `mails`
+ * (migration 0008), so totals and folder lists cost the same at a hundred messages or a million.
+ */
+export const folderCounts = sqliteTable(
+  'folder_counts',
+  {
+    addressId: integer('address_id')
+      .notNull()
+      .references(() => addresses.id, { onDelete: 'cascade' }),
+    folder: text('folder', { enum: ['INBOX', 'Sent', 'Drafts', 'Trash', 'Junk'] }).notNull(),
+    messages: integer('messages').notNull().default(0),
+    unread: integer('unread').notNull().default(0),
+    size: integer('size').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.addressId, t.folder] })],
 );
 
 export type ApiKeyRow = typeof apiKeys.$inferSelect;

@@ -45,6 +45,8 @@ export const requireAddress = createMiddleware<AppEnv>(async (c, next) => {
   const { deps } = c.var;
   const mailbox = await verifyAddressToken(deps, match[1]!);
   c.set('mailbox', mailbox);
-  c.executionCtx.waitUntil(touchAddress(deps.db, mailbox.id, deps.clock.now(), ACTIVITY_RESOLUTION_MS));
+  // The row in hand says whether a touch is due, so most requests cost no write at all.
+  const now = deps.clock.now();
+  if (mailbox.lastActiveAt < now - ACTIVITY_RESOLUTION_MS) c.executionCtx.waitUntil(touchAddress(deps.db, mailbox.id, now, ACTIVITY_RESOLUTION_MS));
   await next();
 });

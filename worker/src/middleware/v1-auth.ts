@@ -38,14 +38,14 @@ export const v1Auth = createMiddleware<AppEnv>(async (c, next) => {
     } else {
       const mailbox = key.addressId === null ? null : await findAddressById(deps.db, key.addressId);
       if (!mailbox) throw new AppError('invalid_token', 'The API key is invalid or has been revoked.');
-      principal = { kind: 'mailbox', addressId: mailbox.id, address: mailbox.address, keyId: key.id, rateKey: `key:${key.id}` };
+      principal = { kind: 'mailbox', addressId: mailbox.id, address: mailbox.address, keyId: key.id, rateKey: `key:${key.id}`, row: mailbox };
     }
     if (key.lastUsedAt === null || key.lastUsedAt < deps.clock.now() - LAST_USED_RESOLUTION_MS) {
       c.executionCtx.waitUntil(touchKey(deps.db, key.id, deps.clock.now()));
     }
   } else if (token) {
     const mailbox = await verifyAddressToken(deps, token);
-    principal = { kind: 'mailbox', addressId: mailbox.id, address: mailbox.address, keyId: null, rateKey: `jwt:${mailbox.id}` };
+    principal = { kind: 'mailbox', addressId: mailbox.id, address: mailbox.address, keyId: null, rateKey: `jwt:${mailbox.id}`, row: mailbox };
   } else if (await isAdminPassword(deps, c.req.header('x-admin-auth'))) {
     principal = { kind: 'admin', keyId: null, rateKey: 'admin-password' };
   } else {

@@ -12,6 +12,7 @@ import type { Deps } from './deps';
 import { ingestMessage, searchTextOf } from './ingest';
 import { deleteMessages } from './mailbox';
 import { parseMessage, snippetOf } from './parse';
+import { scheduleIndexing } from './search-index';
 
 export const FLAG_SEEN = '\\Seen';
 export const FLAG_FLAGGED = '\\Flagged';
@@ -20,6 +21,8 @@ export const FLAG_FLAGGED = '\\Flagged';
 export async function mailboxFor(deps: Deps, principal: Principal, address: string): Promise<AddressRow> {
   const wanted = address.trim().toLowerCase();
   if (principal.kind === 'mailbox' && principal.address !== wanted) throw new AppError('mailbox_not_found', 'No such mailbox.');
+  // Authentication read this row moments ago in the same request; reading it again buys nothing.
+  if (principal.kind === 'mailbox' && principal.row) return principal.row;
   const row = await findAddressByName(deps.db, wanted);
   if (!row) throw new AppError('mailbox_not_found', 'No such mailbox.');
   return row;
@@ -136,6 +139,8 @@ export async function updateDraft(deps: Deps, mailbox: AddressRow, row: MailRow,
     changes,
     { raw, text: parsed.text, html: parsed.html, headersJson: JSON.stringify(parsed.headers) },
     searchTextOf(parsed),
+    deps.clock.now(),
   );
+  await scheduleIndexing(deps, [row.id]);
   return { ...row, ...changes };
 }

@@ -1,10 +1,13 @@
 /**
- * The one path every received message takes (Email Routing, admin import): parse, store losslessly,
- * never twice. Blobs go to R2 before the D1 transaction, so a row never points at a missing object;
- * any failure throws, and the caller (the sending MTA) retries. A retry of the same delivery is stored
- * once; a different message is always stored, whatever its Message-ID (see delivery-identity.ts).
+ * The one path every received message takes (Email Routing, admin import, internal delivery, drafts):
+ * parse, store losslessly, never twice. Blobs go to R2 before the D1 transaction, so a row never
+ * points at a missing object; any failure throws, and the caller (the sending MTA) retries. A retry
+ * of the same delivery is stored once; a different message is always stored, whatever its Message-ID
+ * (see delivery-identity.ts). Search indexing happens after, off the delivery path (search-index.ts).
  */
-import { findMailIdByDedupeKey, insertMailRecord, type MailRecord } from '../db/mails';
+import type { DeliveryEntry } from '../db/delivery-log';
+import { findMailIdByDedupeKey, insertMailRecord } from '../db/mail-store';
+import type { MailRecord } from '../db/mails';
 import type { AddressRow } from '../db/schema';
 import { sha256Hex, type Bytes } from '../lib/bytes';
 import { randomToken } from '../lib/clock';
@@ -12,7 +15,8 @@ import { AppError } from '../lib/errors';
 import { mailBlobPrefix, putBlob } from './blobs';
 import { deliveryIdentity } from './delivery-identity';
 import type { Deps } from './deps';
-import { htmlToText, parseMessage, snippetOf, type ParsedMessage } from './parse';
+import { parseMessage, plainTextOf, snippetOfText, type ParsedMessage } from './parse';
+import { scheduleIndexing } from './search-index';
 
 export interface IncomingMessage {
   mailbox: AddressRow;
@@ -25,6 +29,8 @@ export interface IncomingMessage {
   folder?: 'INBOX' | 'Sent' | 'Drafts' | 'Junk';
   /** The same bytes already parsed (sending delivers one message to several mailboxes). */
   parsed?: ParsedMessage;
+  /** A delivery-log entry to record in the same transaction, only if the message is stored. */
+  log?: DeliveryEntry;
 }
 
 /** UTF-8 needs at most 3 bytes per UTF-16 unit, so this stays under ~768 KB in the row. */
@@ -43,18 +49,27 @@ export async function ingestMessage(deps: Deps, incoming: IncomingMessage): Prom
   const identity = await deliveryIdentity(raw);
   const folder = incoming.folder ?? 'INBOX';
   const dedupeKey = folder === 'INBOX' ? identity : `${folder}:${identity}`;
-  const existing = await findMailIdByDedupeKey(deps.db, mailbox.id, dedupeKey);
-  if (existing !== null) return { status: 'duplicate', mailId: existing };
+  const threshold = deps.config.blobThresholdBytes;
+  const usesBlobs = raw.byteLength > threshold || parsed.attachments.some((a) => a.content.byteLength > threshold);
+  // Before uploading megabytes, ask whether this delivery is already stored. Small messages skip the
+  // question: the unique dedupe index answers it inside the insert itself.
+  if (usesBlobs) {
+    const existing = await findMailIdByDedupeKey(deps.db, mailbox.id, dedupeKey);
+    if (existing !== null) return { status: 'duplicate', mailId: existing };
+  }
 
-  const record = await buildRecord(deps, incoming, parsed, dedupeKey, folder);
+  const record = await buildRecord(deps, incoming, parsed, dedupeKey, folder, usesBlobs);
+  let mailId: number;
   try {
-    return { status: 'stored', mailId: await insertMailRecord(deps.db, record) };
+    mailId = await insertMailRecord(deps.db, record, incoming.log);
   } catch (err) {
-    // A concurrent delivery of the same message won the unique index: that is success, not failure.
+    // The same delivery stored before (or concurrently) holds the unique index: that is success.
     const winner = await findMailIdByDedupeKey(deps.db, mailbox.id, dedupeKey);
     if (winner !== null) return { status: 'duplicate', mailId: winner };
     throw err;
   }
+  await scheduleIndexing(deps, [mailId]);
+  return { status: 'stored', mailId };
 }
 
 async function buildRecord(
@@ -63,11 +78,12 @@ async function buildRecord(
   parsed: ParsedMessage,
   dedupeKey: string,
   folder: MailRecord['mail']['folder'],
+  usesBlobs: boolean,
 ): Promise<MailRecord> {
   const { mailbox, raw } = incoming;
   const threshold = deps.config.blobThresholdBytes;
   // Keys derive from the dedupe key, so a retried delivery overwrites rather than orphans objects.
-  const prefix = mailBlobPrefix(mailbox.id, (await sha256Hex(dedupeKey)).slice(0, 32));
+  const prefix = usesBlobs ? mailBlobPrefix(mailbox.id, (await sha256Hex(dedupeKey)).slice(0, 32)) : '';
   const uploads: Promise<void>[] = [];
 
   let rawKey: string | null = null;
@@ -93,9 +109,11 @@ async function buildRecord(
   await Promise.all(uploads);
   // Bodies this large would overflow a D1 row (2 MB); readers re-parse the raw message for them.
   const bodiesInRaw = (parsed.text?.length ?? 0) + (parsed.html?.length ?? 0) > MAX_INLINE_BODY_CHARS;
+  // An HTML-only message is turned into text once, for both the preview and the search index.
+  const plain = plainTextOf(parsed);
 
   return {
-    search: searchTextOf(parsed),
+    search: searchTextOf(parsed, plain),
     mail: {
       addressId: mailbox.id,
       publicId: `msg_${randomToken(20)}`,
@@ -113,7 +131,7 @@ async function buildRecord(
       sentAt: parsed.date,
       inReplyTo: parsed.inReplyTo,
       references: parsed.references,
-      snippet: snippetOf(parsed),
+      snippet: snippetOfText(plain),
       hasAttachments: attachments.length > 0,
       rawSize: raw.byteLength,
       parseError: parsed.parseError,
@@ -132,13 +150,13 @@ async function buildRecord(
 }
 
 /** What the search index holds: sender, recipients, subject and the readable body. */
-export function searchTextOf(parsed: ParsedMessage): MailRecord['search'] {
+export function searchTextOf(parsed: ParsedMessage, plain = plainTextOf(parsed)): MailRecord['search'] {
   const people = (list: { name: string; address: string }[]) => list.map((m) => `${m.name} ${m.address}`.trim()).join(' ');
   return {
     subject: parsed.subject ?? '',
     sender: parsed.from ? people([parsed.from]) : '',
     recipients: people([...parsed.to, ...parsed.cc]),
     // Capped: the index is for finding a message, not storing it.
-    body: (parsed.text ?? (parsed.html ? htmlToText(parsed.html) : '')).slice(0, 100_000),
+    body: plain.slice(0, 100_000),
   };
 }
