@@ -2,7 +2,7 @@
 import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import type { Db } from './client';
 import { containsPattern } from './like';
-import { perDatabase } from './prepared';
+import { firstOf, perDatabase } from './prepared';
 import { addresses, type AddressRow } from './schema';
 
 // Every authenticated request and every delivery looks an address up: by id (tokens) or name (mail).
@@ -26,6 +26,9 @@ export async function insertAddress(
 export async function findAddressById(db: Db, id: number): Promise<AddressRow | null> {
   return (await lookups(db).byId.get({ id })) ?? null;
 }
+
+/** `findAddressById` as one read of a `readBatch` (db/prepared.ts). */
+export const addressByIdRead = (db: Db, id: number) => firstOf(lookups(db).byId, { id });
 
 /** By the unique index on `address` (lowercase `local@domain`). */
 export async function findAddressByName(db: Db, address: string): Promise<AddressRow | null> {

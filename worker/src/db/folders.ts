@@ -3,7 +3,7 @@ import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import type { Db } from './client';
 import { mailboxToken, mailsFts } from './fts';
 import { isReceivedFolder, type SearchText } from './mails';
-import { perDatabase } from './prepared';
+import { allOf, firstOf, perDatabase, readBatch } from './prepared';
 import { addresses, folderCounts as folderCountsTable, mailContents, mails, searchPending, type MailRow } from './schema';
 
 export const FOLDERS = ['INBOX', 'Sent', 'Drafts', 'Trash', 'Junk'] as const;
@@ -18,9 +18,7 @@ export async function folderCounts(db: Db, addressId: number) {
 }
 
 export async function countInFolder(db: Db, addressId: number, folder: Folder, unread?: boolean): Promise<number> {
-  const row = await statements(db).folderCount.get({ addressId, folder });
-  if (!row) return 0;
-  return unread === undefined ? row.messages : unread ? row.unread : row.messages - row.unread;
+  return totalOf(await folderStatements(db).folderCount.get({ addressId, folder }), unread);
 }
 
 /** The columns a message summary shows: no bodies, no headers, nothing from other tables. */
@@ -48,7 +46,8 @@ const p = sql.placeholder;
 // Without a cursor, beforeId is past every id; the (address_id, folder, id) index serves both forms.
 const inFolder = and(eq(mails.addressId, p('addressId')), eq(mails.folder, p('folder')), lt(mails.id, p('beforeId')));
 
-const statements = perDatabase((db) => ({
+/** Exported for the query-plan tests. */
+export const folderStatements = perDatabase((db) => ({
   folderCount: db
     .select({ messages: folderCountsTable.messages, unread: folderCountsTable.unread })
     .from(folderCountsTable)
@@ -65,15 +64,20 @@ const statements = perDatabase((db) => ({
     .prepare(),
 }));
 
-/** Newest first through (address_id, folder, id); `beforeId` continues after a cursor. */
-export async function listFolder(
+/** One page of a folder, newest first through (address_id, folder, id), and the folder's total, in one D1 round trip. */
+export async function listFolderWithTotal(
   db: Db,
   opts: { addressId: number; folder: Folder; limit: number; offset: number; beforeId?: number; unread?: boolean },
-): Promise<FolderSummaryRow[]> {
+): Promise<{ rows: FolderSummaryRow[]; total: number }> {
   const values = { addressId: opts.addressId, folder: opts.folder, beforeId: opts.beforeId ?? Number.MAX_SAFE_INTEGER, limit: opts.limit, offset: opts.offset };
-  if (opts.unread === undefined) return statements(db).list.all(values);
-  return statements(db).listBySeen.all({ ...values, seen: !opts.unread });
+  const statements = folderStatements(db);
+  const page = opts.unread === undefined ? allOf(statements.list, values) : allOf(statements.listBySeen, { ...values, seen: !opts.unread });
+  const [rows, counts] = await readBatch(db, [page, firstOf(statements.folderCount, values)]);
+  return { rows, total: totalOf(counts, opts.unread) };
 }
+
+const totalOf = (row: { messages: number; unread: number } | undefined, unread?: boolean) =>
+  !row ? 0 : unread === undefined ? row.messages : unread ? row.unread : row.messages - row.unread;
 
 export async function findByPublicId(db: Db, addressId: number, publicId: string): Promise<MailRow | null> {
   return (await db.select().from(mails).where(and(eq(mails.publicId, publicId), eq(mails.addressId, addressId))).get()) ?? null;

@@ -2,7 +2,7 @@
 import { and, desc, eq, getTableColumns, inArray, lt, sql } from 'drizzle-orm';
 import type { Db } from './client';
 import { containsPattern } from './like';
-import { perDatabase } from './prepared';
+import { allOf, perDatabase } from './prepared';
 import { addresses, attachments, mailContents, mails, type MailRow, type NewAttachment, type NewMail } from './schema';
 
 export type MailContentsRow = typeof mailContents.$inferSelect;
@@ -62,7 +62,8 @@ const compatColumns = {
 export type CompatMailRow = Pick<MailRow, keyof typeof compatColumns>;
 
 // The first pages of a mailbox are the most frequent reads there are; their SQL is built once.
-const lists = perDatabase((db) => ({
+/** Exported for the query-plan tests. */
+export const listStatements = perDatabase((db) => ({
   summaries: db
     .select(summaryColumns)
     .from(mails)
@@ -84,7 +85,7 @@ const lists = perDatabase((db) => ({
 
 /** Newest first; served by the (address_id, id) index, so cost does not grow with mailbox size. */
 export async function listMailSummaries(db: Db, addressId: number, limit: number, offset: number, query?: string): Promise<MailSummaryRow[]> {
-  if (!query) return lists(db).summaries.all({ addressId, limit, offset });
+  if (!query) return listStatements(db).summaries.all({ addressId, limit, offset });
   return db
     .select(summaryColumns)
     .from(mails)
@@ -93,6 +94,10 @@ export async function listMailSummaries(db: Db, addressId: number, limit: number
     .limit(limit)
     .offset(offset);
 }
+
+/** The first pages, as reads of a `readBatch` (db/prepared.ts). */
+export const summariesRead = (db: Db, addressId: number, limit: number, offset: number) => allOf(listStatements(db).summaries, { addressId, limit, offset });
+export const withRawRead = (db: Db, addressId: number, limit: number, offset: number) => allOf(listStatements(db).withRaw, { addressId, limit, offset });
 
 /** How many of a mailbox's messages match a search (only searches count; plain lists use the counter). */
 export async function countMatching(db: Db, addressId: number, query: string): Promise<number> {
@@ -112,7 +117,7 @@ function matches(query: string) {
 
 /** The compatibility list: the few columns it shows, plus where the raw source is. */
 export async function listMailsWithRaw(db: Db, addressId: number, limit: number, offset: number) {
-  return lists(db).withRaw.all({ addressId, limit, offset });
+  return listStatements(db).withRaw.all({ addressId, limit, offset });
 }
 
 export async function findMail(

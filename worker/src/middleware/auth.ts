@@ -2,13 +2,15 @@
  * The three credentials: the optional site password (`x-custom-auth`), the admin password
  * (`x-admin-auth`), and an address JWT (Bearer header, or a body field on /external).
  */
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { touchAddress } from '../db/addresses';
+import type { AddressRow } from '../db/schema';
 import type { AppEnv } from '../env';
 import { AppError } from '../lib/errors';
 import { matchesAny } from '../lib/secrets';
 import type { Deps } from '../services/deps';
-import { isAdminSession, verifyAddressToken } from '../services/tokens';
+import { isAdminSession, verifyAddressSignature, verifyAddressToken, type AddressTokenClaims } from '../services/tokens';
 
 /** When PASSWORDS is set, every API call must carry one of them in `x-custom-auth`. */
 export const requireSitePassword = createMiddleware<AppEnv>(async (c, next) => {
@@ -35,18 +37,46 @@ export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
+declare module 'hono' {
+  interface ContextVariableMap {
+    /** A Bearer address token whose signature holds, not yet checked against its address (`requireAddressToken`). */
+    addressToken: AddressTokenClaims;
+  }
+}
+
+function bearerToken(header: string | undefined): string {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  if (!match) throw new AppError('missing_token', 'Send the address token as "Authorization: Bearer <jwt>".');
+  return match[1]!;
+}
+
 // Recording activity on every read would turn reads into writes; once an hour is plenty for TTLs.
 const ACTIVITY_RESOLUTION_MS = 3_600_000;
 
-/** Resolves the Bearer address JWT to its mailbox (`c.var.mailbox`). */
-export const requireAddress = createMiddleware<AppEnv>(async (c, next) => {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '');
-  if (!match) throw new AppError('missing_token', 'Send the address token as "Authorization: Bearer <jwt>".');
+/** Records use of a mailbox, when the row in hand says the last record is older than the resolution. */
+function touchIfDue(c: Context<AppEnv>, mailbox: AddressRow): void {
   const { deps } = c.var;
-  const mailbox = await verifyAddressToken(deps, match[1]!);
-  c.set('mailbox', mailbox);
-  // The row in hand says whether a touch is due, so most requests cost no write at all.
   const now = deps.clock.now();
   if (mailbox.lastActiveAt < now - ACTIVITY_RESOLUTION_MS) c.executionCtx.waitUntil(touchAddress(deps.db, mailbox.id, now, ACTIVITY_RESOLUTION_MS));
+}
+
+/** Resolves the Bearer address JWT to its mailbox (`c.var.mailbox`). */
+export const requireAddress = createMiddleware<AppEnv>(async (c, next) => {
+  const mailbox = await verifyAddressToken(c.var.deps, bearerToken(c.req.header('authorization')));
+  c.set('mailbox', mailbox);
+  touchIfDue(c, mailbox);
   await next();
+});
+
+/**
+ * `requireAddress` for the hottest reads (the first page of a mailbox): checks the token's signature
+ * and expiry here, and leaves the check against the address row (rotation, deletion) to the route's
+ * service, which reads that row in the same D1 round trip as the page and fails with the same 401
+ * before anything is returned. The route then sets `c.var.mailbox`.
+ */
+export const requireAddressToken = createMiddleware<AppEnv>(async (c, next) => {
+  c.set('addressToken', await verifyAddressSignature(c.var.deps, bearerToken(c.req.header('authorization'))));
+  await next();
+  const mailbox = c.get('mailbox');
+  if (mailbox) touchIfDue(c, mailbox);
 });

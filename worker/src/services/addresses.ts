@@ -12,6 +12,7 @@ import { setSendBalance } from '../db/sent';
 import { randomToken } from '../lib/clock';
 import { AppError } from '../lib/errors';
 import { addressBlobPrefixes, deleteBlobPrefix } from './blobs';
+import { cachedMailbox, forgetMailbox, rememberMailbox } from './mailbox-cache';
 import type { Deps } from './deps';
 
 /** Lowercase letters, digits, `.`, `-`, `_`; no leading, trailing or doubled dot (RFC 5321 dot-atom). */
@@ -55,7 +56,8 @@ export async function createAddress(deps: Deps, input: NewAddressInput): Promise
 
 /**
  * The mailbox a message for `recipient` goes to, following the catch-all policy. Throws
- * `mailbox_not_found` when the domain is not ours or the address is unknown under `reject`.
+ * `mailbox_not_found` when the domain is not ours or the address is unknown under `reject`. The row is
+ * for delivery (its id and address): it may come from the isolate's cache (mailbox-cache.ts).
  */
 export async function resolveMailbox(deps: Deps, recipient: string): Promise<AddressRow> {
   const address = recipient.trim().toLowerCase();
@@ -65,13 +67,17 @@ export async function resolveMailbox(deps: Deps, recipient: string): Promise<Add
   if (at < 1 || !deps.config.domains.includes(domain)) {
     throw new AppError('mailbox_not_found', `This server does not accept mail for ${domain || 'that domain'}.`);
   }
-  const existing = await findAddressByName(deps.db, address);
-  if (existing) return existing;
-  if (deps.config.catchAll === 'create' && LOCAL_PART.test(local)) {
+  const now = deps.clock.now();
+  const cached = cachedMailbox(deps.db, address, now);
+  if (cached) return cached;
+  let row = await findAddressByName(deps.db, address);
+  if (!row && deps.config.catchAll === 'create' && LOCAL_PART.test(local)) {
     // Two first messages may race; whichever insert loses reads the winner's row.
-    return (await insertAddress(deps.db, { address, now: deps.clock.now(), sendBalance: deps.config.defaultSendBalance })) ?? (await mustFind(deps, address));
+    row = (await insertAddress(deps.db, { address, now, sendBalance: deps.config.defaultSendBalance })) ?? (await mustFind(deps, address));
   }
-  throw new AppError('mailbox_not_found', 'No such mailbox here.');
+  if (!row) throw new AppError('mailbox_not_found', 'No such mailbox here.');
+  rememberMailbox(deps.db, row, now);
+  return row;
 }
 
 async function mustFind(deps: Deps, address: string): Promise<AddressRow> {
@@ -102,7 +108,9 @@ export async function rotateToken(deps: Deps, id: number): Promise<AddressRow> {
 
 /** Deletes the address, all its mail, and its R2 objects. */
 export async function deleteAddress(deps: Deps, id: number): Promise<void> {
-  if (!(await deleteAddressRow(deps.db, id))) throw new AppError('mailbox_not_found', 'No such address.');
+  const row = await findAddressById(deps.db, id);
+  if (!row || !(await deleteAddressRow(deps.db, id))) throw new AppError('mailbox_not_found', 'No such address.');
+  forgetMailbox(deps.db, row.address);
   for (const prefix of addressBlobPrefixes(id)) await deleteBlobPrefix(deps.blobs, prefix);
 }
 

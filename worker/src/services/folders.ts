@@ -1,5 +1,5 @@
 /** The v1 mailbox model: folders, flags, trash semantics and drafts, addressed by public ids. */
-import { countInFolder, findByPublicId, FOLDERS, folderCounts, listFolder, replaceDraftContent, updateMessage, type Folder } from '../db/folders';
+import { findByPublicId, FOLDERS, folderCounts, listFolderWithTotal, replaceDraftContent, updateMessage, type Folder } from '../db/folders';
 import { findAddressByName } from '../db/addresses';
 import { findMail } from '../db/mails';
 import type { AddressRow, MailRow } from '../db/schema';
@@ -46,10 +46,14 @@ export async function listMessages(
 ) {
   let beforeId: number | undefined;
   if (opts.cursor) beforeId = (await findMessage(deps, mailbox, opts.cursor, 'cursor')).id;
-  const [rows, total] = await Promise.all([
-    listFolder(deps.db, { addressId: mailbox.id, folder: opts.folder, limit: opts.limit, offset: opts.cursor ? 0 : opts.offset, beforeId, unread: opts.unread }),
-    countInFolder(deps.db, mailbox.id, opts.folder, opts.unread),
-  ]);
+  const { rows, total } = await listFolderWithTotal(deps.db, {
+    addressId: mailbox.id,
+    folder: opts.folder,
+    limit: opts.limit,
+    offset: opts.cursor ? 0 : opts.offset,
+    beforeId,
+    unread: opts.unread,
+  });
   const nextCursor = rows.length === opts.limit ? rows.at(-1)?.publicId ?? null : null;
   return { rows, total, nextCursor };
 }

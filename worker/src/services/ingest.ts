@@ -14,6 +14,7 @@ import { randomToken } from '../lib/clock';
 import { AppError } from '../lib/errors';
 import { mailBlobPrefix, putBlob } from './blobs';
 import { deliveryIdentity } from './delivery-identity';
+import { forgetMailbox } from './mailbox-cache';
 import type { Deps } from './deps';
 import { parseMessage, plainTextOf, snippetOfText, type ParsedMessage } from './parse';
 import { scheduleIndexing } from './search-index';
@@ -66,6 +67,8 @@ export async function ingestMessage(deps: Deps, incoming: IncomingMessage): Prom
     // The same delivery stored before (or concurrently) holds the unique index: that is success.
     const winner = await findMailIdByDedupeKey(deps.db, mailbox.id, dedupeKey);
     if (winner !== null) return { status: 'duplicate', mailId: winner };
+    // The mailbox may have been deleted since it was cached: the sender's retry resolves it afresh.
+    forgetMailbox(deps.db, mailbox.address);
     throw err;
   }
   await scheduleIndexing(deps, [mailId]);

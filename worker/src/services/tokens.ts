@@ -41,16 +41,28 @@ interface VerifiedClaims extends AddressClaims {
 
 /** Resolves a token to its live address row, or throws `invalid_token` / `token_expired` (401). */
 export async function verifyAddressToken(deps: Pick<Deps, 'config' | 'clock' | 'db'>, token: string): Promise<AddressRow> {
-  const claims = await verifiedClaims(deps, token);
+  const claims = await verifyAddressSignature(deps, token);
   // One indexed read per request: a rotated or deleted address fails at once, in every isolate.
-  const row = await findAddressById(deps.db, claims.address_id);
-  if (!row || row.address !== claims.address || row.tokenVersion !== claims.ver) {
+  return liveAddress(claims, await findAddressById(deps.db, claims.address_id));
+}
+
+/**
+ * A token whose signature and expiry hold; whether its address still accepts it is `liveAddress`'s
+ * question, which callers must ask of the row as it is now (hot paths read it in the same D1 round
+ * trip as their data).
+ */
+export type AddressTokenClaims = Readonly<AddressClaims>;
+
+/** The address row a token names, if the token is still valid for it; otherwise `invalid_token`. */
+export function liveAddress(claims: AddressTokenClaims, row: AddressRow | null | undefined): AddressRow {
+  if (!row || row.id !== claims.address_id || row.address !== claims.address || row.tokenVersion !== claims.ver) {
     throw new AppError('invalid_token', INVALID);
   }
   return row;
 }
 
-async function verifiedClaims(deps: Pick<Deps, 'config' | 'clock'>, token: string): Promise<VerifiedClaims> {
+/** Checks a token's signature (once per isolate) and expiry (every time). */
+export async function verifyAddressSignature(deps: Pick<Deps, 'config' | 'clock'>, token: string): Promise<AddressTokenClaims> {
   let cache = verified.get(deps.config.jwtSecret);
   if (!cache) verified.set(deps.config.jwtSecret, (cache = new Map()));
   const known = cache.get(token);
