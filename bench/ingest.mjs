@@ -4,17 +4,20 @@
 // - Delivery: messages of 2 KB and 50 KB through wrangler's local Email Routing endpoint
 //   (/cdn-cgi/handler/email, which refuses bodies over 1 MiB), 2 MB (1.5 MB PDF attachment) and
 //   25 MiB (Email Routing's cap; an 18 MiB attachment) through /admin/mails/import, which runs the same
-//   ingest code. For each: mails/s, p50/p99, CPU ms per mail of the workerd process that runs the
-//   Worker and its local D1/R2/queues (wrangler's own proxy process is not counted), and the peak
-//   memory growth of that process over the step. After the 2 KB and 50 KB steps the bench waits until
+//   ingest code. Every message carries a relay's Received header, as mail from Email Routing does. For
+//   each size: mails/s, p50/p99, CPU ms per mail of the workerd process that runs the Worker and its
+//   local D1/R2/queues (wrangler's own proxy process is not counted), the peak memory growth of the
+//   Worker isolate (JS heap + ArrayBuffers, sampled through the inspector every 10 ms: what the
+//   128 MB Workers limit counts) and of that whole process. After the 2 KB and 50 KB steps it waits until
 //   the last message is found by /api/v1 search and prints how long that took; "CPU incl. indexing"
 //   covers that wait too, so work deferred to a queue is not hidden.
 // - Listing: p50/p99 of the newest 20 on /api/parsed_mails, /api/mails and
 //   /api/v1/mailboxes/{address}/messages, and of /api/v1 search (a word in 1% of messages), for
 //   mailboxes of 100, 100,000 and 1,000,000 messages (the big ones are seeded with SQL before the
 //   Worker starts; --quick: 10,000 and 100,000).
-// Usage: npm run bench:ingest [-- --quick]
+// Usage: npm run bench:ingest [-- --quick]   (Node 20: node --experimental-websocket bench/ingest.mjs)
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { connectInspector, isolateMemoryMiB, sampleIsolateMemory } from '../scripts/inspector.mjs';
 import { cpuSeconds, fmt, freePort, peakRssMiB, percentile, prepareState, rssMiB, startWorker, timed, BENCH_VARS } from '../scripts/local-worker.mjs';
 
 const quick = process.argv.includes('--quick');
@@ -28,7 +31,7 @@ const NO_RATE_LIMITS = { V1_RATE_READ_PER_MINUTE: '0', V1_RATE_WRITE_PER_MINUTE:
 const run = Date.now().toString(36);
 
 function message(i, kind, to = `ingest@${domain}`) {
-  const head = `From: Bench <bench@sender.test>\r\nTo: ${to}\r\nSubject: Bench ${kind} #${i}${i % 100 === 0 ? ' Invoice' : ''}\r\nMessage-ID: <bench-${kind}-${i}-${run}@sender.test>\r\nDate: ${new Date().toUTCString()}\r\nMIME-Version: 1.0\r\n`;
+  const head = `Received: from mx.sender.test (mx.sender.test [192.0.2.1]) by mx.cloudflare.net; ${new Date().toUTCString()}\r\nFrom: Bench <bench@sender.test>\r\nTo: ${to}\r\nSubject: Bench ${kind} #${i}${i % 100 === 0 ? ' Invoice' : ''}\r\nMessage-ID: <bench-${kind}-${i}-${run}@sender.test>\r\nDate: ${new Date().toUTCString()}\r\nMIME-Version: 1.0\r\n`;
   // A word no other message holds, so the bench can tell when this one became searchable.
   const marker = `zq${run}k${kind.toLowerCase()}n${i}z`;
   if (kind === '2KB') return `${head}Content-Type: text/plain; charset=UTF-8\r\n\r\n${marker} ${'Your code is 123456. '.repeat(90)}\r\n`;
@@ -84,54 +87,79 @@ function memory(pid) {
   };
 }
 
+const HEADER = 'size   | path             |    n | mails/s | p50 ms | p99 ms | CPU ms/mail | CPU incl. indexing | searchable after ms | isolate peak growth MiB | process peak growth MiB';
+const admin = { 'x-admin-auth': BENCH_VARS.ADMIN_PASSWORDS };
+
+/** A Worker under test: its URL, runtime process, memory readers, inspector and an admin API key. */
+async function launch(dir) {
+  const inspectorPort = await freePort();
+  const worker = await startWorker(dir, await freePort(), NO_RATE_LIMITS, { inspectorPort });
+  const inspector = await connectInspector(inspectorPort);
+  const key = (await (await post(`${worker.url}/api/v1/keys`, JSON.stringify({ type: 'admin', name: 'bench' }), { ...admin, 'content-type': 'application/json' })).json()).data.key;
+  const searchable = async (address, word) => (await get(`${worker.url}/api/v1/mailboxes/${address}/search?q=${word}&limit=1`, { authorization: `Bearer ${key}` })).data.length > 0;
+  // Warm-up: the first requests compile the Worker's code paths.
+  for (let i = 0; i < 10; i++) await post(`${worker.url}/cdn-cgi/handler/email?from=bench@sender.test&to=warm@${domain}`, message(i, '2KB', `warm@${domain}`));
+  return { ...worker, inspector, mem: memory(worker.workerdPid), searchable, stop: () => (inspector.close(), worker.stop()) };
+}
+
+/** Delivers `n` messages of one size and prints its row of the delivery table. */
+async function deliveryStep(w, [kind, n, path, concurrency]) {
+  const { url, workerdPid, inspector, mem } = w;
+  const bodies = Array.from({ length: n }, (_, i) => message(i, kind));
+  const rssBefore = mem.startStep();
+  const isolateBefore = await isolateMemoryMiB(inspector);
+  const isolateSampler = sampleIsolateMemory(inspector);
+  const cpuBefore = cpuSeconds(workerdPid);
+  const start = performance.now();
+  const latencies = await timed(n, concurrency, (i) =>
+    path === 'endpoint'
+      ? post(`${url}/cdn-cgi/handler/email?from=bench@sender.test&to=ingest@${domain}`, bodies[i])
+      : post(`${url}/admin/mails/import?to=ingest@${domain}`, bodies[i], admin),
+  );
+  const delivered = performance.now();
+  const isolatePeak = await isolateSampler.stop();
+  const cpuDelivery = ((cpuSeconds(workerdPid) - cpuBefore) * 1000) / n;
+  // Searchable means indexed: wait for the last message, so deferred indexing is timed and its CPU counted.
+  const word = `zq${run}k${kind.toLowerCase()}n${n - 1}z`;
+  while (!(await w.searchable(`ingest@${domain}`, word))) {
+    if (performance.now() - delivered > 120_000) throw new Error(`${kind}: last message not searchable after 120 s`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const lag = performance.now() - delivered;
+  const cpuIndexed = ((cpuSeconds(workerdPid) - cpuBefore) * 1000) / n;
+  const seconds = (delivered - start) / 1000;
+  console.log(
+    `${kind.padEnd(6)} | ${(path === 'endpoint' ? 'email endpoint' : 'admin import').padEnd(16)} | ${String(n).padStart(4)} | ${fmt(n / seconds).padStart(7)} | ${fmt(percentile(latencies, 50)).padStart(6)} | ${fmt(percentile(latencies, 99)).padStart(6)} | ${fmt(cpuDelivery).padStart(11)} | ${fmt(cpuIndexed).padStart(18)} | ${fmt(lag, 0).padStart(19)} | ${fmt(isolatePeak - isolateBefore).padStart(23)} | ${fmt(mem.stepPeak() - rssBefore).padStart(23)}`,
+  );
+}
+
 async function main() {
   mkdirSync('bench/.state', { recursive: true });
-  writeFileSync(seedFile, SEEDED.map(seedSql).join('\n'));
-  console.log(`Preparing local D1 (seeding mailboxes of ${SEEDED.map((m) => m.count.toLocaleString()).join(' and ')} messages)...`);
-  prepareState(stateDir, seedFile);
-  const worker = await startWorker(stateDir, await freePort(), NO_RATE_LIMITS);
-  const { url, workerdPid } = worker;
-  const mem = memory(workerdPid);
-  try {
-    const admin = { 'x-admin-auth': BENCH_VARS.ADMIN_PASSWORDS };
-    const key = (await (await post(`${url}/api/v1/keys`, JSON.stringify({ type: 'admin', name: 'bench' }), { ...admin, 'content-type': 'application/json' })).json()).data.key;
-    const auth = { authorization: `Bearer ${key}` };
-    const searchable = async (address, word) => (await get(`${url}/api/v1/mailboxes/${address}/search?q=${word}&limit=1`, auth)).data.length > 0;
-    // Warm-up: the first requests compile the Worker's code paths.
-    for (let i = 0; i < 10; i++) await post(`${url}/cdn-cgi/handler/email?from=bench@sender.test&to=warm@${domain}`, message(i, '2KB', `warm@${domain}`));
+  let overallPeak = 0;
+  // Large messages first, each size on a fresh Worker, so the isolate's growth is that size's alone.
+  console.log('Delivery: large messages, each size on a fresh Worker (admin import; the endpoint stops at 1 MiB)');
+  console.log(HEADER);
+  for (const plan of quick ? [['2MB', 5, 'import', 4], ['25MB', 2, 'import', 1]] : [['2MB', 20, 'import', 4], ['25MB', 3, 'import', 1]]) {
+    prepareState(`${stateDir}-large`);
+    const w = await launch(`${stateDir}-large`);
+    try {
+      await deliveryStep(w, plan);
+      overallPeak = Math.max(overallPeak, w.mem.overall());
+    } finally {
+      w.stop();
+    }
+  }
 
-    console.log(`\nDelivery (runtime workerd pid ${workerdPid})`);
-    console.log('size   | path             |    n | mails/s | p50 ms | p99 ms | CPU ms/mail | CPU incl. indexing | searchable after ms | peak memory growth MiB');
-    const plans = quick
-      ? [['2KB', 100, 'endpoint', 4], ['50KB', 50, 'endpoint', 4], ['2MB', 5, 'import', 4], ['25MB', 2, 'import', 1]]
-      : [['2KB', 500, 'endpoint', 4], ['50KB', 200, 'endpoint', 4], ['2MB', 20, 'import', 4], ['25MB', 3, 'import', 1]];
-    for (const [kind, n, path, concurrency] of plans) {
-      const bodies = Array.from({ length: n }, (_, i) => message(i, kind));
-      const rssBefore = mem.startStep();
-      const cpuBefore = cpuSeconds(workerdPid);
-      const start = performance.now();
-      const latencies = await timed(n, concurrency, (i) =>
-        path === 'endpoint'
-          ? post(`${url}/cdn-cgi/handler/email?from=bench@sender.test&to=ingest@${domain}`, bodies[i])
-          : post(`${url}/admin/mails/import?to=ingest@${domain}`, bodies[i], admin),
-      );
-      const delivered = performance.now();
-      const cpuDelivery = ((cpuSeconds(workerdPid) - cpuBefore) * 1000) / n;
-      let lag = NaN;
-      let cpuIndexed = NaN;
-      if (path === 'endpoint') {
-        const word = `zq${run}k${kind.toLowerCase()}n${n - 1}z`;
-        while (!(await searchable(`ingest@${domain}`, word))) {
-          if (performance.now() - delivered > 120_000) throw new Error(`${kind}: last message not searchable after 120 s`);
-          await new Promise((r) => setTimeout(r, 50));
-        }
-        lag = performance.now() - delivered;
-        cpuIndexed = ((cpuSeconds(workerdPid) - cpuBefore) * 1000) / n;
-      }
-      const seconds = (delivered - start) / 1000;
-      console.log(
-        `${kind.padEnd(6)} | ${(path === 'endpoint' ? 'email endpoint' : 'admin import').padEnd(16)} | ${String(n).padStart(4)} | ${fmt(n / seconds).padStart(7)} | ${fmt(percentile(latencies, 50)).padStart(6)} | ${fmt(percentile(latencies, 99)).padStart(6)} | ${fmt(cpuDelivery).padStart(11)} | ${fmt(cpuIndexed).padStart(18)} | ${fmt(lag, 0).padStart(19)} | ${fmt(mem.stepPeak() - rssBefore).padStart(6)}`,
-      );
+  writeFileSync(seedFile, SEEDED.map(seedSql).join('\n'));
+  console.log(`\nPreparing local D1 (seeding mailboxes of ${SEEDED.map((m) => m.count.toLocaleString()).join(' and ')} messages)...`);
+  prepareState(stateDir, seedFile);
+  const w = await launch(stateDir);
+  const { url } = w;
+  try {
+    console.log(`\nDelivery through the local Email Routing endpoint (runtime workerd pid ${w.workerdPid})`);
+    console.log(HEADER);
+    for (const plan of quick ? [['2KB', 100, 'endpoint', 4], ['50KB', 50, 'endpoint', 4]] : [['2KB', 500, 'endpoint', 4], ['50KB', 200, 'endpoint', 4]]) {
+      await deliveryStep(w, plan);
     }
 
     // A 100-message mailbox built through the real endpoint; the big ones were seeded.
@@ -141,7 +169,7 @@ async function main() {
       const id = m.id ?? (await get(`${url}/admin/addresses?query=${encodeURIComponent(m.address)}&limit=1`, admin)).results[0].address_id;
       m.jwt = (await (await post(`${url}/admin/addresses/${id}/token`, '', admin)).json()).jwt;
     }
-    while (!(await searchable(`small@${domain}`, 'invoice'))) await new Promise((r) => setTimeout(r, 50));
+    while (!(await w.searchable(`small@${domain}`, 'invoice'))) await new Promise((r) => setTimeout(r, 50));
 
     console.log('\nFirst page of 20 and search (sequential requests, rate limits off)');
     console.log('mailbox   | request                     |   n | p50 ms | p99 ms');
@@ -173,9 +201,10 @@ async function main() {
         console.log(`${m.count.toLocaleString().padEnd(9)} | ${label.padEnd(27)} | ${String(n).padStart(3)} | ${fmt(percentile(latencies, 50)).padStart(6)} | ${fmt(percentile(latencies, 99)).padStart(6)}`);
       }
     }
-    console.log(`\nworkerd peak memory over the whole run: ${fmt(mem.overall())} MiB`);
+    overallPeak = Math.max(overallPeak, w.mem.overall());
+    console.log(`\nPeak memory of the runtime workerd over the whole run: ${fmt(overallPeak)} MiB`);
   } finally {
-    worker.stop();
+    w.stop();
   }
 }
 

@@ -12,6 +12,7 @@
 // isolate and is not in the profile; bench:ingest's process CPU includes it.
 // Usage: node --experimental-websocket bench/profile.mjs [--n 200] [--save dir]  (npm run bench:profile)
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { connectInspector } from '../scripts/inspector.mjs';
 import { fmt, freePort, prepareState, startWorker, timed, BENCH_VARS } from '../scripts/local-worker.mjs';
 
 const arg = (name, fallback) => {
@@ -19,6 +20,7 @@ const arg = (name, fallback) => {
   return i > 0 ? process.argv[i + 1] : fallback;
 };
 const N = Number(arg('n', 200));
+const SAMPLE_MS = 0.1;
 const saveDir = arg('save', null);
 const stateDir = 'bench/.state/profile';
 const seedFile = 'bench/.state/seed-profile.sql';
@@ -120,7 +122,9 @@ function breakdown(profile, moduleOf) {
   const libs = new Map();
   let busy = 0;
   profile.samples.forEach((id, i) => {
-    const ms = (profile.timeDeltas[i] ?? 0) / 1000;
+    // A sample stands for one sampling interval. The recorded wall-clock delta would also charge it
+    // with any time the thread sat descheduled (a busy shared machine) or idle between events.
+    const ms = Math.min((profile.timeDeltas[i] ?? 0) / 1000, SAMPLE_MS);
     const { step, lib } = classify(id);
     if (step === '(idle)') return;
     busy += ms;
@@ -160,34 +164,6 @@ function message(i, kind) {
   return `${head}Content-Type: text/html; charset=UTF-8\r\n\r\n<html><body>${'<p>Newsletter paragraph with <b>markup</b> and text.</p>\r\n'.repeat(880)}</body></html>\r\n`;
 }
 
-/** A minimal Chrome DevTools Protocol client over wrangler's inspector proxy. */
-async function inspector(port) {
-  // wrangler's inspector proxy only accepts local DevTools origins.
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, { headers: { origin: 'http://127.0.0.1' } });
-  await new Promise((resolve, reject) => {
-    ws.onopen = resolve;
-    ws.onerror = () => reject(new Error(`cannot connect to the inspector on ${port}`));
-  });
-  let nextId = 1;
-  const pending = new Map();
-  ws.onmessage = (event) => {
-    const msg = JSON.parse(event.data);
-    if (msg.id && pending.has(msg.id)) {
-      const { resolve, reject } = pending.get(msg.id);
-      pending.delete(msg.id);
-      if (msg.error) reject(new Error(msg.error.message));
-      else resolve(msg.result);
-    }
-  };
-  const send = (method, params = {}) =>
-    new Promise((resolve, reject) => {
-      const id = nextId++;
-      pending.set(id, { resolve, reject });
-      ws.send(JSON.stringify({ id, method, params }));
-    });
-  return { send, close: () => ws.close() };
-}
-
 async function post(url, body, headers = {}) {
   const res = await fetch(url, { method: 'POST', body, headers });
   if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
@@ -201,10 +177,10 @@ async function main() {
   const inspectorPort = await freePort();
   const worker = await startWorker(stateDir, await freePort(), {}, { inspectorPort });
   const { url } = worker;
-  const cdp = await inspector(inspectorPort);
+  const cdp = await connectInspector(inspectorPort);
   try {
     await cdp.send('Profiler.enable');
-    await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+    await cdp.send('Profiler.setSamplingInterval', { interval: SAMPLE_MS * 1000 });
     const jwt = (await (await post(`${url}/admin/addresses/1/token`, '', admin)).json()).jwt;
     const key = (await (await post(`${url}/api/v1/keys`, JSON.stringify({ type: 'admin', name: 'profile' }), { ...admin, 'content-type': 'application/json' })).json()).data.key;
     const deliver = (kind) => (i) => post(`${url}/cdn-cgi/handler/email?from=bench@sender.test&to=ingest@${domain}`, message(i, kind));
