@@ -8,7 +8,6 @@ import { touchKey } from '../db/keys';
 import type { AppEnv } from '../env';
 import { AppError } from '../lib/errors';
 import { KEY_PREFIX, resolveKey } from '../services/apikeys';
-import { findAddressById } from '../db/addresses';
 import type { Principal } from '../services/principal';
 import { verifyAddressToken } from '../services/tokens';
 import { isAdminPassword } from './auth';
@@ -32,11 +31,10 @@ export const v1Auth = createMiddleware<AppEnv>(async (c, next) => {
   const token = presentedToken(c.req.header('authorization'), c.req.header('x-mailapi-token'));
   let principal: Principal;
   if (token?.startsWith(KEY_PREFIX)) {
-    const key = await resolveKey(deps, token);
+    const { key, mailbox } = await resolveKey(deps, token);
     if (key.type === 'admin') {
       principal = { kind: 'admin', keyId: key.id, rateKey: `key:${key.id}` };
     } else {
-      const mailbox = key.addressId === null ? null : await findAddressById(deps.db, key.addressId);
       if (!mailbox) throw new AppError('invalid_token', 'The API key is invalid or has been revoked.');
       principal = { kind: 'mailbox', addressId: mailbox.id, address: mailbox.address, keyId: key.id, rateKey: `key:${key.id}`, row: mailbox };
     }
