@@ -4,7 +4,7 @@ import { folderStatements } from '../src/db/folders';
 import { listStatements } from '../src/db/mails';
 import { readAll, sha256Hex } from '../src/lib/bytes';
 import { deliveryIdentity, withoutTraceFields } from '../src/services/delivery-identity';
-import { admin, bearer, call, createAddress, deliver, deliverFixture, fixture, json, searchIndexSettled, TestEmailMessage, testEnv } from './helpers';
+import { admin, bearer, call, createAddress, deliver, deliverFixture, envWith, fixture, json, searchIndexSettled, TestEmailMessage, testEnv } from './helpers';
 import { adminKey, mailboxPath, v1 } from './v1/helpers';
 
 const encode = (text: string) => Uint8Array.from(new TextEncoder().encode(text));
@@ -155,5 +155,56 @@ describe('reading and hashing a message without extra copies', () => {
     expect(await deliveryIdentity(raw)).toBe(`sha:${await sha256Hex(withoutTraceFields(raw))}`);
     const plain = encode('Subject: s\r\n\r\nbody\r\n');
     expect(await deliveryIdentity(plain)).toBe(`sha:${await sha256Hex(plain)}`);
+  });
+});
+
+describe('settings for large deployments (docs/scale.md)', () => {
+  it('with BODIES_IN_R2, keeps raw source and attachments in R2 and no body in D1, and still reads, downloads and finds the message', async () => {
+    const e = envWith({ BODIES_IN_R2: 'true' });
+    const { jwt, address } = await createAddress('scale-r2');
+    await deliverFixture('attachments.eml', address, e);
+    const [summary] = (await json(await call('/api/parsed_mails', { headers: bearer(jwt) }))).results;
+    const stored = await testEnv.DB.prepare('select raw, raw_key, text, html, bodies_in_raw from mail_contents where mail_id = ?').bind(summary.id).first<any>();
+    expect(stored).toMatchObject({ raw: null, text: null, html: null, bodies_in_raw: 1 });
+    expect(stored.raw_key).toMatch(/raw\.eml$/);
+    const inline = await testEnv.DB.prepare('select count(*) as n from attachments where mail_id = ? and content is not null').bind(summary.id).first<{ n: number }>();
+    expect(inline?.n).toBe(0);
+
+    const mail = await json(await call(`/api/parsed_mail/${summary.id}`, { headers: bearer(jwt) }));
+    expect(mail.html).toContain('See the chart');
+    expect(mail.attachments.map((a: any) => a.filename)).toEqual(['chart.png', 'résumé.pdf', 'data.csv']);
+    const res = await call(`/api/mails/${summary.id}/attachments/2`, { headers: bearer(jwt) });
+    expect(await res.text()).toBe('id,value\n1,42\n');
+    const raw = await call(`/api/mails/${summary.id}/raw`, { headers: bearer(jwt) });
+    expect(await sha256Hex(new Uint8Array(await raw.arrayBuffer()))).toBe(await sha256Hex(fixture('attachments.eml')));
+    await searchIndexSettled();
+    const hits = (await json(await v1(await adminKey(), `${mailboxPath(address)}/search?q=${encodeURIComponent('See the chart')}`))).data;
+    expect(hits.map((h: any) => h.subject)).toEqual(['Report with attachments']);
+  });
+
+  it('with BODIES_IN_R2, still keeps drafts in their D1 row', async () => {
+    const e = envWith({ BODIES_IN_R2: 'true' });
+    const { address } = await createAddress('scale-drafts');
+    const key = (await json(await call('/api/v1/keys', { method: 'POST', headers: admin, body: JSON.stringify({ type: 'admin', name: 'drafts' }) }, e))).data.key;
+    const created = await call(`/api/v1${mailboxPath(address)}/drafts`, { method: 'POST', headers: bearer(key), body: JSON.stringify({ to: ['x@example.org'], subject: 'kept', text: 'draft body' }) }, e);
+    expect(created.status).toBe(201);
+    const row = await testEnv.DB.prepare("select c.raw_key, c.text from mail_contents c join mails m on m.id = c.mail_id where m.subject = 'kept'").first<any>();
+    expect(row.raw_key).toBeNull();
+    expect(row.text.trim()).toBe('draft body');
+  });
+
+  it('with SEARCH_BODY_CHARS, indexes only the start of each body, and always subject and sender', async () => {
+    const e = envWith({ SEARCH_BODY_CHARS: '40' });
+    const { address } = await createAddress('scale-index');
+    const body = `code kumquat 4711 is early. ${'filler '.repeat(40)} the word persimmon comes late`;
+    const raw = encode(`From: Olive Sender <olive@sender.test>\r\nSubject: Lychee report\r\nMessage-ID: <cap@sender.test>\r\n\r\n${body}\r\n`);
+    await deliver(new TestEmailMessage('olive@sender.test', address, raw), e);
+    await searchIndexSettled();
+    const key = await adminKey();
+    const find = async (q: string) => (await json(await v1(key, `${mailboxPath(address)}/search?q=${encodeURIComponent(q)}`))).data.length;
+    expect(await find('kumquat')).toBe(1);
+    expect(await find('persimmon')).toBe(0);
+    expect(await find('Lychee')).toBe(1);
+    expect(await find('olive@sender')).toBe(1);
   });
 });

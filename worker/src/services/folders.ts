@@ -142,7 +142,7 @@ export async function updateDraft(deps: Deps, mailbox: AddressRow, row: MailRow,
     row,
     changes,
     { raw, text: parsed.text, html: parsed.html, headersJson: JSON.stringify(parsed.headers) },
-    searchTextOf(parsed),
+    searchTextOf(parsed, deps.config.searchBodyChars),
     deps.clock.now(),
   );
   await scheduleIndexing(deps, [row.id]);

@@ -39,6 +39,15 @@ const MAX_INLINE_BODY_CHARS = 256 * 1024;
 
 export type IngestResult = { status: 'stored' | 'duplicate'; mailId: number };
 
+/**
+ * With BODIES_IN_R2, a message's raw source and attachments all go to R2 and D1 keeps no copy of its
+ * bodies. Drafts are the exception: they stay in their D1 row, which every save rewrites.
+ */
+const bodiesLiveInR2 = (deps: Deps, folder: string) => deps.config.bodiesInR2 && folder !== 'Drafts';
+
+/** Above how many bytes a raw source or attachment goes to R2. */
+const blobThreshold = (deps: Deps, folder: string) => (bodiesLiveInR2(deps, folder) ? 0 : deps.config.blobThresholdBytes);
+
 export async function ingestMessage(deps: Deps, incoming: IncomingMessage): Promise<IngestResult> {
   const { mailbox, raw } = incoming;
   if (raw.byteLength > deps.config.maxMessageBytes) {
@@ -50,7 +59,7 @@ export async function ingestMessage(deps: Deps, incoming: IncomingMessage): Prom
   const identity = await deliveryIdentity(raw);
   const folder = incoming.folder ?? 'INBOX';
   const dedupeKey = folder === 'INBOX' ? identity : `${folder}:${identity}`;
-  const threshold = deps.config.blobThresholdBytes;
+  const threshold = blobThreshold(deps, folder);
   const usesBlobs = raw.byteLength > threshold || parsed.attachments.some((a) => a.content.byteLength > threshold);
   // Before uploading megabytes, ask whether this delivery is already stored. Small messages skip the
   // question: the unique dedupe index answers it inside the insert itself.
@@ -59,7 +68,7 @@ export async function ingestMessage(deps: Deps, incoming: IncomingMessage): Prom
     if (existing !== null) return { status: 'duplicate', mailId: existing };
   }
 
-  const record = await buildRecord(deps, incoming, parsed, dedupeKey, folder, usesBlobs);
+  const record = await buildRecord(deps, incoming, parsed, dedupeKey, folder, threshold, usesBlobs);
   let mailId: number;
   try {
     mailId = await insertMailRecord(deps.db, record, incoming.log);
@@ -81,10 +90,10 @@ async function buildRecord(
   parsed: ParsedMessage,
   dedupeKey: string,
   folder: MailRecord['mail']['folder'],
+  threshold: number,
   usesBlobs: boolean,
 ): Promise<MailRecord> {
   const { mailbox, raw } = incoming;
-  const threshold = deps.config.blobThresholdBytes;
   // Keys derive from the dedupe key, so a retried delivery overwrites rather than orphans objects.
   const prefix = usesBlobs ? mailBlobPrefix(mailbox.id, (await sha256Hex(dedupeKey)).slice(0, 32)) : '';
   const uploads: Promise<void>[] = [];
@@ -110,13 +119,14 @@ async function buildRecord(
     };
   });
   await Promise.all(uploads);
-  // Bodies this large would overflow a D1 row (2 MB); readers re-parse the raw message for them.
-  const bodiesInRaw = (parsed.text?.length ?? 0) + (parsed.html?.length ?? 0) > MAX_INLINE_BODY_CHARS;
+  // Bodies this large would overflow a D1 row (2 MB); readers re-parse the raw message for them, as
+  // they do for every message when the bodies live in R2.
+  const bodiesInRaw = bodiesLiveInR2(deps, folder) || (parsed.text?.length ?? 0) + (parsed.html?.length ?? 0) > MAX_INLINE_BODY_CHARS;
   // An HTML-only message is turned into text once, for both the preview and the search index.
   const plain = plainTextOf(parsed);
 
   return {
-    search: searchTextOf(parsed, plain),
+    search: searchTextOf(parsed, deps.config.searchBodyChars, plain),
     mail: {
       addressId: mailbox.id,
       publicId: `msg_${randomToken(20)}`,
@@ -153,13 +163,13 @@ async function buildRecord(
 }
 
 /** What the search index holds: sender, recipients, subject and the readable body. */
-export function searchTextOf(parsed: ParsedMessage, plain = plainTextOf(parsed)): MailRecord['search'] {
+export function searchTextOf(parsed: ParsedMessage, bodyChars: number, plain = plainTextOf(parsed)): MailRecord['search'] {
   const people = (list: { name: string; address: string }[]) => list.map((m) => `${m.name} ${m.address}`.trim()).join(' ');
   return {
     subject: parsed.subject ?? '',
     sender: parsed.from ? people([parsed.from]) : '',
     recipients: people([...parsed.to, ...parsed.cc]),
-    // Capped: the index is for finding a message, not storing it.
-    body: plain.slice(0, 100_000),
+    // Capped (SEARCH_BODY_CHARS): the index is for finding a message, not storing it.
+    body: plain.slice(0, bodyChars),
   };
 }
