@@ -3,7 +3,8 @@
 // wrangler dev's DevTools inspector (the same data the DevTools "Profiler" tab shows).
 //
 // Workloads, each profiled on its own: `ingest` delivers 2 KB messages through wrangler's local Email
-// Routing endpoint (4 in flight), `ingest-50k` the same with 50 KB HTML messages, `list` asks for the
+// Routing endpoint (4 in flight), `ingest-50k` the same with 50 KB HTML messages, `ingest-2m` imports
+// 2 MB messages with a 1.5 MB attachment through /admin/mails/import, `list` asks for the
 // newest 20 of a 1,000-message mailbox on /api/parsed_mails, /api/mails and the v1 list (sequential).
 // For each it prints the isolate's busy CPU per operation and its breakdown by step: every sample is
 // charged to the nearest enclosing source file of ours (see STEPS; modules are found through the
@@ -161,6 +162,10 @@ SELECT id, CAST('From: seed@sender.test' || char(13, 10) || 'Subject: ' || subje
 function message(i, kind) {
   const head = `From: Bench <bench@sender.test>\r\nTo: ingest@${domain}\r\nSubject: Profile #${i}\r\nMessage-ID: <prof-${kind}-${i}-${Date.now()}@sender.test>\r\nDate: ${new Date().toUTCString()}\r\nMIME-Version: 1.0\r\n`;
   if (kind === '2KB') return `${head}Content-Type: text/plain; charset=UTF-8\r\n\r\n${'Your code is 123456. '.repeat(90)}\r\n`;
+  if (kind === '2MB') {
+    const pdf = Buffer.alloc(1_500_000, i % 251).toString('base64').replace(/.{76}/g, '$&\r\n');
+    return `${head}Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nReport attached.\r\n--b\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=report.pdf\r\nContent-Transfer-Encoding: base64\r\n\r\n${pdf}\r\n--b--\r\n`;
+  }
   return `${head}Content-Type: text/html; charset=UTF-8\r\n\r\n<html><body>${'<p>Newsletter paragraph with <b>markup</b> and text.</p>\r\n'.repeat(880)}</body></html>\r\n`;
 }
 
@@ -192,13 +197,15 @@ async function main() {
         await r.arrayBuffer();
       });
     };
+    const importBig = (i) => post(`${url}/admin/mails/import?to=ingest@${domain}`, message(i, '2MB'), admin);
     const workloads = [
       ['ingest 2 KB (email endpoint, 4 in flight)', N, deliver('2KB'), 4, 'ingest'],
       ['ingest 50 KB HTML (email endpoint, 4 in flight)', Math.ceil(N / 2), deliver('50KB'), 4, 'ingest-50k'],
+      ['ingest 2 MB with a 1.5 MB attachment (admin import, sequential)', Math.ceil(N / 20), importBig, 1, 'ingest-2m'],
       ['list newest 20 (parsed_mails, mails, v1; sequential)', N * 1.5, list, 1, 'list'],
     ];
     for (const [label, n, task, concurrency, file] of workloads) {
-      await timed(20, concurrency, task); // warm-up: first-request compilation is not steady state
+      await timed(Math.min(20, n), concurrency, task); // warm-up: first-request compilation is not steady state
       await cdp.send('Profiler.start');
       await timed(n, concurrency, task);
       // Let deferred work (waitUntil, queue consumers) finish inside the profile.
