@@ -11,7 +11,7 @@
 // `// path` comments esbuild leaves in wrangler's bundle), else, when an await left none of our frames
 // on the stack, to the library it ran in, the runtime or GC. Time spent inside D1/R2 (SQLite, simulated storage) runs outside the
 // isolate and is not in the profile; bench:ingest's process CPU includes it.
-// Usage: node --experimental-websocket bench/profile.mjs [--n 200] [--save dir]  (npm run bench:profile)
+// Usage: node --experimental-websocket bench/profile.mjs [--n 200] [--save dir] [--large: also 25 MiB imports]  (npm run bench:profile)
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { connectInspector } from '../scripts/inspector.mjs';
 import { fmt, freePort, prepareState, startWorker, timed, BENCH_VARS } from '../scripts/local-worker.mjs';
@@ -162,8 +162,8 @@ SELECT id, CAST('From: seed@sender.test' || char(13, 10) || 'Subject: ' || subje
 function message(i, kind) {
   const head = `From: Bench <bench@sender.test>\r\nTo: ingest@${domain}\r\nSubject: Profile #${i}\r\nMessage-ID: <prof-${kind}-${i}-${Date.now()}@sender.test>\r\nDate: ${new Date().toUTCString()}\r\nMIME-Version: 1.0\r\n`;
   if (kind === '2KB') return `${head}Content-Type: text/plain; charset=UTF-8\r\n\r\n${'Your code is 123456. '.repeat(90)}\r\n`;
-  if (kind === '2MB') {
-    const pdf = Buffer.alloc(1_500_000, i % 251).toString('base64').replace(/.{76}/g, '$&\r\n');
+  if (kind === '2MB' || kind === '25MB') {
+    const pdf = Buffer.alloc(kind === '2MB' ? 1_500_000 : 18 * 1024 * 1024, i % 251).toString('base64').replace(/.{76}/g, '$&\r\n');
     return `${head}Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nReport attached.\r\n--b\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=report.pdf\r\nContent-Transfer-Encoding: base64\r\n\r\n${pdf}\r\n--b--\r\n`;
   }
   return `${head}Content-Type: text/html; charset=UTF-8\r\n\r\n<html><body>${'<p>Newsletter paragraph with <b>markup</b> and text.</p>\r\n'.repeat(880)}</body></html>\r\n`;
@@ -202,6 +202,9 @@ async function main() {
       ['ingest 2 KB (email endpoint, 4 in flight)', N, deliver('2KB'), 4, 'ingest'],
       ['ingest 50 KB HTML (email endpoint, 4 in flight)', Math.ceil(N / 2), deliver('50KB'), 4, 'ingest-50k'],
       ['ingest 2 MB with a 1.5 MB attachment (admin import, sequential)', Math.ceil(N / 20), importBig, 1, 'ingest-2m'],
+      ...(process.argv.includes('--large')
+        ? [['ingest 25 MiB with an 18 MiB attachment (admin import, sequential)', 3, (i) => post(`${url}/admin/mails/import?to=ingest@${domain}`, message(i, '25MB'), admin), 1, 'ingest-25m']]
+        : []),
       ['list newest 20 (parsed_mails, mails, v1; sequential)', N * 1.5, list, 1, 'list'],
     ];
     for (const [label, n, task, concurrency, file] of workloads) {
