@@ -176,6 +176,11 @@ async function main() {
     console.log('\nFirst page of 20 and search (sequential requests, rate limits off)');
     console.log('mailbox   | request                     |   n | p50 ms | p99 ms');
     const n = quick ? 50 : 300;
+    // The floor every request pays here: wrangler's dev proxy, HTTP, the Worker's routing; no D1.
+    const health = () => fetch(`${url}/health`).then((r) => r.text());
+    for (let i = 0; i < 5; i++) await health();
+    const floor = await timed(n, 1, health);
+    console.log(`${'-'.padEnd(9)} | ${'/health (no D1: the floor)'.padEnd(27)} | ${String(n).padStart(3)} | ${fmt(percentile(floor, 50)).padStart(6)} | ${fmt(percentile(floor, 99)).padStart(6)}`);
     for (const m of mailboxes) {
       const base = `${url}/api/v1/mailboxes/${encodeURIComponent(m.address)}`;
       const bearer = { authorization: `Bearer ${m.jwt}` };
