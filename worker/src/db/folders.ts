@@ -17,10 +17,6 @@ export async function folderCounts(db: Db, addressId: number) {
     .where(eq(folderCountsTable.addressId, addressId));
 }
 
-export async function countInFolder(db: Db, addressId: number, folder: Folder, unread?: boolean): Promise<number> {
-  return totalOf(await folderStatements(db).folderCount.get({ addressId, folder }), unread);
-}
-
 /** The columns a message summary shows: no bodies, no headers, nothing from other tables. */
 const summaryColumns = {
   id: mails.id,
