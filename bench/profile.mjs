@@ -30,12 +30,12 @@ const admin = { 'x-admin-auth': BENCH_VARS.ADMIN_PASSWORDS };
 
 /** Our source files, by the step of the request they do (first match wins). */
 const STEPS = [
-  ['middleware (request id, deps, config)', /^(middleware\/context|services\/deps|services\/isolate|config|db\/client|db\/prepared|services\/providers\/.*|lib\/clock)\.ts$/],
-  ['auth (tokens, keys, address lookup)', /^(middleware\/(auth|v1-auth)|services\/(tokens|apikeys|addresses)|db\/(addresses|keys)|lib\/secrets)\.ts$/],
+  ['middleware (request id, deps, config)', /^(middleware\/context|services\/deps|config|db\/client|services\/providers\/.*|lib\/clock)\.ts$/],
+  ['auth and address lookup', /^(middleware\/(auth|v1-auth)|services\/(tokens|apikeys|addresses|mailbox-cache)|db\/(addresses|keys)|lib\/secrets)\.ts$/],
   ['parse (postal-mime)', /^services\/parse\.ts$/],
-  ['dedupe identity, reading the message', /^(services\/delivery-identity|lib\/bytes|services\/message-stream)\.ts$/],
-  ['search index', /^(db\/(search|fts|search-index)|services\/search-index|handlers\/queue)\.ts$/],
-  ['D1 queries (mails, log)', /^db\/.*\.ts$/],
+  ['dedupe identity, reading the message', /^(services\/delivery-identity|lib\/bytes)\.ts$/],
+  ['search index (queue, consumer, FTS)', /^(db\/(search|fts|search-index)|services\/search-index|handlers\/queue)\.ts$/],
+  ['D1 statements and batches (mails, log)', /^db\/.*\.ts$/],
   ['presenter (JSON shaping)', /^routes\/(v1\/)?presenters\.ts$/],
   ['ingest (record, R2)', /^services\/(ingest|blobs|store)\.ts$/],
   ['mailbox service', /^services\/(mailbox|folders)\.ts$/],
@@ -48,7 +48,7 @@ const STEPS = [
 const LIBRARIES = [
   ['drizzle (query building, row mapping)', /^node_modules\/drizzle-orm$/],
   ['parse (postal-mime)', /^node_modules\/postal-mime$/],
-  ['auth (tokens, keys, address lookup)', /^node_modules\/jose$/],
+  ['auth and address lookup', /^node_modules\/jose$/],
   ['framework (Hono, zod)', /^node_modules\/(hono|zod|@hono\/.*)$/],
   ['D1 binding (JS side)', /^cloudflare-internal:d1-api$/],
 ];
