@@ -38,6 +38,8 @@ const workerProject = defineProject({
           CATCH_ALL: 'reject',
           MAX_MESSAGE_BYTES: '26214400',
           BLOB_THRESHOLD_BYTES: '131072',
+          BODIES_IN_R2: 'false',
+          SEARCH_BODY_CHARS: '100000',
           ADMIN_ONLY_CREATE: 'false',
           JWT_TTL_SECONDS: '0',
           FORWARD_TO: '',

@@ -6,7 +6,9 @@ export declare function startWorker(
   stateDir: string,
   port: number,
   varsOverride?: Record<string, string>,
-): Promise<{ url: string; stop: () => void; workerdPid: number | null }>;
+  opts?: { inspectorPort?: number },
+): Promise<{ url: string; stop: () => void; workerdPid: number | null; proxyPid: number | null }>;
+export declare function rssMiB(pid: number | null): number;
 export declare function cpuSeconds(pid: number | null): number;
 export declare function peakRssMiB(pid: number | null): number;
 export declare function percentile(sortedMs: number[], p: number): number;

@@ -41,11 +41,14 @@ function run(args) {
   if (result.status !== 0) throw new Error(`wrangler ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
 }
 
-/** Starts `wrangler dev` in its own process group; resolves once /health answers. */
-export async function startWorker(stateDir, port, varsOverride = {}) {
+/**
+ * Starts `wrangler dev` in its own process group; resolves once /health answers. `inspectorPort`
+ * (optional) is where wrangler's DevTools proxy listens (bench/profile.mjs records CPU profiles there).
+ */
+export async function startWorker(stateDir, port, varsOverride = {}, { inspectorPort } = {}) {
   const vars = Object.entries({ ...BENCH_VARS, ...varsOverride }).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
   // Its own inspector port too: the default (9229) is taken by any other wrangler dev on the machine.
-  const inspector = ['--inspector-port', String(await freePort())];
+  const inspector = ['--inspector-port', String(inspectorPort ?? (await freePort()))];
   const child = spawn(wrangler, ['dev', '--port', String(port), '--ip', '127.0.0.1', '--persist-to', stateDir, ...inspector, ...vars], {
     env: quietEnv,
     detached: true,
@@ -76,16 +79,31 @@ export async function startWorker(stateDir, port, varsOverride = {}) {
     stop();
     throw new Error(`wrangler dev did not answer on ${url}:\n${stderr}`);
   }
-  return { url, stop, workerdPid: findWorkerd(child.pid) };
+  const { runtime, proxy } = findWorkerd(child.pid, port);
+  return { url, stop, workerdPid: runtime, proxyPid: proxy };
 }
 
-function findWorkerd(pgid) {
+/**
+ * wrangler dev runs two workerd processes: a proxy that listens on the public port and forwards, and
+ * the runtime that hosts the Worker with its local D1, R2, queues and Durable Objects. Figures are
+ * about the runtime; the proxy (absent in production) is reported separately where useful.
+ */
+function findWorkerd(pgid, port) {
   const ps = spawnSync('ps', ['-e', '-o', 'pid=,pgid=,comm='], { encoding: 'utf8' }).stdout;
-  const row = ps
+  const pids = ps
     .split('\n')
     .map((l) => l.trim().split(/\s+/))
-    .find(([, group, comm]) => Number(group) === pgid && comm === 'workerd');
-  return row ? Number(row[0]) : null;
+    .filter(([, group, comm]) => Number(group) === pgid && comm === 'workerd')
+    .map(([pid]) => Number(pid));
+  const isProxy = (pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(`entry=127.0.0.1:${port}\0`);
+  return { runtime: pids.find((pid) => !isProxy(pid)) ?? null, proxy: pids.find(isProxy) ?? null };
+}
+
+/** Resident memory of a process right now, in MiB. */
+export function rssMiB(pid) {
+  if (!pid) return NaN;
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/);
+  return line ? Number(line[1]) / 1024 : NaN;
 }
 
 /** CPU seconds (user + system) consumed so far by a process. */

@@ -72,6 +72,10 @@ const configSchema = z.object({
   MAX_MESSAGE_BYTES: int(25 * 1024 * 1024, 1024),
   // Raw messages and attachments above this go to R2.
   BLOB_THRESHOLD_BYTES: int(128 * 1024, 0, D1_SAFE_BLOB_BYTES),
+  // Every raw message and attachment in R2, and no copy of the bodies in D1 (docs/scale.md).
+  BODIES_IN_R2: bool(false),
+  // How much of each body the search index holds; the index is most of a small message's D1 bytes.
+  SEARCH_BODY_CHARS: int(100_000, 0, 1_000_000),
   ADMIN_ONLY_CREATE: bool(false),
   JWT_SECRET: z.string({ error: 'JWT_SECRET is not set' }).min(16, 'JWT_SECRET must be at least 16 characters'),
   JWT_TTL_SECONDS: int(0),
@@ -139,6 +143,10 @@ export interface Config {
   catchAll: 'reject' | 'create';
   maxMessageBytes: number;
   blobThresholdBytes: number;
+  /** Received raw sources and attachments always go to R2, and readers parse bodies from the raw source. */
+  bodiesInR2: boolean;
+  /** Characters of each message's readable body the search index holds (subject and people always). */
+  searchBodyChars: number;
   adminOnlyCreate: boolean;
   jwtSecret: Uint8Array;
   /** 0 means address tokens never expire (they are revoked by rotation or deletion instead). */
@@ -229,6 +237,8 @@ export function loadConfig(env: Record<string, unknown>): Config {
     catchAll: v.CATCH_ALL,
     maxMessageBytes: v.MAX_MESSAGE_BYTES,
     blobThresholdBytes: v.BLOB_THRESHOLD_BYTES,
+    bodiesInR2: v.BODIES_IN_R2,
+    searchBodyChars: v.SEARCH_BODY_CHARS,
     adminOnlyCreate: v.ADMIN_ONLY_CREATE,
     jwtSecret: new TextEncoder().encode(v.JWT_SECRET),
     jwtTtlSeconds: v.JWT_TTL_SECONDS,

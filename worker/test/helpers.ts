@@ -102,4 +102,18 @@ export async function createAddress(name?: string, domain?: string, e: Env = tes
 }
 
 export const bearer = (jwt: string) => ({ authorization: `Bearer ${jwt}` });
+
+/**
+ * Waits until every stored message is in the search index. Indexing runs off the delivery path: the
+ * real INDEX_QUEUE consumer picks new mail up about a second after it is stored.
+ */
+export async function searchIndexSettled(timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const row = await testEnv.DB.prepare('select count(*) as n from search_pending').first<{ n: number }>();
+    if (row?.n === 0) return;
+    if (Date.now() > deadline) throw new Error(`${row?.n} messages still wait for the search index after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
 export const admin = { 'x-admin-auth': ADMIN_PASSWORD };

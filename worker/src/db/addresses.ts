@@ -2,7 +2,14 @@
 import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Db } from './client';
 import { containsPattern } from './like';
+import { firstOf, perDatabase } from './prepared';
 import { addresses, type AddressRow } from './schema';
+
+// Every authenticated request and every delivery looks an address up: by id (tokens) or name (mail).
+const lookups = perDatabase((db) => ({
+  byId: db.select().from(addresses).where(eq(addresses.id, sql.placeholder('id'))).prepare(),
+  byName: db.select().from(addresses).where(eq(addresses.address, sql.placeholder('address'))).prepare(),
+}));
 
 export async function insertAddress(
   db: Db,
@@ -17,11 +24,15 @@ export async function insertAddress(
 }
 
 export async function findAddressById(db: Db, id: number): Promise<AddressRow | null> {
-  return (await db.select().from(addresses).where(eq(addresses.id, id)).get()) ?? null;
+  return (await lookups(db).byId.get({ id })) ?? null;
 }
 
+/** `findAddressById` as one read of a `readBatch` (db/prepared.ts). */
+export const addressByIdRead = (db: Db, id: number) => firstOf(lookups(db).byId, { id });
+
+/** By the unique index on `address` (lowercase `local@domain`). */
 export async function findAddressByName(db: Db, address: string): Promise<AddressRow | null> {
-  return (await db.select().from(addresses).where(eq(addresses.address, address)).get()) ?? null;
+  return (await lookups(db).byName.get({ address })) ?? null;
 }
 
 export async function bumpTokenVersion(db: Db, id: number): Promise<AddressRow | null> {

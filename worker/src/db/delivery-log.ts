@@ -14,16 +14,21 @@ const domainOf = (address: string) => address.slice(address.lastIndexOf('@') + 1
 // Nine bound parameters a row; D1 allows 100 per statement.
 const ROWS_PER_INSERT = 10;
 
-/** The inserts that log `entries`, for callers that write them in a batch with other statements. */
-export function deliveryLogStatements(db: Db, entries: DeliveryEntry[], now: number) {
-  const rows = entries.map((e) => ({
+/** The row an entry becomes (addresses lowercased, domains split out for the per-domain stats). */
+export function deliveryRow(e: DeliveryEntry, now: number) {
+  return {
     ...e,
     sender: e.sender.toLowerCase(),
     recipient: e.recipient.toLowerCase(),
     senderDomain: domainOf(e.sender),
     recipientDomain: domainOf(e.recipient),
     createdAt: now,
-  }));
+  };
+}
+
+/** The inserts that log `entries`, for callers that write them in a batch with other statements. */
+export function deliveryLogStatements(db: Db, entries: DeliveryEntry[], now: number) {
+  const rows = entries.map((e) => deliveryRow(e, now));
   const statements = [];
   for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) statements.push(db.insert(deliveryLog).values(rows.slice(i, i + ROWS_PER_INSERT)));
   return statements;

@@ -3,53 +3,81 @@ import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import type { Db } from './client';
 import { mailboxToken, mailsFts } from './fts';
 import { isReceivedFolder, type SearchText } from './mails';
-import { addresses, mailContents, mails, type MailRow } from './schema';
+import { allOf, firstOf, perDatabase, readBatch } from './prepared';
+import { addresses, folderCounts as folderCountsTable, mailContents, mails, searchPending, type MailRow } from './schema';
 
 export const FOLDERS = ['INBOX', 'Sent', 'Drafts', 'Trash', 'Junk'] as const;
 export type Folder = (typeof FOLDERS)[number];
 
+/** Messages, unread and bytes per folder, from the counters the triggers keep (never a scan). */
 export async function folderCounts(db: Db, addressId: number) {
   return db
-    .select({
-      folder: mails.folder,
-      messages: sql<number>`count(*)`,
-      unread: sql<number>`sum(case when ${mails.seen} then 0 else 1 end)`,
-      size: sql<number>`coalesce(sum(${mails.rawSize}), 0)`,
-    })
-    .from(mails)
-    .where(eq(mails.addressId, addressId))
-    .groupBy(mails.folder);
+    .select({ folder: folderCountsTable.folder, messages: folderCountsTable.messages, unread: folderCountsTable.unread, size: folderCountsTable.size })
+    .from(folderCountsTable)
+    .where(eq(folderCountsTable.addressId, addressId));
 }
 
-export async function countInFolder(db: Db, addressId: number, folder: Folder, unread?: boolean): Promise<number> {
-  const row = await db
-    .select({ n: sql<number>`count(*)` })
-    .from(mails)
-    .where(and(eq(mails.addressId, addressId), eq(mails.folder, folder), unread === undefined ? undefined : eq(mails.seen, !unread)))
-    .get();
-  return row?.n ?? 0;
-}
+/** The columns a message summary shows: no bodies, no headers, nothing from other tables. */
+const summaryColumns = {
+  id: mails.id,
+  publicId: mails.publicId,
+  messageId: mails.messageId,
+  folder: mails.folder,
+  fromName: mails.fromName,
+  fromAddress: mails.fromAddress,
+  toJson: mails.toJson,
+  subject: mails.subject,
+  sentAt: mails.sentAt,
+  rawSize: mails.rawSize,
+  seen: mails.seen,
+  flagged: mails.flagged,
+  hasAttachments: mails.hasAttachments,
+  snippet: mails.snippet,
+  source: mails.source,
+  verificationCode: mails.verificationCode,
+  verificationLink: mails.verificationLink,
+  verificationConfidence: mails.verificationConfidence,
+  createdAt: mails.createdAt,
+};
 
-/** Newest first through (address_id, folder, id); `beforeId` continues after a cursor. */
-export async function listFolder(
+export type FolderSummaryRow = Pick<MailRow, keyof typeof summaryColumns>;
+
+const p = sql.placeholder;
+// Without a cursor, beforeId is past every id; the (address_id, folder, id) index serves both forms.
+const inFolder = and(eq(mails.addressId, p('addressId')), eq(mails.folder, p('folder')), lt(mails.id, p('beforeId')));
+
+/** Exported for the query-plan tests. */
+export const folderStatements = perDatabase((db) => ({
+  folderCount: db
+    .select({ messages: folderCountsTable.messages, unread: folderCountsTable.unread })
+    .from(folderCountsTable)
+    .where(and(eq(folderCountsTable.addressId, p('addressId')), eq(folderCountsTable.folder, p('folder'))))
+    .prepare(),
+  list: db.select(summaryColumns).from(mails).where(inFolder).orderBy(desc(mails.id)).limit(p('limit')).offset(p('offset')).prepare(),
+  listBySeen: db
+    .select(summaryColumns)
+    .from(mails)
+    .where(and(inFolder, eq(mails.seen, p('seen'))))
+    .orderBy(desc(mails.id))
+    .limit(p('limit'))
+    .offset(p('offset'))
+    .prepare(),
+}));
+
+/** One page of a folder, newest first through (address_id, folder, id), and the folder's total, in one D1 round trip. */
+export async function listFolderWithTotal(
   db: Db,
   opts: { addressId: number; folder: Folder; limit: number; offset: number; beforeId?: number; unread?: boolean },
-): Promise<MailRow[]> {
-  return db
-    .select()
-    .from(mails)
-    .where(
-      and(
-        eq(mails.addressId, opts.addressId),
-        eq(mails.folder, opts.folder),
-        opts.beforeId === undefined ? undefined : lt(mails.id, opts.beforeId),
-        opts.unread === undefined ? undefined : eq(mails.seen, !opts.unread),
-      ),
-    )
-    .orderBy(desc(mails.id))
-    .limit(opts.limit)
-    .offset(opts.offset);
+): Promise<{ rows: FolderSummaryRow[]; total: number }> {
+  const values = { addressId: opts.addressId, folder: opts.folder, beforeId: opts.beforeId ?? Number.MAX_SAFE_INTEGER, limit: opts.limit, offset: opts.offset };
+  const statements = folderStatements(db);
+  const page = opts.unread === undefined ? allOf(statements.list, values) : allOf(statements.listBySeen, { ...values, seen: !opts.unread });
+  const [rows, counts] = await readBatch(db, [page, firstOf(statements.folderCount, values)]);
+  return { rows, total: totalOf(counts, opts.unread) };
 }
+
+const totalOf = (row: { messages: number; unread: number } | undefined, unread?: boolean) =>
+  !row ? 0 : unread === undefined ? row.messages : unread ? row.unread : row.messages - row.unread;
 
 export async function findByPublicId(db: Db, addressId: number, publicId: string): Promise<MailRow | null> {
   return (await db.select().from(mails).where(and(eq(mails.publicId, publicId), eq(mails.addressId, addressId))).get()) ?? null;
@@ -83,11 +111,16 @@ export async function replaceDraftContent(
   mail: Partial<MailRow>,
   contents: { raw: Uint8Array<ArrayBuffer>; text: string | null; html: string | null; headersJson: string },
   search: SearchText,
+  now: number,
 ): Promise<void> {
+  // The old text leaves the index now; the new text waits in search_pending like any new message's.
   await db.batch([
     db.update(mails).set(mail).where(eq(mails.id, id)),
     db.update(mailContents).set({ ...contents, rawKey: null, bodiesInRaw: false }).where(eq(mailContents.mailId, id)),
     db.delete(mailsFts).where(eq(mailsFts.rowid, id)),
-    db.insert(mailsFts).values({ rowid: id, ...search, mailbox: mailboxToken(addressId) }),
+    db
+      .insert(searchPending)
+      .values({ mailId: id, ...search, mailbox: mailboxToken(addressId), createdAt: now })
+      .onConflictDoUpdate({ target: searchPending.mailId, set: { ...search, createdAt: now } }),
   ]);
 }

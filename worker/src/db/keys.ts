@@ -1,7 +1,18 @@
 /** Queries on `api_keys`. */
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from './client';
-import { apiKeys, type ApiKeyRow } from './schema';
+import { perDatabase } from './prepared';
+import { addresses, apiKeys, type AddressRow, type ApiKeyRow } from './schema';
+
+// Every /api/v1 request with a key reads the key and, for a mailbox key, its mailbox: one query.
+const statements = perDatabase((db) => ({
+  byHash: db
+    .select({ key: apiKeys, mailbox: addresses })
+    .from(apiKeys)
+    .leftJoin(addresses, eq(addresses.id, apiKeys.addressId))
+    .where(eq(apiKeys.hash, sql.placeholder('hash')))
+    .prepare(),
+}));
 
 export async function insertKey(db: Db, row: Omit<ApiKeyRow, 'id'>): Promise<ApiKeyRow> {
   const [inserted] = await db.insert(apiKeys).values(row).returning();
@@ -9,8 +20,9 @@ export async function insertKey(db: Db, row: Omit<ApiKeyRow, 'id'>): Promise<Api
   return inserted;
 }
 
-export async function findKeyByHash(db: Db, hash: string): Promise<ApiKeyRow | null> {
-  return (await db.select().from(apiKeys).where(eq(apiKeys.hash, hash)).get()) ?? null;
+/** The key with this hash, and the mailbox a mailbox key is scoped to (null for admin keys). */
+export async function findKeyByHash(db: Db, hash: string): Promise<{ key: ApiKeyRow; mailbox: AddressRow | null } | null> {
+  return (await statements(db).byHash.get({ hash })) ?? null;
 }
 
 export async function findKeyByPublicId(db: Db, publicId: string): Promise<ApiKeyRow | null> {

@@ -1,9 +1,8 @@
 /** Queries on `mails` and the tables hanging off it (`mail_contents`, `attachments`). */
 import { and, desc, eq, getTableColumns, inArray, lt, sql } from 'drizzle-orm';
-import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from './client';
-import { mailboxToken, mailsFts } from './fts';
 import { containsPattern } from './like';
+import { allOf, perDatabase } from './prepared';
 import { addresses, attachments, mailContents, mails, type MailRow, type NewAttachment, type NewMail } from './schema';
 
 export type MailContentsRow = typeof mailContents.$inferSelect;
@@ -31,48 +30,6 @@ export interface SearchText {
   body: string;
 }
 
-// D1 allows 100 bound parameters per statement; an attachment row binds 11.
-const ATTACHMENT_ROWS_PER_INSERT = 8;
-
-export async function findMailIdByDedupeKey(db: Db, addressId: number, dedupeKey: string): Promise<number | null> {
-  const row = await db
-    .select({ id: mails.id })
-    .from(mails)
-    .where(and(eq(mails.addressId, addressId), eq(mails.dedupeKey, dedupeKey)))
-    .get();
-  return row?.id ?? null;
-}
-
-/**
- * Inserts the mail, its contents, attachments and the mailbox counter atomically (D1 runs a batch
- * as one transaction), so a failure leaves nothing half-stored. Throws on a dedupe-key conflict.
- */
-export async function insertMailRecord(db: Db, record: MailRecord): Promise<number> {
-  const { addressId, dedupeKey } = record.mail;
-  // Child rows find the new id through the unique dedupe key, which keeps the batch self-contained.
-  const mailId = sql`(select ${mails.id} from ${mails} where ${mails.addressId} = ${addressId} and ${mails.dedupeKey} = ${dedupeKey})`;
-  const { subject, sender, recipients, body } = record.search;
-  const statements: BatchItem<'sqlite'>[] = [
-    db.insert(mailContents).values({ ...record.contents, mailId }),
-    db
-      .update(addresses)
-      .set({
-        mailCount: isReceivedFolder(record.mail.folder) ? sql`${addresses.mailCount} + 1` : addresses.mailCount,
-        lastActiveAt: record.mail.createdAt,
-      })
-      .where(eq(addresses.id, addressId)),
-    db.insert(mailsFts).values({ rowid: mailId, subject, sender, recipients, body, mailbox: mailboxToken(addressId) }),
-  ];
-  for (let i = 0; i < record.attachments.length; i += ATTACHMENT_ROWS_PER_INSERT) {
-    const chunk = record.attachments.slice(i, i + ATTACHMENT_ROWS_PER_INSERT);
-    statements.push(db.insert(attachments).values(chunk.map((a) => ({ ...a, mailId }))));
-  }
-  const [inserted] = await db.batch([db.insert(mails).values(record.mail).returning({ id: mails.id }), ...statements]);
-  const id = inserted[0]?.id;
-  if (id === undefined) throw new Error('mail insert returned no id');
-  return id;
-}
-
 const summaryColumns = {
   id: mails.id,
   messageId: mails.messageId,
@@ -96,16 +53,55 @@ const summaryColumns = {
 
 export type MailSummaryRow = Pick<MailRow, keyof typeof summaryColumns>;
 
+/** What the compatibility list shows of a mail besides its raw source. */
+const compatColumns = {
+  id: mails.id,
+  messageId: mails.messageId,
+  source: mails.source,
+  recipient: mails.recipient,
+  subject: mails.subject,
+  createdAt: mails.createdAt,
+};
+
+export type CompatMailRow = Pick<MailRow, keyof typeof compatColumns>;
+
+// The first pages of a mailbox are the most frequent reads there are; their SQL is built once.
+/** Exported for the query-plan tests. */
+export const listStatements = perDatabase((db) => ({
+  summaries: db
+    .select(summaryColumns)
+    .from(mails)
+    .where(and(eq(mails.addressId, sql.placeholder('addressId')), received))
+    .orderBy(desc(mails.id))
+    .limit(sql.placeholder('limit'))
+    .offset(sql.placeholder('offset'))
+    .prepare(),
+  withRaw: db
+    .select({ ...compatColumns, raw: mailContents.raw, rawKey: mailContents.rawKey })
+    .from(mails)
+    .innerJoin(mailContents, eq(mailContents.mailId, mails.id))
+    .where(and(eq(mails.addressId, sql.placeholder('addressId')), received))
+    .orderBy(desc(mails.id))
+    .limit(sql.placeholder('limit'))
+    .offset(sql.placeholder('offset'))
+    .prepare(),
+}));
+
 /** Newest first; served by the (address_id, id) index, so cost does not grow with mailbox size. */
 export async function listMailSummaries(db: Db, addressId: number, limit: number, offset: number, query?: string): Promise<MailSummaryRow[]> {
+  if (!query) return listStatements(db).summaries.all({ addressId, limit, offset });
   return db
     .select(summaryColumns)
     .from(mails)
-    .where(and(eq(mails.addressId, addressId), received, query ? matches(query) : undefined))
+    .where(and(eq(mails.addressId, addressId), received, matches(query)))
     .orderBy(desc(mails.id))
     .limit(limit)
     .offset(offset);
 }
+
+/** The first pages, as reads of a `readBatch` (db/prepared.ts). */
+export const summariesRead = (db: Db, addressId: number, limit: number, offset: number) => allOf(listStatements(db).summaries, { addressId, limit, offset });
+export const withRawRead = (db: Db, addressId: number, limit: number, offset: number) => allOf(listStatements(db).withRaw, { addressId, limit, offset });
 
 /** How many of a mailbox's messages match a search (only searches count; plain lists use the counter). */
 export async function countMatching(db: Db, addressId: number, query: string): Promise<number> {
@@ -123,16 +119,9 @@ function matches(query: string) {
   return sql`(${mails.subject} LIKE ${pattern} ESCAPE '\\' OR ${mails.fromAddress} LIKE ${pattern} ESCAPE '\\' OR ${mails.fromName} LIKE ${pattern} ESCAPE '\\')`;
 }
 
-/** The compatibility list: summaries plus where the raw source is. */
+/** The compatibility list: the few columns it shows, plus where the raw source is. */
 export async function listMailsWithRaw(db: Db, addressId: number, limit: number, offset: number) {
-  return db
-    .select({ ...summaryColumns, raw: mailContents.raw, rawKey: mailContents.rawKey })
-    .from(mails)
-    .innerJoin(mailContents, eq(mailContents.mailId, mails.id))
-    .where(and(eq(mails.addressId, addressId), received))
-    .orderBy(desc(mails.id))
-    .limit(limit)
-    .offset(offset);
+  return listStatements(db).withRaw.all({ addressId, limit, offset });
 }
 
 export async function findMail(

@@ -6,17 +6,38 @@
  * Bodies and raw MIME live in `mail_contents`, fetched only for a single message.
  */
 import type { Bytes } from '../lib/bytes';
-import { customType, index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { customType, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /**
- * Bytes stored in D1 as a BLOB. drizzle's own blob column needs Node's Buffer; D1 returns BLOBs as
- * number arrays or ArrayBuffers depending on the path, so reads are normalised to Uint8Array.
+ * Bytes in a D1 column declared BLOB. D1's wire format sends a BLOB parameter as a JSON array of
+ * numbers (a 50 KB message becomes a 50,000-element array, encoded and parsed on every write and
+ * read), so bytes that are valid UTF-8 without NUL (nearly all mail) are stored as TEXT instead:
+ * SQLite keeps the very same bytes, the column's BLOB affinity keeps the value as given, and the round
+ * trip is exact. Anything else (8-bit legacy charsets, binary) stays a BLOB. Reads accept both, and
+ * rows written before either way.
  */
-const bytes = customType<{ data: Bytes; driverData: ArrayBuffer | Bytes | number[] }>({
+const bytes = customType<{ data: Bytes; driverData: string | ArrayBuffer | Bytes | number[] }>({
   dataType: () => 'blob',
-  toDriver: (value) => value,
-  fromDriver: (value) => (value instanceof Uint8Array ? value : new Uint8Array(value)),
+  // Prepared statements (db/prepared.ts) hand null through the encoder too.
+  toDriver: (value) => (value === null ? value : (asUtf8Text(value) ?? value)),
+  fromDriver: (value) =>
+    typeof value === 'string' ? (utf8Encoder.encode(value) as Bytes) : value instanceof Uint8Array ? value : new Uint8Array(value),
 });
+
+const utf8Encoder = new TextEncoder();
+// ignoreBOM keeps a leading byte-order mark in the text, so it survives the round trip.
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** The bytes as a string, if re-encoding that string as UTF-8 gives exactly these bytes back. */
+function asUtf8Text(value: Bytes): string | null {
+  // NUL is valid UTF-8, but text with NULs is not safe in every SQLite text function.
+  if (value.includes(0)) return null;
+  try {
+    return strictUtf8.decode(value);
+  } catch {
+    return null;
+  }
+}
 
 export const addresses = sqliteTable(
   'addresses',
@@ -324,6 +345,42 @@ export const deliveryLog = sqliteTable(
     createdAt: integer('created_at').notNull(),
   },
   (t) => [index('delivery_log_created_idx').on(t.createdAt), index('delivery_log_recipient_domain_idx').on(t.recipientDomain, t.createdAt)],
+);
+
+/**
+ * Search text of messages stored but not yet in the FTS5 index `mails_fts`. Written in the same
+ * transaction as the message, moved into the index in bulk off the delivery path (queue consumer,
+ * cron sweep; services/search-index.ts), so a crash between the two loses nothing.
+ */
+export const searchPending = sqliteTable('search_pending', {
+  mailId: integer('mail_id')
+    .primaryKey()
+    .references(() => mails.id, { onDelete: 'cascade' }),
+  /** `mailboxToken(address_id)`, as the index stores it. */
+  mailbox: text('mailbox').notNull(),
+  subject: text('subject').notNull(),
+  sender: text('sender').notNull(),
+  recipients: text('recipients').notNull(),
+  body: text('body').notNull(),
+  createdAt: integer('created_at').notNull(),
+});
+
+/**
+ * Messages, unread messages and bytes per mailbox and folder, kept exact by triggers on `mails`
+ * (migration 0008), so totals and folder lists cost the same at a hundred messages or a million.
+ */
+export const folderCounts = sqliteTable(
+  'folder_counts',
+  {
+    addressId: integer('address_id')
+      .notNull()
+      .references(() => addresses.id, { onDelete: 'cascade' }),
+    folder: text('folder', { enum: ['INBOX', 'Sent', 'Drafts', 'Trash', 'Junk'] }).notNull(),
+    messages: integer('messages').notNull().default(0),
+    unread: integer('unread').notNull().default(0),
+    size: integer('size').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.addressId, t.folder] })],
 );
 
 export type ApiKeyRow = typeof apiKeys.$inferSelect;

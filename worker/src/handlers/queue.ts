@@ -1,9 +1,11 @@
 /**
- * The one queue() entry: every message body is JSON with a `kind`; a batch is grouped by kind and
- * each group handed to its service. Unknown kinds and malformed bodies are logged and acknowledged
- * (retrying cannot help).
+ * The one queue() entry for every queue this Worker consumes: every message body is JSON with a
+ * `kind`; a batch is grouped by kind and each group handed to its service. Unknown kinds and malformed
+ * bodies are logged and acknowledged (retrying cannot help). A group whose service throws is retried
+ * as a whole, without touching the other groups of the batch.
  */
 import { createDeps, type Deps } from '../services/deps';
+import { indexQueued, type IndexMessage } from '../services/search-index';
 import { processDeadLetters, processSendJobs } from '../services/sending/consumer';
 import type { SendJob } from '../services/sending/types';
 import { processWebhookJobs } from '../services/webhooks/consumer';
@@ -11,6 +13,7 @@ import type { WebhookJob } from '../services/webhooks/types';
 
 interface Route<Body> {
   accepts(body: unknown): body is Body;
+  /** Acknowledges or retries each message itself (send and webhook jobs retry one by one, with delays). */
   handle(deps: Deps, messages: readonly Message<Body>[], queue: string): Promise<void>;
 }
 
@@ -24,6 +27,14 @@ const routes: Record<string, Route<unknown>> = {
   webhook: route<WebhookJob>({
     accepts: (body): body is WebhookJob => typeof (body as WebhookJob).id === 'string',
     handle: (deps, messages) => processWebhookJobs(deps, messages),
+  }),
+  index: route<IndexMessage>({
+    accepts: (body): body is IndexMessage => Array.isArray((body as IndexMessage).mailIds),
+    // Indexing a batch is one transaction: all of it is done, or all of it is retried.
+    async handle(deps, messages) {
+      await indexQueued(deps, messages.map((m) => m.body));
+      for (const message of messages) message.ack();
+    },
   }),
 };
 
@@ -40,5 +51,15 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promi
     }
     groups.set(r, [...(groups.get(r) ?? []), message]);
   }
-  await Promise.all([...groups].map(([r, messages]) => r.handle(deps, messages, batch.queue)));
+  await Promise.all(
+    [...groups].map(async ([r, messages]) => {
+      try {
+        await r.handle(deps, messages, batch.queue);
+      } catch (err) {
+        // Messages the service already acknowledged stay acknowledged; the rest come back later.
+        console.error(JSON.stringify({ level: 'error', event: 'queue_consumer_failed', queue: batch.queue, messages: messages.length, error: String(err) }));
+        for (const message of messages) message.retry();
+      }
+    }),
+  );
 }

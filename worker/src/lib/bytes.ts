@@ -9,22 +9,33 @@ export async function sha256Hex(data: Uint8Array | string): Promise<string> {
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-/** Reads a stream fully, failing as soon as it exceeds `maxBytes` (so a lying size cannot exhaust memory). */
-export async function readAll(stream: ReadableStream<Uint8Array>, maxBytes: number): Promise<Bytes | null> {
-  const chunks: Uint8Array[] = [];
-  let total = 0;
+/**
+ * Reads a stream fully, failing as soon as it exceeds `maxBytes` (so a lying size cannot exhaust
+ * memory). With the expected size, the bytes go straight into one buffer of that size: a 25 MiB
+ * message then occupies 25 MiB, not chunks plus their concatenation.
+ */
+export async function readAll(stream: ReadableStream<Uint8Array>, maxBytes: number, expectedBytes?: number): Promise<Bytes | null> {
   const reader = stream.getReader();
+  let buffer = new Uint8Array(expectedBytes !== undefined && expectedBytes <= maxBytes ? expectedBytes : 64 * 1024);
+  let total = 0;
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
+    if (total + value.byteLength > maxBytes) {
       await reader.cancel();
       return null;
     }
-    chunks.push(value);
+    if (total + value.byteLength > buffer.byteLength) {
+      // More than announced (or no announcement): grow geometrically, within the cap.
+      const grown = new Uint8Array(Math.min(maxBytes, Math.max(total + value.byteLength, buffer.byteLength * 2)));
+      grown.set(buffer.subarray(0, total));
+      buffer = grown;
+    }
+    buffer.set(value, total);
+    total += value.byteLength;
   }
-  return concat(chunks, total);
+  // Exactly filled, the buffer is the message; parse.ts can then read it without a copy.
+  return total === buffer.byteLength ? buffer : buffer.slice(0, total);
 }
 
 export function concat(chunks: Uint8Array[], total = chunks.reduce((n, c) => n + c.byteLength, 0)): Bytes {

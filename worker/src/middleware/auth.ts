@@ -13,8 +13,9 @@ import { resolveSession, SESSION_PREFIX } from '../services/accounts/sessions';
 import { authorizeSender } from '../services/accounts/access';
 import { findAddress, recordActivity } from '../services/addresses';
 import { mailboxFor } from '../services/folders';
+import type { MailboxReader } from '../services/mailbox';
 import type { Principal } from '../services/principal';
-import { isAdminSession, verifyAddressToken } from '../services/tokens';
+import { isAdminSession, verifyAddressSignature, verifyAddressToken, type AddressTokenClaims } from '../services/tokens';
 
 /** When PASSWORDS is set, every API call must carry one of them in `x-custom-auth`. */
 export const requireSitePassword = createMiddleware<AppEnv>(async (c, next) => {
@@ -64,6 +65,36 @@ export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
+declare module 'hono' {
+  interface ContextVariableMap {
+    /** A Bearer address token whose signature holds, not yet checked against its address (`requireMailboxReader`). */
+    addressToken: AddressTokenClaims;
+  }
+}
+
+function bearerToken(header: string | undefined): string {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  if (!match) throw new AppError('missing_token', 'Send the address token as "Authorization: Bearer <jwt>".');
+  return match[1]!;
+}
+
+/** Records use of a mailbox (at most hourly; services/addresses.ts decides from the row in hand). */
+function touch(c: Context<AppEnv>, mailbox: AddressRow): void {
+  c.executionCtx.waitUntil(recordActivity(c.var.deps, mailbox));
+}
+
+/** Resolves a session token and the mailbox it names in `X-Mailbox`, for reading or sending. */
+async function sessionMailbox(c: Context<AppEnv>, token: string, mode: 'read' | 'send'): Promise<{ principal: Principal; mailbox: AddressRow }> {
+  const { deps } = c.var;
+  const { user, session } = await resolveSession(deps, token, (work) => c.executionCtx.waitUntil(work));
+  const principal: Principal = { kind: 'user', userId: user.id, email: user.email, sessionId: session.id, keyId: null, rateKey: `session:${session.id}` };
+  const wanted = c.req.header('x-mailbox');
+  if (!wanted) throw new AppError('validation_failed', 'With a session token, name the mailbox in the X-Mailbox header.', 'x-mailbox');
+  if (mode === 'read') return { principal, mailbox: await mailboxFor(deps, principal, wanted) };
+  await authorizeSender(deps, principal, wanted);
+  return { principal, mailbox: await findAddress(deps, wanted) };
+}
+
 /**
  * Resolves the caller to a mailbox (`c.var.mailbox`) and principal (`c.var.principal`): an address
  * JWT is its own mailbox; a session token acts on the mailbox named in `X-Mailbox` when the user may
@@ -72,30 +103,20 @@ export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
  */
 function mailboxAuth(mode: 'read' | 'send') {
   return createMiddleware<AppEnv>(async (c, next) => {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '');
-    if (!match) throw new AppError('missing_token', 'Send the address token as "Authorization: Bearer <jwt>".');
     const { deps } = c.var;
-    const token = match[1]!;
+    const token = bearerToken(c.req.header('authorization'));
     let mailbox: AddressRow;
     let principal: Principal;
     if (token.startsWith(SESSION_PREFIX)) {
-      const { user, session } = await resolveSession(deps, token, (work) => c.executionCtx.waitUntil(work));
-      principal = { kind: 'user', userId: user.id, email: user.email, sessionId: session.id, keyId: null, rateKey: `session:${session.id}` };
-      const wanted = c.req.header('x-mailbox');
-      if (!wanted) throw new AppError('validation_failed', 'With a session token, name the mailbox in the X-Mailbox header.', 'x-mailbox');
-      if (mode === 'read') mailbox = await mailboxFor(deps, principal, wanted);
-      else {
-        await authorizeSender(deps, principal, wanted);
-        mailbox = await findAddress(deps, wanted);
-      }
+      ({ principal, mailbox } = await sessionMailbox(c, token, mode));
     } else {
       mailbox = await verifyAddressToken(deps, token);
-      principal = { kind: 'mailbox', addressId: mailbox.id, address: mailbox.address, keyId: null, rateKey: `jwt:${mailbox.id}` };
+      principal = { kind: 'mailbox', addressId: mailbox.id, address: mailbox.address, keyId: null, rateKey: `jwt:${mailbox.id}`, row: mailbox };
       if (mode === 'send') await authorizeSender(deps, principal, mailbox.address);
     }
     c.set('principal', principal);
     c.set('mailbox', mailbox);
-    c.executionCtx.waitUntil(recordActivity(deps, mailbox));
+    touch(c, mailbox);
     await next();
   });
 }
@@ -104,3 +125,30 @@ function mailboxAuth(mode: 'read' | 'send') {
 export const requireAddress = mailboxAuth('read');
 /** A mailbox the caller may send as (its domain active). */
 export const requireSender = mailboxAuth('send');
+
+/**
+ * `requireAddress` for the hottest reads (the first page of a mailbox): for an address JWT it checks
+ * the signature and expiry here and leaves the check against the address row (rotation, deletion) to
+ * the route's service, which reads that row in the same D1 round trip as the page and fails with the
+ * same 401 before anything is returned (the route then sets `c.var.mailbox`). A session token is
+ * resolved in full, as `requireAddress` does.
+ */
+export const requireMailboxReader = createMiddleware<AppEnv>(async (c, next) => {
+  const token = bearerToken(c.req.header('authorization'));
+  if (token.startsWith(SESSION_PREFIX)) {
+    const { principal, mailbox } = await sessionMailbox(c, token, 'read');
+    c.set('principal', principal);
+    c.set('mailbox', mailbox);
+  } else {
+    c.set('addressToken', await verifyAddressSignature(c.var.deps, token));
+  }
+  await next();
+  const mailbox = c.get('mailbox');
+  if (mailbox) touch(c, mailbox);
+});
+
+/** Who a `requireMailboxReader` route reads for: the resolved mailbox, or the token still to check. */
+export function mailboxReader(c: Context<AppEnv>): MailboxReader {
+  const token = c.get('addressToken');
+  return token ? { token } : { mailbox: c.var.mailbox };
+}

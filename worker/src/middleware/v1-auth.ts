@@ -10,7 +10,7 @@ import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../env';
 import { AppError } from '../lib/errors';
 import { resolveSession, SESSION_PREFIX } from '../services/accounts/sessions';
-import { KEY_PREFIX, mailboxOfKey, recordKeyUse, resolveKey } from '../services/apikeys';
+import { KEY_PREFIX, recordKeyUse, resolveKey } from '../services/apikeys';
 import type { Principal } from '../services/principal';
 import { isAdminSession, verifyAddressToken } from '../services/tokens';
 import { checkAdminPassword } from './auth';
@@ -28,19 +28,19 @@ export function presentedToken(authorization: string | undefined, apiToken: stri
 export async function principalForToken(c: Context<AppEnv>, token: string): Promise<Principal> {
   const { deps } = c.var;
   if (token.startsWith(KEY_PREFIX)) {
-    const key = await resolveKey(deps, token);
+    // The key and its mailbox come in one query.
+    const { key, mailbox } = await resolveKey(deps, token);
     c.executionCtx.waitUntil(recordKeyUse(deps, key));
     if (key.type === 'admin') return { kind: 'admin', keyId: key.id, rateKey: `key:${key.id}` };
-    const mailbox = await mailboxOfKey(deps, key);
     if (!mailbox) throw new AppError('invalid_token', 'The API key is invalid or has been revoked.');
-    return { kind: 'mailbox', addressId: mailbox.id, address: mailbox.address, keyId: key.id, rateKey: `key:${key.id}` };
+    return { kind: 'mailbox', addressId: mailbox.id, address: mailbox.address, keyId: key.id, rateKey: `key:${key.id}`, row: mailbox };
   }
   if (token.startsWith(SESSION_PREFIX)) {
     const { user, session } = await resolveSession(deps, token, (work) => c.executionCtx.waitUntil(work));
     return { kind: 'user', userId: user.id, email: user.email, sessionId: session.id, keyId: null, rateKey: `session:${session.id}` };
   }
   const mailbox = await verifyAddressToken(deps, token);
-  return { kind: 'mailbox', addressId: mailbox.id, address: mailbox.address, keyId: null, rateKey: `jwt:${mailbox.id}` };
+  return { kind: 'mailbox', addressId: mailbox.id, address: mailbox.address, keyId: null, rateKey: `jwt:${mailbox.id}`, row: mailbox };
 }
 
 export const v1Auth = createMiddleware<AppEnv>(async (c, next) => {

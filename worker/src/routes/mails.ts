@@ -3,8 +3,8 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../env';
 import { idParam, pageQuery, validate } from '../lib/validate';
-import { requireAddress } from '../middleware/auth';
-import { deleteMessage, getAttachmentContent, getFullMessage, getRawMessage, listSummaries, listWithRaw } from '../services/mailbox';
+import { mailboxReader, requireAddress, requireMailboxReader } from '../middleware/auth';
+import { deleteMessage, getAttachmentContent, getFullMessage, getRawMessage, listSummariesFor, listWithRawFor } from '../services/mailbox';
 import { compatMail, contentDisposition, fullMail, mailSummary, safeContentType } from './presenters';
 
 const attachmentParams = idParam.extend({ index: z.coerce.number().int().min(0) });
@@ -16,13 +16,16 @@ const DOWNLOAD_HEADERS = { 'X-Content-Type-Options': 'nosniff', 'Content-Securit
 // requireAddress is attached per route, not with .use(): this router shares the /api prefix, and an
 // unknown /api path must stay a 404 rather than become a 401.
 export const mailRoutes = new Hono<AppEnv>()
-  .get('/mails', requireAddress, validate('query', pageQuery), async (c) => {
-    const { rows, count } = await listWithRaw(c.var.deps, c.var.mailbox, c.req.valid('query'));
+  // The two first-page reads check the token against its address in the same D1 round trip as the page.
+  .get('/mails', requireMailboxReader, validate('query', pageQuery), async (c) => {
+    const { mailbox, rows, count } = await listWithRawFor(c.var.deps, mailboxReader(c), c.req.valid('query'));
+    c.set('mailbox', mailbox);
     return c.json({ results: rows.map(compatMail), count });
   })
-  .get('/parsed_mails', requireAddress, validate('query', searchQuery), async (c) => {
+  .get('/parsed_mails', requireMailboxReader, validate('query', searchQuery), async (c) => {
     const { q, ...page } = c.req.valid('query');
-    const { rows, count } = await listSummaries(c.var.deps, c.var.mailbox, page, q);
+    const { mailbox, rows, count } = await listSummariesFor(c.var.deps, mailboxReader(c), page, q);
+    c.set('mailbox', mailbox);
     return c.json({ results: rows.map(mailSummary), count });
   })
   .get('/mail/:id', requireAddress, validate('param', idParam), async (c) => {

@@ -1,5 +1,5 @@
 /** JSON shapes of mail and addresses as the API returns them (snake_case, ISO 8601 UTC times). */
-import type { AttachmentMeta, MailSummaryRow } from '../db/mails';
+import type { AttachmentMeta, CompatMailRow, MailSummaryRow } from '../db/mails';
 import type { AddressRow, EmailRecipientRow, EmailStatus, MailRow } from '../db/schema';
 import type { SentEntry } from '../services/sentbox';
 import type { AddressInfo, AttachmentInfo, CompatMail, FullMail, MailboxAddress, MailSummary, RecipientState, SentMail, SentStatus, SentSummary } from './api-types';
@@ -13,7 +13,7 @@ const addresses = (json: string) => JSON.parse(json) as MailboxAddress[];
 const utf8 = new TextDecoder('utf-8');
 
 /** The row shape existing clients of this API family read (`raw` is the MIME source). */
-export function compatMail(row: MailSummaryRow & { raw: Uint8Array }): CompatMail {
+export function compatMail(row: CompatMailRow & { raw: Uint8Array }): CompatMail {
   return {
     id: row.id,
     message_id: row.messageId,

@@ -13,6 +13,7 @@ import { setSendBalance } from '../db/sent';
 import { randomToken } from '../lib/clock';
 import { AppError } from '../lib/errors';
 import { addressBlobPrefixes, deleteBlobPrefix } from './blobs';
+import { cachedMailbox, forgetMailbox, rememberMailbox } from './mailbox-cache';
 import type { Deps } from './deps';
 import { activeDomainNames, allDomains as allDomainsOf, domainOf, openDomainNames } from './domains/registry';
 
@@ -62,7 +63,8 @@ export async function createAddress(deps: Deps, input: NewAddressInput, opts: { 
 
 /**
  * The mailbox a message for `recipient` goes to, following the catch-all policy. Throws
- * `mailbox_not_found` when the domain is not ours or the address is unknown under `reject`.
+ * `mailbox_not_found` when the domain is not ours or the address is unknown under `reject`. The row is
+ * for delivery (its id and address): it may come from the isolate's cache (mailbox-cache.ts).
  */
 export async function resolveMailbox(deps: Deps, recipient: string): Promise<AddressRow> {
   const address = recipient.trim().toLowerCase();
@@ -74,14 +76,18 @@ export async function resolveMailbox(deps: Deps, recipient: string): Promise<Add
   if (!row) {
     throw new AppError('mailbox_not_found', `This server does not accept mail for ${domain || 'that domain'}.`);
   }
-  const existing = await findAddressByName(deps.db, address);
-  if (existing) return existing;
+  const now = deps.clock.now();
+  const cached = cachedMailbox(deps.db, address, now);
+  if (cached) return cached;
+  let existing = await findAddressByName(deps.db, address);
   // Catch-all creation is for the operator's open domains, never for a customer's own domain.
-  if (deps.config.catchAll === 'create' && row.open && LOCAL_PART.test(local)) {
+  if (!existing && deps.config.catchAll === 'create' && row.open && LOCAL_PART.test(local)) {
     // Two first messages may race; whichever insert loses reads the winner's row.
-    return (await insertAddress(deps.db, { address, now: deps.clock.now(), sendBalance: deps.config.defaultSendBalance })) ?? (await mustFind(deps, address));
+    existing = (await insertAddress(deps.db, { address, now, sendBalance: deps.config.defaultSendBalance })) ?? (await mustFind(deps, address));
   }
-  throw new AppError('mailbox_not_found', 'No such mailbox here.');
+  if (!existing) throw new AppError('mailbox_not_found', 'No such mailbox here.');
+  rememberMailbox(deps.db, existing, now);
+  return existing;
 }
 
 async function mustFind(deps: Deps, address: string): Promise<AddressRow> {
@@ -112,7 +118,9 @@ export async function rotateToken(deps: Deps, id: number): Promise<AddressRow> {
 
 /** Deletes the address, all its mail, and its R2 objects. */
 export async function deleteAddress(deps: Deps, id: number): Promise<void> {
-  if (!(await deleteAddressRow(deps.db, id))) throw new AppError('mailbox_not_found', 'No such address.');
+  const row = await findAddressById(deps.db, id);
+  if (!row || !(await deleteAddressRow(deps.db, id))) throw new AppError('mailbox_not_found', 'No such address.');
+  forgetMailbox(deps.db, row.address);
   for (const prefix of addressBlobPrefixes(id)) await deleteBlobPrefix(deps.blobs, prefix);
 }
 
@@ -130,5 +138,8 @@ const ACTIVITY_RESOLUTION_MS = 3_600_000;
 
 /** Notes authenticated use of the address (ADDRESS_TTL_DAYS counts from the last), at most hourly. */
 export async function recordActivity(deps: Deps, mailbox: AddressRow): Promise<void> {
-  await touchAddress(deps.db, mailbox.id, deps.clock.now(), ACTIVITY_RESOLUTION_MS);
+  const now = deps.clock.now();
+  // The row in hand says whether the last record is recent: then there is nothing to write.
+  if (mailbox.lastActiveAt >= now - ACTIVITY_RESOLUTION_MS) return;
+  await touchAddress(deps.db, mailbox.id, now, ACTIVITY_RESOLUTION_MS);
 }

@@ -36,12 +36,16 @@ export async function createKey(deps: Deps, input: NewKeyInput): Promise<{ row: 
   return { row, key };
 }
 
-/** The live key for a presented secret, or `invalid_token` / `token_expired`. Revoked keys are invalid. */
-export async function resolveKey(deps: Deps, key: string): Promise<ApiKeyRow> {
-  const row = await findKeyByHash(deps.db, await sha256Hex(key));
+/**
+ * The live key for a presented secret, with the mailbox a mailbox key is scoped to (read in the same
+ * query), or `invalid_token` / `token_expired`. Revoked keys are invalid.
+ */
+export async function resolveKey(deps: Deps, key: string): Promise<{ key: ApiKeyRow; mailbox: AddressRow | null }> {
+  const found = await findKeyByHash(deps.db, await sha256Hex(key));
+  const row = found?.key;
   if (!row || row.revokedAt !== null) throw new AppError('invalid_token', 'The API key is invalid or has been revoked.');
   if (row.expiresAt !== null && row.expiresAt <= deps.clock.now()) throw new AppError('token_expired', 'The API key has expired.');
-  return row;
+  return { key: row, mailbox: found.mailbox };
 }
 
 export async function listApiKeys(deps: Deps, limit: number, offset: number) {

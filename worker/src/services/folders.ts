@@ -1,5 +1,5 @@
 /** The v1 mailbox model: folders, flags, trash semantics and drafts, addressed by public ids. */
-import { countInFolder, findById, findByPublicId, FOLDERS, folderCounts, listFolder, replaceDraftContent, updateMessage, type Folder } from '../db/folders';
+import { findById, findByPublicId, FOLDERS, folderCounts, listFolderWithTotal, replaceDraftContent, updateMessage, type Folder } from '../db/folders';
 import { findAddressByName } from '../db/addresses';
 import { findMail } from '../db/mails';
 import { searchMailbox, type SearchHit } from '../db/search';
@@ -13,6 +13,7 @@ import { ingestMessage, searchTextOf } from './ingest';
 import { deleteMessages } from './mailbox';
 import { buildMessage, type MimeMailbox } from './mime';
 import { parseMessage, snippetOf } from './parse';
+import { scheduleIndexing } from './search-index';
 import { noteRead } from './tracking/replies';
 
 export { FOLDERS, type Folder };
@@ -23,6 +24,8 @@ export const FLAG_FLAGGED = '\\Flagged';
 /** The mailbox a caller may act on (services/accounts/access.ts). Anything else is "not found". */
 export async function mailboxFor(deps: Deps, principal: Principal, address: string): Promise<AddressRow> {
   const wanted = address.trim().toLowerCase();
+  // Authentication read this row moments ago in the same request; reading it again buys nothing.
+  if (principal.kind === 'mailbox' && principal.address === wanted && principal.row) return principal.row;
   if (!(await mayReadMailbox(deps, principal, wanted))) throw new AppError('mailbox_not_found', 'No such mailbox.');
   const row = await findAddressByName(deps.db, wanted);
   if (!row) throw new AppError('mailbox_not_found', 'No such mailbox.');
@@ -52,10 +55,14 @@ export async function listMessages(
 ) {
   let beforeId: number | undefined;
   if (opts.cursor) beforeId = (await findMessage(deps, mailbox, opts.cursor, 'cursor')).id;
-  const [rows, total] = await Promise.all([
-    listFolder(deps.db, { addressId: mailbox.id, folder: opts.folder, limit: opts.limit, offset: opts.cursor ? 0 : opts.offset, beforeId, unread: opts.unread }),
-    countInFolder(deps.db, mailbox.id, opts.folder, opts.unread),
-  ]);
+  const { rows, total } = await listFolderWithTotal(deps.db, {
+    addressId: mailbox.id,
+    folder: opts.folder,
+    limit: opts.limit,
+    offset: opts.cursor ? 0 : opts.offset,
+    beforeId,
+    unread: opts.unread,
+  });
   const nextCursor = rows.length === opts.limit ? rows.at(-1)?.publicId ?? null : null;
   return { rows, total, nextCursor };
 }
@@ -158,7 +165,9 @@ export async function updateDraft(deps: Deps, mailbox: AddressRow, row: MailRow,
     row,
     changes,
     { raw, text: parsed.text, html: parsed.html, headersJson: JSON.stringify(parsed.headers) },
-    searchTextOf(parsed),
+    searchTextOf(parsed, deps.config.searchBodyChars),
+    deps.clock.now(),
   );
+  await scheduleIndexing(deps, [row.id]);
   return { ...row, ...changes };
 }

@@ -1,20 +1,25 @@
 /**
- * The one path every received message takes (Email Routing, admin import): parse, store losslessly,
- * never twice. Blobs go to R2 before the D1 transaction, so a row never points at a missing object;
- * any failure throws, and the caller (the sending MTA) retries. A retry of the same delivery is stored
- * once; a different message is always stored, whatever its Message-ID (see delivery-identity.ts).
+ * The one path every received message takes (Email Routing, admin import, internal delivery, drafts):
+ * parse, store losslessly, never twice. Blobs go to R2 before the D1 transaction, so a row never
+ * points at a missing object; any failure throws, and the caller (the sending MTA) retries. A retry
+ * of the same delivery is stored once; a different message is always stored, whatever its Message-ID
+ * (see delivery-identity.ts). Search indexing happens after, off the delivery path (search-index.ts).
  */
-import { findMailIdByDedupeKey, insertMailRecord, type MailRecord } from '../db/mails';
+import type { DeliveryEntry } from '../db/delivery-log';
+import { findMailIdByDedupeKey, insertMailRecord } from '../db/mail-store';
+import type { MailRecord } from '../db/mails';
 import type { AddressRow } from '../db/schema';
 import { sha256Hex, type Bytes } from '../lib/bytes';
 import { randomToken } from '../lib/clock';
 import { AppError } from '../lib/errors';
 import { mailBlobPrefix, putBlob } from './blobs';
 import { deliveryIdentity } from './delivery-identity';
+import { forgetMailbox } from './mailbox-cache';
 import type { Deps } from './deps';
-import { htmlToText, parseMessage, snippetOf, type ParsedMessage } from './parse';
-import { extractVerification, NO_VERIFICATION } from './verification';
+import { parseMessage, plainTextOf, snippetOfText, type ParsedMessage } from './parse';
 import { onMailReceived } from './inbound-events';
+import { scheduleIndexing } from './search-index';
+import { extractVerification, NO_VERIFICATION } from './verification';
 
 export interface IncomingMessage {
   mailbox: AddressRow;
@@ -27,12 +32,23 @@ export interface IncomingMessage {
   folder?: 'INBOX' | 'Sent' | 'Drafts' | 'Junk';
   /** The same bytes already parsed (sending delivers one message to several mailboxes). */
   parsed?: ParsedMessage;
+  /** A delivery-log entry to record in the same transaction, only if the message is stored. */
+  log?: DeliveryEntry;
 }
 
 /** UTF-8 needs at most 3 bytes per UTF-16 unit, so this stays under ~768 KB in the row. */
 const MAX_INLINE_BODY_CHARS = 256 * 1024;
 
 export type IngestResult = { status: 'stored' | 'duplicate'; mailId: number };
+
+/**
+ * With BODIES_IN_R2, a message's raw source and attachments all go to R2 and D1 keeps no copy of its
+ * bodies. Drafts are the exception: they stay in their D1 row, which every save rewrites.
+ */
+const bodiesLiveInR2 = (deps: Deps, folder: string) => deps.config.bodiesInR2 && folder !== 'Drafts';
+
+/** Above how many bytes a raw source or attachment goes to R2. */
+const blobThreshold = (deps: Deps, folder: string) => (bodiesLiveInR2(deps, folder) ? 0 : deps.config.blobThresholdBytes);
 
 export async function ingestMessage(deps: Deps, incoming: IncomingMessage): Promise<IngestResult> {
   const { mailbox, raw } = incoming;
@@ -45,19 +61,28 @@ export async function ingestMessage(deps: Deps, incoming: IncomingMessage): Prom
   const identity = await deliveryIdentity(raw);
   const folder = incoming.folder ?? 'INBOX';
   const dedupeKey = folder === 'INBOX' ? identity : `${folder}:${identity}`;
-  const existing = await findMailIdByDedupeKey(deps.db, mailbox.id, dedupeKey);
-  if (existing !== null) return { status: 'duplicate', mailId: existing };
+  const threshold = blobThreshold(deps, folder);
+  const usesBlobs = raw.byteLength > threshold || parsed.attachments.some((a) => a.content.byteLength > threshold);
+  // Before uploading megabytes, ask whether this delivery is already stored. Small messages skip the
+  // question: the unique dedupe index answers it inside the insert itself.
+  if (usesBlobs) {
+    const existing = await findMailIdByDedupeKey(deps.db, mailbox.id, dedupeKey);
+    if (existing !== null) return { status: 'duplicate', mailId: existing };
+  }
 
-  const record = await buildRecord(deps, incoming, parsed, dedupeKey, folder);
+  const record = await buildRecord(deps, incoming, parsed, dedupeKey, folder, threshold, usesBlobs);
   let mailId: number;
   try {
-    mailId = await insertMailRecord(deps.db, record);
+    mailId = await insertMailRecord(deps.db, record, incoming.log);
   } catch (err) {
-    // A concurrent delivery of the same message won the unique index: that is success, not failure.
+    // The same delivery stored before (or concurrently) holds the unique index: that is success.
     const winner = await findMailIdByDedupeKey(deps.db, mailbox.id, dedupeKey);
     if (winner !== null) return { status: 'duplicate', mailId: winner };
+    // The mailbox may have been deleted since it was cached: the sender's retry resolves it afresh.
+    forgetMailbox(deps.db, mailbox.address);
     throw err;
   }
+  await scheduleIndexing(deps, [mailId]);
   // Replies to what we sent, and the email.received webhook (services/inbound-events.ts).
   if (folder === 'INBOX' || folder === 'Junk') await onMailReceived(deps, mailbox, record.mail, parsed);
   return { status: 'stored', mailId };
@@ -69,11 +94,12 @@ async function buildRecord(
   parsed: ParsedMessage,
   dedupeKey: string,
   folder: MailRecord['mail']['folder'],
+  threshold: number,
+  usesBlobs: boolean,
 ): Promise<MailRecord> {
   const { mailbox, raw } = incoming;
-  const threshold = deps.config.blobThresholdBytes;
   // Keys derive from the dedupe key, so a retried delivery overwrites rather than orphans objects.
-  const prefix = mailBlobPrefix(mailbox.id, (await sha256Hex(dedupeKey)).slice(0, 32));
+  const prefix = usesBlobs ? mailBlobPrefix(mailbox.id, (await sha256Hex(dedupeKey)).slice(0, 32)) : '';
   const uploads: Promise<void>[] = [];
 
   let rawKey: string | null = null;
@@ -97,13 +123,16 @@ async function buildRecord(
     };
   });
   await Promise.all(uploads);
-  // Bodies this large would overflow a D1 row (2 MB); readers re-parse the raw message for them.
-  const bodiesInRaw = (parsed.text?.length ?? 0) + (parsed.html?.length ?? 0) > MAX_INLINE_BODY_CHARS;
+  // Bodies this large would overflow a D1 row (2 MB); readers re-parse the raw message for them, as
+  // they do for every message when the bodies live in R2.
+  const bodiesInRaw = bodiesLiveInR2(deps, folder) || (parsed.text?.length ?? 0) + (parsed.html?.length ?? 0) > MAX_INLINE_BODY_CHARS;
+  // An HTML-only message is turned into text once, for both the preview and the search index.
+  const plain = plainTextOf(parsed);
   // Codes and sign-in links matter in received mail; your own Sent copies and drafts are skipped.
   const verification = folder === 'INBOX' || folder === 'Junk' ? extractVerification(parsed) : NO_VERIFICATION;
 
   return {
-    search: searchTextOf(parsed),
+    search: searchTextOf(parsed, deps.config.searchBodyChars, plain),
     mail: {
       addressId: mailbox.id,
       publicId: `msg_${randomToken(20)}`,
@@ -121,7 +150,7 @@ async function buildRecord(
       sentAt: parsed.date,
       inReplyTo: parsed.inReplyTo,
       references: parsed.references,
-      snippet: snippetOf(parsed),
+      snippet: snippetOfText(plain),
       hasAttachments: attachments.length > 0,
       rawSize: raw.byteLength,
       parseError: parsed.parseError,
@@ -143,13 +172,13 @@ async function buildRecord(
 }
 
 /** What the search index holds: sender, recipients, subject and the readable body. */
-export function searchTextOf(parsed: ParsedMessage): MailRecord['search'] {
+export function searchTextOf(parsed: ParsedMessage, bodyChars: number, plain = plainTextOf(parsed)): MailRecord['search'] {
   const people = (list: { name: string; address: string }[]) => list.map((m) => `${m.name} ${m.address}`.trim()).join(' ');
   return {
     subject: parsed.subject ?? '',
     sender: parsed.from ? people([parsed.from]) : '',
     recipients: people([...parsed.to, ...parsed.cc]),
-    // Capped: the index is for finding a message, not storing it.
-    body: (parsed.text ?? (parsed.html ? htmlToText(parsed.html) : '')).slice(0, 100_000),
+    // Capped (SEARCH_BODY_CHARS): the index is for finding a message, not storing it.
+    body: plain.slice(0, bodyChars),
   };
 }

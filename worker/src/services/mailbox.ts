@@ -9,9 +9,13 @@ import {
   listMailSummaries,
   listMailsWithRaw,
   markSeen,
+  summariesRead,
+  withRawRead,
   type AttachmentMeta,
   type MailContentsRow,
 } from '../db/mails';
+import { addressByIdRead, findAddressById } from '../db/addresses';
+import { readBatch } from '../db/prepared';
 import type { AddressRow, MailRow } from '../db/schema';
 import type { Bytes } from '../lib/bytes';
 import { AppError } from '../lib/errors';
@@ -19,6 +23,7 @@ import { deleteBlobs, getBlob, readStoredBytes } from './blobs';
 import type { Deps } from './deps';
 import { parseMessage } from './parse';
 import { noteRead } from './tracking/replies';
+import { liveAddress, type AddressTokenClaims } from './tokens';
 
 export interface Page {
   limit: number;
@@ -29,11 +34,36 @@ export interface Page {
 const notFound = () => new AppError('message_not_found', 'No such message in this mailbox.');
 
 export async function listWithRaw(deps: Deps, mailbox: AddressRow, page: Page) {
-  const rows = await listMailsWithRaw(deps.db, mailbox.id, page.limit, page.offset);
-  const withRaw = await Promise.all(
-    rows.map(async ({ raw, rawKey, ...row }) => ({ ...row, raw: await rawBytes(deps, { raw, rawKey }) })),
-  );
-  return { rows: withRaw, count: mailbox.mailCount };
+  return { rows: await withRawSources(deps, await listMailsWithRaw(deps.db, mailbox.id, page.limit, page.offset)), count: mailbox.mailCount };
+}
+
+/**
+ * `listWithRaw` for a token whose address row is not checked yet: the row and the page come in one
+ * D1 round trip, and nothing is returned (or fetched from R2) unless the token is still valid.
+ */
+/** Who a first-page read is for: a mailbox already resolved, or an address token still to check against its row. */
+export type MailboxReader = { mailbox: AddressRow } | { token: AddressTokenClaims };
+
+/** The compatibility list for a reader (see `MailboxReader`), with the mailbox it turned out to be. */
+export async function listWithRawFor(deps: Deps, reader: MailboxReader, page: Page) {
+  if ('mailbox' in reader) return { mailbox: reader.mailbox, ...(await listWithRaw(deps, reader.mailbox, page)) };
+  return listWithRawForToken(deps, reader.token, page);
+}
+
+/** A page of summaries for a reader (see `MailboxReader`), with the mailbox it turned out to be. */
+export async function listSummariesFor(deps: Deps, reader: MailboxReader, page: Page, query?: string) {
+  if ('mailbox' in reader) return { mailbox: reader.mailbox, ...(await listSummaries(deps, reader.mailbox, page, query)) };
+  return listSummariesForToken(deps, reader.token, page, query);
+}
+
+async function listWithRawForToken(deps: Deps, token: AddressTokenClaims, page: Page) {
+  const [row, rows] = await readBatch(deps.db, [addressByIdRead(deps.db, token.address_id), withRawRead(deps.db, token.address_id, page.limit, page.offset)]);
+  const mailbox = liveAddress(token, row);
+  return { mailbox, rows: await withRawSources(deps, rows), count: mailbox.mailCount };
+}
+
+async function withRawSources<T extends { raw: Bytes | null; rawKey: string | null }>(deps: Deps, rows: T[]) {
+  return Promise.all(rows.map(async ({ raw, rawKey, ...row }) => ({ ...row, raw: await rawBytes(deps, { raw, rawKey }) })));
 }
 
 /** A page of summaries; with `query`, only messages whose sender or subject contains it. */
@@ -43,6 +73,17 @@ export async function listSummaries(deps: Deps, mailbox: AddressRow, page: Page,
     query ? countMatching(deps.db, mailbox.id, query) : mailbox.mailCount,
   ]);
   return { rows, count };
+}
+
+/** `listSummaries` for a token whose address row is not checked yet (see `listWithRawForToken`). */
+async function listSummariesForToken(deps: Deps, token: AddressTokenClaims, page: Page, query?: string) {
+  if (query) {
+    const mailbox = liveAddress(token, await findAddressById(deps.db, token.address_id));
+    return { mailbox, ...(await listSummaries(deps, mailbox, page, query)) };
+  }
+  const [row, rows] = await readBatch(deps.db, [addressByIdRead(deps.db, token.address_id), summariesRead(deps.db, token.address_id, page.limit, page.offset)]);
+  const mailbox = liveAddress(token, row);
+  return { mailbox, rows, count: mailbox.mailCount };
 }
 
 export async function getRawMessage(deps: Deps, mailbox: AddressRow, id: number): Promise<{ mail: MailRow; raw: Bytes }> {

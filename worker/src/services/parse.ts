@@ -37,7 +37,10 @@ export interface ParsedMessage {
 export async function parseMessage(raw: Bytes): Promise<ParsedMessage> {
   let email: Email;
   try {
-    email = await PostalMime.parse(raw, { attachmentEncoding: 'arraybuffer' });
+    // postal-mime copies a typed array it is given, but reads an ArrayBuffer in place: for a 25 MiB
+    // message that copy is 25 MiB of the isolate's 128 MB.
+    const input = raw.byteOffset === 0 && raw.byteLength === raw.buffer.byteLength ? raw.buffer : raw;
+    email = await PostalMime.parse(input, { attachmentEncoding: 'arraybuffer' });
   } catch (err) {
     return scanHeaders(raw, err instanceof Error ? err.message : String(err));
   }
@@ -76,10 +79,22 @@ export function htmlToText(html: string): string {
     .replace(/&quot;/g, '"');
 }
 
+/** The readable text of a message: its text part, else its HTML part as text. */
+export function plainTextOf(message: Pick<ParsedMessage, 'text' | 'html'>): string {
+  return message.text ?? (message.html ? htmlToText(message.html) : '');
+}
+
 /** A short plain-text preview for lists. */
 export function snippetOf(message: Pick<ParsedMessage, 'text' | 'html'>, max = 200): string {
-  const source = message.text ?? (message.html ? htmlToText(message.html) : '');
-  const collapsed = source.replace(/\s+/g, ' ').trim();
+  return snippetOfText(plainTextOf(message), max);
+}
+
+/** The preview of already-readable text; only its start is looked at, whatever its length. */
+export function snippetOfText(text: string, max = 200): string {
+  const head = text.length > max * 16 ? text.slice(0, max * 16) : text;
+  let collapsed = head.replace(/\s+/g, ' ').trim();
+  // A start that is nearly all whitespace: fall back to the whole text.
+  if (collapsed.length <= max && head.length < text.length) collapsed = text.replace(/\s+/g, ' ').trim();
   return collapsed.length > max ? `${collapsed.slice(0, max - 1)}…` : collapsed;
 }
 

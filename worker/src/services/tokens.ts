@@ -26,27 +26,71 @@ export async function issueAddressToken(deps: Pick<Deps, 'config' | 'clock'>, ro
 // One message for every way a token can be wrong, so a response never reveals whether a mailbox exists.
 const INVALID = 'The token is invalid or has been revoked.';
 
+/**
+ * Tokens whose signature already verified in this isolate, with their claims, per JWT secret. The
+ * HMAC check is deterministic, so repeating it on every request buys nothing; what can change about a
+ * token (rotation, deletion of its address, expiry) is still checked on every request below.
+ */
+const verified = new WeakMap<Uint8Array, Map<string, VerifiedClaims>>();
+const VERIFIED_PER_SECRET = 2000;
+
+interface VerifiedClaims extends AddressClaims {
+  /** Expiry in seconds since the epoch, when the token has one. */
+  exp?: number;
+}
+
 /** Resolves a token to its live address row, or throws `invalid_token` / `token_expired` (401). */
 export async function verifyAddressToken(deps: Pick<Deps, 'config' | 'clock' | 'db'>, token: string): Promise<AddressRow> {
-  let claims: Partial<AddressClaims>;
+  const claims = await verifyAddressSignature(deps, token);
+  // One indexed read per request: a rotated or deleted address fails at once, in every isolate.
+  return liveAddress(claims, await findAddressById(deps.db, claims.address_id));
+}
+
+/**
+ * A token whose signature and expiry hold; whether its address still accepts it is `liveAddress`'s
+ * question, which callers must ask of the row as it is now (hot paths read it in the same D1 round
+ * trip as their data).
+ */
+export type AddressTokenClaims = Readonly<AddressClaims>;
+
+/** The address row a token names, if the token is still valid for it; otherwise `invalid_token`. */
+export function liveAddress(claims: AddressTokenClaims, row: AddressRow | null | undefined): AddressRow {
+  if (!row || row.id !== claims.address_id || row.address !== claims.address || row.tokenVersion !== claims.ver) {
+    throw new AppError('invalid_token', INVALID);
+  }
+  return row;
+}
+
+/** Checks a token's signature (once per isolate) and expiry (every time). */
+export async function verifyAddressSignature(deps: Pick<Deps, 'config' | 'clock'>, token: string): Promise<AddressTokenClaims> {
+  let cache = verified.get(deps.config.jwtSecret);
+  if (!cache) verified.set(deps.config.jwtSecret, (cache = new Map()));
+  const known = cache.get(token);
+  if (known) {
+    // Same rule as jose: expired once the current second reaches `exp`.
+    if (known.exp !== undefined && Math.floor(deps.clock.now() / 1000) >= known.exp) throw new AppError('token_expired', 'The token has expired.');
+    return known;
+  }
+  let payload: Partial<VerifiedClaims> & { nbf?: number };
   try {
-    const { payload } = await jwtVerify<Partial<AddressClaims>>(token, deps.config.jwtSecret, {
+    ({ payload } = await jwtVerify<Partial<VerifiedClaims>>(token, deps.config.jwtSecret, {
       algorithms: ['HS256'],
       currentDate: new Date(deps.clock.now()),
-    });
-    claims = payload;
+    }));
   } catch (err) {
     if (err instanceof errors.JWTExpired) throw new AppError('token_expired', 'The token has expired.');
     throw new AppError('invalid_token', INVALID);
   }
-  if (typeof claims.address_id !== 'number' || typeof claims.address !== 'string') {
+  if (typeof payload.address_id !== 'number' || typeof payload.address !== 'string') {
     throw new AppError('invalid_token', INVALID);
   }
-  const row = await findAddressById(deps.db, claims.address_id);
-  if (!row || row.address !== claims.address || row.tokenVersion !== (claims.ver ?? 0)) {
-    throw new AppError('invalid_token', INVALID);
+  const claims: VerifiedClaims = { address: payload.address, address_id: payload.address_id, ver: payload.ver ?? 0, exp: payload.exp };
+  // Tokens we issue never carry `nbf`; one that does is verified every time rather than cached.
+  if (payload.nbf === undefined) {
+    if (cache.size >= VERIFIED_PER_SECRET) cache.delete(cache.keys().next().value!);
+    cache.set(token, claims);
   }
-  return row;
+  return claims;
 }
 
 /** When an address token (already verified) was issued and when it expires, ms since epoch (null: never). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bearer, call, createAddress, deliver, deliverFixture, fixture, json, TestEmailMessage } from '../helpers';
+import { bearer, call, createAddress, deliver, deliverFixture, fixture, json, searchIndexSettled, TestEmailMessage } from '../helpers';
 import { adminKey, mailboxKey, mailboxPath, v1 } from './helpers';
 
 async function setup(name: string) {
@@ -122,6 +122,7 @@ describe('v1 messages', () => {
     expect(updated.data).toMatchObject({ uid: draft.uid, subject: 'Plan v2' });
     const full = await json(await v1(key, `${mailboxPath(address)}/messages/${draft.uid}`));
     expect(full.data.body.text.trim()).toBe('second version');
+    await searchIndexSettled();
     const found = await json(await v1(key, `${mailboxPath(address)}/search?q=second version`));
     expect(found.data.map((h: any) => h.uid)).toEqual([draft.uid]);
     expect((await json(await v1(key, `${mailboxPath(address)}/search?q=first version`))).data).toEqual([]);
@@ -150,6 +151,7 @@ describe('v1 search', () => {
   it('finds subject, sender, recipient and body text, non-ASCII included, with a snippet', async () => {
     const { key, address } = await setup('v1-search');
     for (const name of ['shift-jis.eml', 'gb2312.eml', 'iso-8859-1.eml', 'multipart-alternative.eml', 'attachments.eml']) await deliverFixture(name, address);
+    await searchIndexSettled();
     const search = async (q: string) => (await json(await v1(key, `${mailboxPath(address)}/search?q=${encodeURIComponent(q)}`))).data;
     expect((await search('验证码')).map((h: any) => h.subject)).toEqual(['验证码通知']);
     expect((await search('世界')).length).toBe(2);
@@ -181,6 +183,7 @@ describe('v1 search', () => {
     const one = await setup('v1-search-a');
     const two = await setup('v1-search-b');
     await deliverFixture('gb2312.eml', one.address);
+    await searchIndexSettled();
     expect((await json(await v1(two.key, `${mailboxPath(two.address)}/search?q=验证码`))).data).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 /** Rows → v1 JSON: snake_case, RFC 3339 UTC, public ids only. */
+import type { FolderSummaryRow } from '../../db/folders';
 import type { AttachmentMeta } from '../../db/mails';
 import type { ApiKeyRow, MailRow } from '../../db/schema';
 import type { MailboxAddress } from '../../services/parse';
@@ -9,7 +10,8 @@ import { verificationView } from '../../services/verification/view';
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const people = (json: string) => (JSON.parse(json) as MailboxAddress[]).map((m) => ({ name: m.name, email: m.address }));
 
-export function messageSummary(row: MailRow) {
+/** A list row; a full `MailRow` has every column it needs too. */
+export function messageSummary(row: FolderSummaryRow) {
   return {
     uid: row.publicId ?? '',
     message_id: row.messageId,

@@ -4,6 +4,7 @@
  * message views carry the verification code and sign-in link found in the message, and the message
  * view its Cc.
  */
+import type { FolderSummaryRow } from '../../../db/folders';
 import type { MailRow } from '../../../db/schema';
 import type { FullMessage } from '../../../services/mailbox';
 import type { MailboxAddress } from '../../../services/parse';
@@ -19,7 +20,7 @@ const fromOf = (row: Pick<MailRow, 'fromAddress' | 'source'>) => row.fromAddress
 
 const addressList = (json: string) => (JSON.parse(json) as MailboxAddress[]).map((m) => m.address).join(', ');
 
-export function inboxItem(row: MailRow) {
+export function inboxItem(row: FolderSummaryRow) {
   return {
     uid: row.id,
     from: fromOf(row),

@@ -3,6 +3,7 @@
  * its status words, and `Spam` where we say `Junk`.
  */
 import type { AttachmentMeta } from '../../../db/mails';
+import type { FolderSummaryRow } from '../../../db/folders';
 import type { EmailRecipientRow, EmailStatus, MailRow, RecipientStatus } from '../../../db/schema';
 import type { DomainRow } from '../../../db/schema-accounts';
 import { AppError } from '../../../lib/errors';
@@ -101,11 +102,11 @@ export function sentMessage(view: EmailView, from: string) {
 
 const person = (m: MailboxAddress) => ({ name: m.name, email: m.address });
 const people = (json: string) => (JSON.parse(json) as MailboxAddress[]).map(person);
-const flags = (row: MailRow) => [...(row.seen ? [FLAG_SEEN] : []), ...(row.flagged ? [FLAG_FLAGGED] : [])];
-const from = (row: MailRow) => (row.fromAddress ? { name: row.fromName ?? '', email: row.fromAddress } : null);
-const date = (row: MailRow) => isoSeconds(row.sentAt ?? row.createdAt);
+const flags = (row: Pick<MailRow, 'seen' | 'flagged'>) => [...(row.seen ? [FLAG_SEEN] : []), ...(row.flagged ? [FLAG_FLAGGED] : [])];
+const from = (row: Pick<MailRow, 'fromAddress' | 'fromName'>) => (row.fromAddress ? { name: row.fromName ?? '', email: row.fromAddress } : null);
+const date = (row: Pick<MailRow, 'sentAt' | 'createdAt'>) => isoSeconds(row.sentAt ?? row.createdAt);
 
-export function messageSummary(row: MailRow) {
+export function messageSummary(row: FolderSummaryRow) {
   return {
     uid: row.id,
     message_id: row.messageId,

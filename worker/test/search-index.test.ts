@@ -1,0 +1,161 @@
+import { createExecutionContext, createMessageBatch, createScheduledController, getQueueResult, waitOnExecutionContext } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import worker from '../src/index';
+import { resolveMailbox } from '../src/services/addresses';
+import { createDeps } from '../src/services/deps';
+import { ingestMessage } from '../src/services/ingest';
+import { admin, call, createAddress, deliver, json, searchIndexSettled, TestEmailMessage, testEnv } from './helpers';
+import { adminKey, mailboxPath, v1 } from './v1/helpers';
+
+/**
+ * An INDEX_QUEUE that loses every message, as a queue outage or a crash right after the insert would:
+ * the one failure the real local queue cannot be made to produce on demand.
+ */
+const losingQueue = { send: async () => {}, sendBatch: async () => {} } as unknown as Queue;
+/** An INDEX_QUEUE that refuses every message. */
+const failingQueue = {
+  send: async () => {
+    throw new Error('queue unavailable');
+  },
+  sendBatch: async () => {
+    throw new Error('queue unavailable');
+  },
+} as unknown as Queue;
+
+const raw = (subject: string, body: string) => Uint8Array.from(new TextEncoder().encode(`From: a@sender.test\r\nSubject: ${subject}\r\nMessage-ID: <${subject}@sender.test>\r\n\r\n${body}\r\n`));
+
+async function search(key: string, address: string, q: string): Promise<string[]> {
+  const res = await v1(key, `${mailboxPath(address)}/search?q=${encodeURIComponent(q)}`);
+  expect(res.status).toBe(200);
+  return (await json(res)).data.map((h: any) => h.subject);
+}
+
+async function pendingIds(): Promise<number[]> {
+  const { results } = await testEnv.DB.prepare('select mail_id from search_pending order by mail_id').all<{ mail_id: number }>();
+  return results.map((r) => r.mail_id);
+}
+
+/** Stores a message through the real ingest path, with a clock `agoMs` in the past and the given queue. */
+async function ingestWith(queue: Queue, to: string, subject: string, body: string, agoMs = 0): Promise<number> {
+  const deps = createDeps({ ...testEnv, INDEX_QUEUE: queue }, { now: () => Date.now() - agoMs });
+  const { mailId } = await ingestMessage(deps, { mailbox: await resolveMailbox(deps, to), envelopeFrom: 'a@sender.test', envelopeTo: to, raw: raw(subject, body) });
+  return mailId;
+}
+
+describe('search indexing off the delivery path', () => {
+  it('makes a delivered message searchable through the real INDEX_QUEUE consumer', async () => {
+    const { address } = await createAddress('idx-queue');
+    const key = await adminKey();
+    await deliver(new TestEmailMessage('a@sender.test', address, raw('queued', 'the word aubergine is in here')));
+    // Indexed within seconds, by the consumer this Worker runs; nothing left pending.
+    await searchIndexSettled();
+    expect(await search(key, address, 'aubergine')).toEqual(['queued']);
+    expect(await pendingIds()).toEqual([]);
+  });
+
+  it('indexes every message of a queue batch in one consumer invocation', async () => {
+    const { address } = await createAddress('idx-batch');
+    const key = await adminKey();
+    const ids: number[] = [];
+    for (let i = 0; i < 30; i++) ids.push(await ingestWith(losingQueue, address, `batch-${i}`, `courgette number ${i}`));
+    expect(await search(key, address, 'courgette')).toEqual([]);
+
+    const batch = createMessageBatch('edgemail-index', ids.map((id, i) => ({ id: `m${i}`, timestamp: new Date(), attempts: 1, body: { kind: 'index', mailIds: [id] } })));
+    const ctx = createExecutionContext();
+    await worker.queue(batch, testEnv);
+    const result = await getQueueResult(batch, ctx);
+    expect(result.retryMessages).toEqual([]);
+    expect(result.explicitAcks.sort()).toEqual(ids.map((_, i) => `m${i}`).sort());
+    expect((await search(key, address, 'courgette')).length).toBe(20); // the search page size
+    expect(await pendingIds()).toEqual([]);
+  });
+
+  it('retries messages of a kind nobody consumes, and still acks the others of the batch', async () => {
+    const { address } = await createAddress('idx-kinds');
+    const id = await ingestWith(losingQueue, address, 'kinds', 'parsnip');
+    const batch = createMessageBatch('edgemail-index', [
+      { id: 'known', timestamp: new Date(), attempts: 1, body: { kind: 'index', mailIds: [id] } },
+      { id: 'unknown', timestamp: new Date(), attempts: 1, body: { kind: 'no-such-kind' } },
+    ]);
+    const ctx = createExecutionContext();
+    await worker.queue(batch, testEnv);
+    const result = await getQueueResult(batch, ctx);
+    expect(result.explicitAcks).toEqual(['known']);
+    expect(result.retryMessages.map((m: { msgId: string }) => m.msgId)).toEqual(['unknown']);
+    expect(await search(await adminKey(), address, 'parsnip')).toEqual(['kinds']);
+  });
+
+  it('indexes, from the cron backstop, a message whose queue message was lost', async () => {
+    const { address } = await createAddress('idx-lost');
+    const key = await adminKey();
+    // Stored two minutes ago; its announcement never reached a consumer.
+    const id = await ingestWith(losingQueue, address, 'lost', 'the turnip was never announced', 120_000);
+    expect(await search(key, address, 'turnip')).toEqual([]);
+    expect(await pendingIds()).toContain(id);
+
+    const ctx = createExecutionContext();
+    await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: '*/10 * * * *' }), testEnv, ctx);
+    await waitOnExecutionContext(ctx);
+    expect(await search(key, address, 'turnip')).toEqual(['lost']);
+    expect(await pendingIds()).not.toContain(id);
+  });
+
+  it('stores the message even when the queue refuses it, and the backstop indexes it later', async () => {
+    const { address } = await createAddress('idx-refused');
+    const key = await adminKey();
+    const id = await ingestWith(failingQueue, address, 'refused', 'a radish nobody queued', 120_000);
+    expect((await json(await v1(key, `${mailboxPath(address)}/messages`))).data.map((m: any) => m.subject)).toEqual(['refused']);
+    expect(await pendingIds()).toContain(id);
+    const ctx = createExecutionContext();
+    await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: '*/10 * * * *' }), testEnv, ctx);
+    await waitOnExecutionContext(ctx);
+    expect(await search(key, address, 'radish')).toEqual(['refused']);
+  });
+
+  it('never indexes a message deleted before its turn, and a late queue message is harmless', async () => {
+    const { address, address_id } = await createAddress('idx-deleted');
+    const key = await adminKey();
+    const id = await ingestWith(losingQueue, address, 'gone', 'a beetroot that was deleted');
+    const listed = await json(await call(`/admin/mails?address=${address}`, { headers: admin }));
+    expect(listed.results.map((m: any) => m.id)).toEqual([id]);
+    // Deleting the mail takes its pending search text with it.
+    const { jwt } = await json(await call(`/admin/addresses/${address_id}/token`, { method: 'POST', headers: admin }));
+    expect((await call(`/api/mails/${id}`, { method: 'DELETE', headers: { authorization: `Bearer ${jwt}` } })).status).toBe(200);
+    expect(await pendingIds()).not.toContain(id);
+
+    const batch = createMessageBatch('edgemail-index', [{ id: 'late', timestamp: new Date(), attempts: 1, body: { kind: 'index', mailIds: [id] } }]);
+    const ctx = createExecutionContext();
+    await worker.queue(batch, testEnv);
+    expect((await getQueueResult(batch, ctx)).explicitAcks).toEqual(['late']);
+    expect(await search(key, address, 'beetroot')).toEqual([]);
+    const fts = await testEnv.DB.prepare('select count(*) as n from mails_fts where rowid = ?').bind(id).first<{ n: number }>();
+    expect(fts?.n).toBe(0);
+  });
+
+  it('indexes a message only once when the queue redelivers its announcement', async () => {
+    const { address } = await createAddress('idx-twice');
+    const key = await adminKey();
+    const id = await ingestWith(losingQueue, address, 'twice', 'a single celeriac');
+    for (const attempt of [1, 2]) {
+      const batch = createMessageBatch('edgemail-index', [{ id: `again-${attempt}`, timestamp: new Date(), attempts: attempt, body: { kind: 'index', mailIds: [id] } }]);
+      const ctx = createExecutionContext();
+      await worker.queue(batch, testEnv);
+      expect((await getQueueResult(batch, ctx)).explicitAcks).toEqual([`again-${attempt}`]);
+    }
+    expect(await search(key, address, 'celeriac')).toEqual(['twice']);
+    const fts = await testEnv.DB.prepare('select count(*) as n from mails_fts where rowid = ?').bind(id).first<{ n: number }>();
+    expect(fts?.n).toBe(1);
+  });
+
+  it('replaces a draft\'s indexed text: the old text stops matching at once, the new one matches once indexed', async () => {
+    const key = await adminKey();
+    const { address } = await createAddress('idx-draft');
+    const created = (await json(await v1(key, `${mailboxPath(address)}/drafts`, { method: 'POST', body: JSON.stringify({ to: ['x@example.org'], subject: 'Draft', text: 'first artichoke' }) }))).data;
+    await searchIndexSettled();
+    expect(await search(key, address, 'artichoke')).toEqual(['Draft']);
+    await v1(key, `${mailboxPath(address)}/drafts/${created.uid}`, { method: 'PUT', body: JSON.stringify({ to: ['x@example.org'], subject: 'Draft', text: 'second fennel' }) });
+    expect(await search(key, address, 'artichoke')).toEqual([]);
+    await searchIndexSettled();
+    expect(await search(key, address, 'fennel')).toEqual(['Draft']);
+  });
+});
