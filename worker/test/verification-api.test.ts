@@ -1,6 +1,6 @@
 /** Codes and links found on ingest, as every API shows them (legacy, admin, v1 list/detail/search). */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { admin, bearer, call, createAddress, deliver, deliverFixture, json, TestEmailMessage } from './helpers';
+import { admin, bearer, call, createAddress, deliver, deliverFixture, json, TestEmailMessage, searchIndexSettled } from './helpers';
 import { adminKey, mailboxPath, v1 } from './v1/helpers';
 
 const magicLink = 'https://app.example/auth/magic?token=Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5';
@@ -54,6 +54,7 @@ describe('verification fields on ingest', () => {
     expect(code.verification_code).toBe('482913');
     const detail = await json(await v1(key, `${m}/messages/${code.uid}`));
     expect(detail.data).toMatchObject({ verification_code: '482913', verification_link: null });
+    await searchIndexSettled();
     const hits = await json(await v1(key, `${m}/search?q=verification`));
     expect(hits.data[0]).toMatchObject({ uid: code.uid, verification_code: '482913' });
   });

@@ -22,8 +22,15 @@ const newMailId = sql`(select ${mails.id} from ${mails} where ${mails.addressId}
 type MailValues = MailRecord['mail'];
 const MAIL_COLUMNS = [
   'addressId', 'publicId', 'folder', 'dedupeKey', 'messageId', 'source', 'recipient', 'fromName', 'fromAddress', 'toJson', 'ccJson',
-  'replyToJson', 'subject', 'sentAt', 'inReplyTo', 'references', 'snippet', 'hasAttachments', 'rawSize', 'parseError', 'createdAt',
+  'replyToJson', 'subject', 'sentAt', 'inReplyTo', 'references', 'snippet', 'hasAttachments', 'rawSize', 'parseError',
+  'verificationCode', 'verificationLink', 'verificationConfidence', 'createdAt',
 ] as const satisfies readonly (keyof MailValues)[];
+
+// Every column a record sets must be bound: a field added to MailRecord['mail'] without a column here
+// would be silently dropped, so the compiler checks the list is complete.
+type Unbound = Exclude<keyof MailValues, (typeof MAIL_COLUMNS)[number] | 'id' | 'seen' | 'flagged'>;
+const allBound: [Unbound] extends [never] ? true : Unbound = true;
+void allBound;
 
 type MailColumn = (typeof MAIL_COLUMNS)[number];
 const mailPlaceholders = Object.fromEntries(MAIL_COLUMNS.map((column) => [column, p(column)])) as { [K in MailColumn]: Placeholder<K> };

@@ -1,8 +1,9 @@
 /**
  * The one queue() entry for every queue this Worker consumes: every message body is JSON with a
- * `kind`; a batch is grouped by kind and each group handed to its service. Unknown kinds and malformed
- * bodies are logged and acknowledged (retrying cannot help). A group whose service throws is retried
- * as a whole, without touching the other groups of the batch.
+ * `kind`; a batch is grouped by kind and each group handed to its service. A malformed body (no kind,
+ * or a known kind without its fields) is logged and acknowledged: no retry can help. A kind this
+ * version does not know is retried, since a newer deployment may have enqueued it and will consume
+ * it. A group whose service throws is retried as a whole, without touching the other groups.
  */
 import { createDeps, type Deps } from '../services/deps';
 import { indexQueued, type IndexMessage } from '../services/search-index';
@@ -44,8 +45,13 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promi
   for (const message of batch.messages) {
     const kind = (message.body as { kind?: unknown } | null)?.kind;
     const r = typeof kind === 'string' ? routes[kind] : undefined;
+    if (typeof kind === 'string' && !r) {
+      console.error(JSON.stringify({ level: 'warn', event: 'unknown_queue_kind', kind, queue: batch.queue }));
+      message.retry();
+      continue;
+    }
     if (!r || !r.accepts(message.body)) {
-      console.error(JSON.stringify({ level: 'error', event: 'unroutable_queue_message', kind: String(kind), queue: batch.queue }));
+      console.error(JSON.stringify({ level: 'error', event: 'malformed_queue_message', kind: String(kind), queue: batch.queue }));
       message.ack();
       continue;
     }

@@ -179,10 +179,17 @@ describe('delivery through Resend, and dead letters', () => {
     expect(email.events.map((ev: any) => ev.type)).toEqual(['accepted', 'failed', 'dead_lettered']);
   });
 
-  it('acknowledges messages of an unknown kind instead of retrying them', async () => {
-    const batch = createMessageBatch('edgemail-send', [{ id: 'odd-1', timestamp: new Date(), attempts: 1, body: { kind: 'nope' } }]);
+  it('acknowledges a malformed send job (no retry can help) and retries a kind this version does not know', async () => {
+    const batch = createMessageBatch('edgemail-send', [
+      { id: 'odd-1', timestamp: new Date(), attempts: 1, body: { kind: 'send' } },
+      { id: 'odd-2', timestamp: new Date(), attempts: 1, body: 'not an object' },
+      // A newer deployment may already enqueue kinds this one cannot handle: they come back later.
+      { id: 'odd-3', timestamp: new Date(), attempts: 1, body: { kind: 'nope' } },
+    ]);
     const ctx = createExecutionContext();
     await worker.queue(batch, heldEnv({}));
-    expect((await getQueueResult(batch, ctx)).explicitAcks).toEqual(['odd-1']);
+    const result = await getQueueResult(batch, ctx);
+    expect(result.explicitAcks.sort()).toEqual(['odd-1', 'odd-2']);
+    expect(result.retryMessages.map((m: { msgId: string }) => m.msgId)).toEqual(['odd-3']);
   });
 });

@@ -1,6 +1,6 @@
 /** /mailbox/{email}/…: folders, messages, one message, attachment download and search, with the guide's examples. */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createAddress, deliver, json, TestEmailMessage } from '../../helpers';
+import { createAddress, deliver, json, searchIndexSettled, TestEmailMessage } from '../../helpers';
 import { signup, userOn } from '../../accounts/helpers';
 import { adminKey, v1 } from '../../v1/helpers';
 import { expectError, expectSameShape, mailapi, ok } from './helpers';
@@ -167,6 +167,7 @@ describe('GET /mailbox/{email}/messages/{uid}/attachment/{index}', () => {
 
 describe('GET /mailbox/{email}/search', () => {
   it('answers the guide\'s example query in its fields, with a plain snippet around the match', async () => {
+    await searchIndexSettled();
     const body = await ok(await mailapi(admin, `/mailbox/${USER}/search?q=meeting`));
     expectSameShape(body, SEARCH_RESPONSE);
     expect(body).toMatchObject({ success: true, query: 'meeting', total: 2 });
