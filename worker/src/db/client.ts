@@ -2,8 +2,9 @@
 import { drizzle, type DrizzleD1Database } from 'drizzle-orm/d1';
 import * as mailSchema from './schema';
 import * as accountSchema from './schema-accounts';
+import * as sendingSchema from './schema-sending';
 
-const schema = { ...mailSchema, ...accountSchema };
+const schema = { ...mailSchema, ...sendingSchema, ...accountSchema };
 
 /** drizzle over D1, with the binding itself as `$client` (for statements batched raw, see db/prepared.ts). */
 export type Db = DrizzleD1Database<typeof schema> & { $client: D1Database };

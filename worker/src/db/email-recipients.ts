@@ -1,7 +1,7 @@
 /** Queries on `email_recipients` and `email_events`: each recipient's outcome and the timeline. */
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from './client';
-import { emailEvents, emailRecipients, type EmailEventRow, type EmailRecipientRow, type RecipientStatus } from './schema';
+import { emailEvents, emailRecipients, type EmailEventRow, type EmailRecipientRow, type RecipientStatus } from './schema-sending';
 import type { NewEvent } from './emails';
 
 export async function recipientsOf(db: Db, emailIds: number[]): Promise<EmailRecipientRow[]> {

@@ -2,7 +2,7 @@
 import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, min, or, sql, type SQL } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from './client';
-import { emailEvents, emailRecipients, emails, type EmailRow, type EmailStatus, type NewEmail } from './schema';
+import { emailEvents, emailRecipients, emails, type EmailRow, type EmailStatus, type NewEmail } from './schema-sending';
 
 export type NewRecipient = Omit<typeof emailRecipients.$inferInsert, 'id' | 'emailId'>;
 export type NewEvent = Omit<typeof emailEvents.$inferInsert, 'id' | 'emailId'>;

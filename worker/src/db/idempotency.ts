@@ -1,7 +1,7 @@
 /** Queries on `idempotency_keys`. */
 import { and, eq, inArray, lt } from 'drizzle-orm';
 import type { Db } from './client';
-import { idempotencyKeys } from './schema';
+import { idempotencyKeys } from './schema-sending';
 
 export type IdempotencyRow = typeof idempotencyKeys.$inferSelect;
 

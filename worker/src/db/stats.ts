@@ -2,7 +2,8 @@
 import { and, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Db } from './client';
 import { RECEIVED_FOLDERS } from './mails';
-import { addresses, emails, mails } from './schema';
+import { addresses, mails } from './schema';
+import { emails } from './schema-sending';
 
 export async function countSince(db: Db, since: number) {
   const [addressCount, received, sent, failed] = await Promise.all([

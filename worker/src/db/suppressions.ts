@@ -1,7 +1,7 @@
 /** Queries on `suppressions`: recipients that hard-bounced, per sending domain. */
 import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Db } from './client';
-import { suppressions, type SuppressionRow } from './schema';
+import { suppressions, type SuppressionRow } from './schema-sending';
 
 export type NewSuppression = Omit<typeof suppressions.$inferInsert, 'id'>;
 

@@ -1,7 +1,8 @@
 /** Engagement writes on `emails` and `email_recipients`: opens, clicks, replies, reads. */
 import { and, eq, exists, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { Db } from './client';
-import { addresses, emailEvents, emailRecipients, emails } from './schema';
+import { addresses } from './schema';
+import { emailEvents, emailRecipients, emails } from './schema-sending';
 import type { NewEvent } from './emails';
 
 const emailFacts = {

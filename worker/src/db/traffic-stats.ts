@@ -4,7 +4,8 @@
  */
 import { and, desc, eq, gte, lt, notInArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './client';
-import { addresses, deliveryLog, emailRecipients, emails, mails } from './schema';
+import { addresses, deliveryLog, mails } from './schema';
+import { emailRecipients, emails } from './schema-sending';
 
 export type OutcomeGroup = 'day' | 'hour' | 'domain';
 

@@ -1,6 +1,7 @@
 /** JSON shapes of mail and addresses as the API returns them (snake_case, ISO 8601 UTC times). */
 import type { AttachmentMeta, CompatMailRow, MailSummaryRow } from '../db/mails';
-import type { AddressRow, EmailRecipientRow, EmailStatus, MailRow } from '../db/schema';
+import type { AddressRow, MailRow } from '../db/schema';
+import type { EmailRecipientRow, EmailStatus } from '../db/schema-sending';
 import type { SentEntry } from '../services/sentbox';
 import type { AddressInfo, AttachmentInfo, CompatMail, FullMail, MailboxAddress, MailSummary, RecipientState, SentMail, SentStatus, SentSummary } from './api-types';
 import type { FullMessage } from '../services/mailbox';

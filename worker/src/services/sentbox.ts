@@ -1,7 +1,8 @@
 /** Reading one address's Sent box in the original API's shape (numeric ids, offset paging). */
 import { recipientsOf } from '../db/email-recipients';
 import { countEmails, findEmailById, listEmails, type EmailSummaryRow } from '../db/emails';
-import type { AddressRow, EmailRecipientRow } from '../db/schema';
+import type { AddressRow } from '../db/schema';
+import type { EmailRecipientRow } from '../db/schema-sending';
 import type { Bytes } from '../lib/bytes';
 import { AppError } from '../lib/errors';
 import type { Deps } from './deps';

@@ -1,7 +1,7 @@
 import { runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { createDb } from '../../src/db/client';
-import { emails } from '../../src/db/schema';
+import { emails } from '../../src/db/schema-sending';
 import { createDeps } from '../../src/services/deps';
 import { releaseDueEmails } from '../../src/services/sending/schedule';
 import { eq } from 'drizzle-orm';

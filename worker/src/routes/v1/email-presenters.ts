@@ -1,5 +1,5 @@
 /** JSON shapes of the sending endpoints (snake_case, RFC 3339 UTC). */
-import type { EmailRecipientRow, SuppressionRow } from '../../db/schema';
+import type { EmailRecipientRow, SuppressionRow } from '../../db/schema-sending';
 import type { EmailView } from '../../services/sending/read';
 import type { AcceptedEmail } from '../../services/sending/types';
 import { unifiedStatus } from '../../services/tracking/unified';

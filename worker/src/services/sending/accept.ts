@@ -5,7 +5,7 @@
  */
 import { insertEmails, setEnqueuedAt, sentSince, type EmailInsert } from '../../db/emails';
 import { chargeSendBalance, countSentStatement, refundSendBalance } from '../../db/sent';
-import type { EmailStatus } from '../../db/schema';
+import type { EmailStatus } from '../../db/schema-sending';
 import { randomToken } from '../../lib/clock';
 import { newTrackId } from '../tracking/tokens';
 import { trackingFor } from '../tracking/settings';

@@ -7,7 +7,7 @@
 import type { BatchItem } from 'drizzle-orm/batch';
 import { findAddressesByIds } from '../../db/addresses';
 import { recipientsOf } from '../../db/email-recipients';
-import type { EmailRow } from '../../db/schema';
+import type { EmailRow } from '../../db/schema-sending';
 import type { Deps } from '../deps';
 import { emitEvents } from '../webhooks/emit';
 import { runAttempt, type Attempt, type AttemptContext, type AttemptReport } from './dispatch';

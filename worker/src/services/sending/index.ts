@@ -25,5 +25,5 @@ export { releaseDueEmails } from './schedule';
 export { liftSuppression, listSuppressed } from './suppressions';
 export { sendNow, sendRawNow, type SyncResult } from './sync';
 export { expandTemplate } from './template';
-export { EMAIL_STATUSES, RECIPIENT_STATUSES } from '../../db/schema';
+export { EMAIL_STATUSES, RECIPIENT_STATUSES } from '../../db/schema-sending';
 export type { AcceptedEmail, DraftAttachment, EmailDraft, Mailbox, SendJob } from './types';

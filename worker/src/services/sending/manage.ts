@@ -1,7 +1,7 @@
 /** Changing an accepted message before it is dispatched: reschedule or cancel. */
 import { addEvents, setRecipientsStatus } from '../../db/email-recipients';
 import { findEmail, transitionEmail } from '../../db/emails';
-import type { EmailRow } from '../../db/schema';
+import type { EmailRow } from '../../db/schema-sending';
 import { refundSendBalance } from '../../db/sent';
 import { AppError } from '../../lib/errors';
 import type { Deps } from '../deps';

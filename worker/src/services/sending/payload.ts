@@ -1,5 +1,5 @@
 /** Where an accepted message's compose input and its built MIME are kept: inline in D1, or in R2 when large. */
-import type { EmailRow } from '../../db/schema';
+import type { EmailRow } from '../../db/schema-sending';
 import type { Bytes } from '../../lib/bytes';
 import { outboundBlobPrefix, putBlob, readStoredBytes, sentBlobPrefix } from '../blobs';
 import type { Deps } from '../deps';

@@ -2,7 +2,7 @@
 import { findAddressById } from '../../db/addresses';
 import { eventsOf, recipientsOf } from '../../db/email-recipients';
 import { countEmails, findEmailSummary, listEmails, type EmailFilter, type EmailSummaryRow } from '../../db/emails';
-import type { EmailEventRow, EmailRecipientRow, EmailStatus } from '../../db/schema';
+import type { EmailEventRow, EmailRecipientRow, EmailStatus } from '../../db/schema-sending';
 import { AppError } from '../../lib/errors';
 import type { Deps } from '../deps';
 import type { Principal } from '../principal';

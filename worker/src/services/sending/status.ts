@@ -1,5 +1,5 @@
 /** Pure rules: a recipient's status from a delivery outcome, and a message's status from its recipients'. */
-import type { EmailStatus, RecipientStatus } from '../../db/schema';
+import type { EmailStatus, RecipientStatus } from '../../db/schema-sending';
 import type { RecipientResult } from '../providers/types';
 
 export const PENDING: readonly RecipientStatus[] = ['queued', 'deferred'];

@@ -4,7 +4,7 @@
  * senders' recipients are not its business).
  */
 import { deleteSuppressions, listSuppressions } from '../../db/suppressions';
-import type { SuppressionRow } from '../../db/schema';
+import type { SuppressionRow } from '../../db/schema-sending';
 import { AppError } from '../../lib/errors';
 import type { Deps } from '../deps';
 import type { Principal } from '../principal';

@@ -1,5 +1,5 @@
 /** The shapes the sending service takes and gives, shared by every door (v1, legacy, compat). */
-import type { EmailStatus } from '../../db/schema';
+import type { EmailStatus } from '../../db/schema-sending';
 
 export interface Mailbox {
   address: string;

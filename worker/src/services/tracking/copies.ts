@@ -4,7 +4,7 @@
  * recipient gets). The stored message — the Sent copy — stays untracked. Copies are rebuilt from the
  * kept compose input with the first build's Date, so a retry sends the same message again.
  */
-import type { EmailRecipientRow, EmailRow } from '../../db/schema';
+import type { EmailRecipientRow, EmailRow } from '../../db/schema-sending';
 import type { Bytes } from '../../lib/bytes';
 import type { Deps } from '../deps';
 import { htmlDocument, textFromHtml } from '../mime/html';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EmailStatus, RecipientStatus } from '../../db/schema';
+import type { EmailStatus, RecipientStatus } from '../../db/schema-sending';
 import { unifiedStatus } from './unified';
 
 const email = (status: EmailStatus, at: Partial<Record<'firstOpenedAt' | 'firstClickedAt' | 'firstRepliedAt' | 'readAt', number>> = {}) => ({

@@ -3,7 +3,7 @@
  * replied > clicked > opened (or read by one of our own mailboxes) > delivered > sent > queued; a
  * message that reached nobody is bounced, failed, suppressed or cancelled.
  */
-import type { EmailRow, RecipientStatus } from '../../db/schema';
+import type { EmailRow, RecipientStatus } from '../../db/schema-sending';
 
 export const UNIFIED_STATUSES = ['scheduled', 'queued', 'sent', 'delivered', 'opened', 'clicked', 'replied', 'bounced', 'failed', 'suppressed', 'cancelled'] as const;
 export type UnifiedStatus = (typeof UNIFIED_STATUSES)[number];

@@ -2,7 +2,8 @@
  * The `data` of each event, in one place so every event of a kind has the same fields. Payloads
  * describe messages; they never carry a body beyond the received mail's snippet.
  */
-import type { EmailRecipientRow, EmailRow, MailRow } from '../../db/schema';
+import type { MailRow } from '../../db/schema';
+import type { EmailRecipientRow, EmailRow } from '../../db/schema-sending';
 import type { ParsedMessage } from '../parse';
 import { verificationView } from '../verification/view';
 

@@ -4,7 +4,8 @@
  */
 import type { AttachmentMeta } from '../../../db/mails';
 import type { FolderSummaryRow } from '../../../db/folders';
-import type { EmailRecipientRow, EmailStatus, MailRow, RecipientStatus } from '../../../db/schema';
+import type { MailRow } from '../../../db/schema';
+import type { EmailRecipientRow, EmailStatus, RecipientStatus } from '../../../db/schema-sending';
 import type { DomainRow } from '../../../db/schema-accounts';
 import { AppError } from '../../../lib/errors';
 import type { TokenInfo } from '../../../services/accounts/token-info';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EmailRecipientRow } from '../../../db/schema';
+import type { EmailRecipientRow } from '../../../db/schema-sending';
 import { resendErrorBody } from './errors';
 import { AppError } from '../../../lib/errors';
 import { lastEvent } from './presenters';

@@ -1,6 +1,6 @@
 /** Edgemail's sending records and domains in Resend's shapes (the email, list and domain objects). */
 import type { DomainRow } from '../../../db/schema-accounts';
-import type { EmailRecipientRow } from '../../../db/schema';
+import type { EmailRecipientRow } from '../../../db/schema-sending';
 import { dnsRecords, type DnsRecord } from '../../../services/domains/dns';
 import type { EmailContent, EmailView, Mailbox } from '../../../services/sending';
 
