@@ -3,34 +3,7 @@
  * value. Every variable is documented in README.md ("Configuration").
  */
 import { z } from 'zod';
-
-/** Accepts `a,b`, `a b` or a JSON array `["a","b"]`, as users write lists in wrangler.toml or the dashboard. */
-const list = z
-  .string()
-  .optional()
-  .transform((raw, ctx) => {
-    const text = (raw ?? '').trim();
-    if (!text.startsWith('[')) return text.split(/[\s,]+/).filter(Boolean);
-    try {
-      return z.array(z.string()).parse(JSON.parse(text)).map((s) => s.trim()).filter(Boolean);
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'expected a JSON array of strings or a comma-separated list' });
-      return z.NEVER;
-    }
-  });
-
-const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
-  z
-    .string()
-    .optional()
-    .transform((v) => (v === undefined || v.trim() === '' ? fallback : Number(v)))
-    .pipe(z.number().int().min(min).max(max));
-
-const bool = (fallback: boolean) =>
-  z
-    .string()
-    .optional()
-    .transform((v) => (v === undefined || v.trim() === '' ? fallback : /^(1|true|yes|on)$/i.test(v.trim())));
+import { bool, int, list, optional } from './config-fields';
 
 export const AI_PROVIDERS = ['workers-ai', 'openai', 'anthropic'] as const;
 export type AiProviderName = (typeof AI_PROVIDERS)[number];
@@ -56,12 +29,6 @@ export interface AiSettings {
   maxInputChars: number;
   timeoutMs: number;
 }
-
-/** Unset and empty (as the pinned test bindings and the dashboard leave it) both mean "not set". */
-const optional = z
-  .string()
-  .optional()
-  .transform((v) => (v?.trim() ? v.trim() : undefined));
 
 // D1 rows are capped at 2 MB; this leaves room for the parsed bodies stored beside the raw bytes.
 const D1_SAFE_BLOB_BYTES = 900_000;

@@ -3,12 +3,11 @@
  * server sees as a permanent 5xx. Any other failure throws, so Email Routing reports a temporary
  * failure and the sender retries; nothing is acknowledged that was not stored.
  */
-import { logDeliveries } from '../db/delivery-log';
 import { readAll } from '../lib/bytes';
 import { AppError } from '../lib/errors';
 import { resolveMailbox } from '../services/addresses';
 import { createDeps, type Deps } from '../services/deps';
-import { ingestMessage } from '../services/ingest';
+import { ingestMessage, logRejectedDelivery } from '../services/ingest';
 
 export async function handleEmail(message: ForwardableEmailMessage, env: Env): Promise<void> {
   const deps = createDeps(env);
@@ -33,5 +32,5 @@ export async function handleEmail(message: ForwardableEmailMessage, env: Env): P
 
 async function reject(deps: Deps, message: ForwardableEmailMessage, reason: string): Promise<void> {
   message.setReject(reason);
-  await logDeliveries(deps.db, [{ direction: 'inbound', status: 'rejected', sender: message.from, recipient: message.to }], deps.clock.now());
+  await logRejectedDelivery(deps, message.from, message.to);
 }

@@ -3,7 +3,7 @@
  * first response; the same key with a different request is refused; a key whose first request is
  * still running is refused as concurrent. Server errors are not remembered, so they can be retried.
  */
-import { claimKey, completeKey, findKey, releaseKey } from '../db/idempotency';
+import { claimKey, completeKey, findKey, purgeExpiredKeys, releaseKey } from '../db/idempotency';
 import { AppError } from '../lib/errors';
 import type { Deps } from './deps';
 
@@ -39,4 +39,9 @@ export async function beginIdempotent(deps: Deps, scope: string, key: string, fi
 export async function finishIdempotent(deps: Deps, scope: string, key: string, status: number, body: string): Promise<void> {
   if (status >= 500 || status === 429) await releaseKey(deps.db, scope, key);
   else await completeKey(deps.db, scope, key, status, body);
+}
+
+/** Forgets keys past their 24 h (cron); at most `limit` per run, so one run stays short. */
+export async function purgeExpiredIdempotencyKeys(deps: Deps, limit = 1000): Promise<void> {
+  await purgeExpiredKeys(deps.db, deps.clock.now(), limit);
 }

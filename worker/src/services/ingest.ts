@@ -5,7 +5,7 @@
  * of the same delivery is stored once; a different message is always stored, whatever its Message-ID
  * (see delivery-identity.ts). Search indexing happens after, off the delivery path (search-index.ts).
  */
-import type { DeliveryEntry } from '../db/delivery-log';
+import { logDeliveries, type DeliveryEntry } from '../db/delivery-log';
 import { findMailIdByDedupeKey, insertMailRecord } from '../db/mail-store';
 import type { MailRecord } from '../db/mails';
 import type { AddressRow } from '../db/schema';
@@ -169,6 +169,11 @@ async function buildRecord(
     },
     attachments,
   };
+}
+
+/** Records a refused delivery (unknown mailbox, too large) for the delivery stats. */
+export async function logRejectedDelivery(deps: Deps, from: string, to: string): Promise<void> {
+  await logDeliveries(deps.db, [{ direction: 'inbound', status: 'rejected', sender: from, recipient: to }], deps.clock.now());
 }
 
 /** What the search index holds: sender, recipients, subject and the readable body. */

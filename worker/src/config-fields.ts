@@ -1,0 +1,36 @@
+/** How one environment variable (always a string, or unset) becomes a typed config value. */
+import { z } from 'zod';
+
+/** Accepts `a,b`, `a b` or a JSON array `["a","b"]`, as users write lists in wrangler.toml or the dashboard. */
+export const list = z
+  .string()
+  .optional()
+  .transform((raw, ctx) => {
+    const text = (raw ?? '').trim();
+    if (!text.startsWith('[')) return text.split(/[\s,]+/).filter(Boolean);
+    try {
+      return z.array(z.string()).parse(JSON.parse(text)).map((s) => s.trim()).filter(Boolean);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'expected a JSON array of strings or a comma-separated list' });
+      return z.NEVER;
+    }
+  });
+
+export const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? fallback : Number(v)))
+    .pipe(z.number().int().min(min).max(max));
+
+export const bool = (fallback: boolean) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? fallback : /^(1|true|yes|on)$/i.test(v.trim())));
+
+/** Unset and empty (as the pinned test bindings and the dashboard leave it) both mean "not set". */
+export const optional = z
+  .string()
+  .optional()
+  .transform((v) => (v?.trim() ? v.trim() : undefined));
