@@ -5,13 +5,17 @@
 // Workloads, each profiled on its own: `ingest` delivers 2 KB messages through wrangler's local Email
 // Routing endpoint (4 in flight), `ingest-50k` the same with 50 KB HTML messages, `ingest-2m` imports
 // 2 MB messages with a 1.5 MB attachment through /admin/mails/import, `list` asks for the
-// newest 20 of a 1,000-message mailbox on /api/parsed_mails, /api/mails and the v1 list (sequential).
+// newest 20 of a 1,000-message mailbox on /api/parsed_mails, /api/mails and the v1 list (sequential),
+// `accept` and `accept-batch` accept v1 sends scheduled a day ahead (so no consumer runs: the accept
+// path alone), `send-e2e` sends batches of 100 to an internal mailbox and waits until the queue
+// consumer has delivered every message.
 // For each it prints the isolate's busy CPU per operation and its breakdown by step: every sample is
 // charged to the nearest enclosing source file of ours (see STEPS; modules are found through the
 // `// path` comments esbuild leaves in wrangler's bundle), else, when an await left none of our frames
 // on the stack, to the library it ran in, the runtime or GC. Time spent inside D1/R2 (SQLite, simulated storage) runs outside the
 // isolate and is not in the profile; bench:ingest's process CPU includes it.
-// Usage: node --experimental-websocket bench/profile.mjs [--n 200] [--save dir] [--large: also 25 MiB imports]  (npm run bench:profile)
+// Usage: node --experimental-websocket bench/profile.mjs [--n 200] [--save dir] [--large: also 25 MiB imports]
+//        [--only accept,send-e2e: just these workloads, by file name]  (npm run bench:profile)
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { connectInspector } from '../scripts/inspector.mjs';
 import { fmt, freePort, prepareState, startWorker, timed, BENCH_VARS } from '../scripts/local-worker.mjs';
@@ -33,6 +37,9 @@ const STEPS = [
   ['middleware (request id, deps, config)', /^(middleware\/context|services\/deps|config|db\/client|services\/providers\/.*|lib\/clock)\.ts$/],
   ['auth and address lookup', /^(middleware\/(auth|v1-auth)|services\/(tokens|apikeys|addresses|mailbox-cache)|db\/(addresses|keys)|lib\/secrets)\.ts$/],
   ['parse (postal-mime)', /^services\/parse\.ts$/],
+  ['MIME build and DKIM', /^services\/(mime|dkim)\/.*\.ts$/],
+  ['webhook events', /^services\/webhooks\/.*\.ts$/],
+  ['sending (accept, queue, dispatch)', /^(services\/(sending|tracking|idempotency|send|sentbox)\/?.*|durable\/send-scheduler)\.ts$/],
   ['dedupe identity, reading the message', /^(services\/delivery-identity|lib\/bytes)\.ts$/],
   ['search index (queue, consumer, FTS)', /^(db\/(search|fts|search-index)|services\/search-index|handlers\/queue)\.ts$/],
   ['D1 statements and batches (mails, log)', /^db\/.*\.ts$/],
@@ -136,9 +143,9 @@ function breakdown(profile, moduleOf) {
   return { busy, steps, libs };
 }
 
-function report(label, ops, { busy, steps, libs }) {
-  console.log(`\n${label}: isolate busy CPU ${fmt(busy)} ms over ${ops} operations = ${fmt(busy / ops, 2)} ms per operation`);
-  console.log('step (nearest enclosing code of ours)    |  share | ms/op');
+function report(label, ops, { busy, steps, libs }, unit = 'operation') {
+  console.log(`\n${label}: isolate busy CPU ${fmt(busy)} ms over ${ops} ${unit}s = ${fmt(busy / ops, 2)} ms per ${unit}`);
+  console.log(`step (nearest enclosing code of ours)    |  share | ms/${unit === 'operation' ? 'op' : unit}`);
   for (const [step, ms] of [...steps].sort((a, b) => b[1] - a[1])) {
     console.log(`${step.padEnd(40)} | ${fmt((100 * ms) / busy).padStart(5)}% | ${fmt(ms / ops, 2).padStart(5)}`);
   }
@@ -180,7 +187,8 @@ async function main() {
   writeFileSync(seedFile, seedSql());
   prepareState(stateDir, seedFile);
   const inspectorPort = await freePort();
-  const worker = await startWorker(stateDir, await freePort(), {}, { inspectorPort });
+  // The write limit (120 per key and minute) would stop the accept workloads; it is profiled on lists.
+  const worker = await startWorker(stateDir, await freePort(), { V1_RATE_WRITE_PER_MINUTE: '0' }, { inspectorPort });
   const { url } = worker;
   const cdp = await connectInspector(inspectorPort);
   try {
@@ -197,6 +205,23 @@ async function main() {
         await r.arrayBuffer();
       });
     };
+    const later = () => new Date(Date.now() + 86_400_000).toISOString();
+    const draft = (to, extra = {}) => ({ from: `sender@${domain}`, to, subject: 'Profile', text: 'Your code is 123456. '.repeat(100), ...extra });
+    const v1 = (path, body) => post(`${url}/api/v1${path}`, JSON.stringify(body), { authorization: `Bearer ${key}`, 'content-type': 'application/json' });
+    const accept = () => v1('/emails', draft(`reader@${domain}`, { scheduled_at: later() }));
+    const acceptBatch = () => v1('/emails/batch', Array.from({ length: 100 }, () => draft(`reader@${domain}`, { scheduled_at: later() })));
+    const e2eJwt = (await (await post(`${url}/api/new_address`, JSON.stringify({ name: 'e2e' }), { 'content-type': 'application/json' })).json()).jwt;
+    const e2eCount = async () => (await (await fetch(`${url}/api/parsed_mails?limit=1`, { headers: { authorization: `Bearer ${e2eJwt}` } })).json()).count;
+    const sendBatch = () => v1('/emails/batch', Array.from({ length: 100 }, () => draft(`e2e@${domain}`)));
+    /** Waits until every message sent so far has reached the e2e mailbox (the consumer's work is in the profile). */
+    const delivered = async (expected) => {
+      const deadline = Date.now() + 300_000;
+      while ((await e2eCount()) < expected()) {
+        if (Date.now() > deadline) throw new Error('queued sends were not all delivered within 5 minutes');
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    };
+    let e2eSent = 0;
     const importBig = (i) => post(`${url}/admin/mails/import?to=ingest@${domain}`, message(i, '2MB'), admin);
     const workloads = [
       ['ingest 2 KB (email endpoint, 4 in flight)', N, deliver('2KB'), 4, 'ingest'],
@@ -206,11 +231,21 @@ async function main() {
         ? [['ingest 25 MiB with an 18 MiB attachment (admin import, sequential)', 3, (i) => post(`${url}/admin/mails/import?to=ingest@${domain}`, message(i, '25MB'), admin), 1, 'ingest-25m']]
         : []),
       ['list newest 20 (parsed_mails, mails, v1; sequential)', N * 1.5, list, 1, 'list'],
+      ['accept one v1 send, scheduled (POST /api/v1/emails, sequential)', N, accept, 1, 'accept'],
+      ['accept a v1 batch of 100 scheduled sends (sequential)', Math.ceil(N / 20), acceptBatch, 1, 'accept-batch', 100],
+      ['send end to end: v1 batches of 100 to an internal mailbox, until the queue consumer delivered all', Math.ceil(N / 40), async () => {
+        await sendBatch();
+        e2eSent += 100;
+      }, 1, 'send-e2e', 100, () => delivered(() => e2eSent)],
     ];
-    for (const [label, n, task, concurrency, file] of workloads) {
-      await timed(Math.min(20, n), concurrency, task); // warm-up: first-request compilation is not steady state
+    const only = arg('only', null)?.split(',');
+    for (const [label, n, task, concurrency, file, perOp = 1, settle] of workloads) {
+      if (only && !only.includes(file)) continue;
+      await timed(Math.min(perOp > 1 ? 2 : 20, n), concurrency, task); // warm-up: first-request compilation is not steady state
+      await settle?.();
       await cdp.send('Profiler.start');
       await timed(n, concurrency, task);
+      await settle?.();
       // Let deferred work (waitUntil, queue consumers) finish inside the profile.
       await new Promise((r) => setTimeout(r, 3000));
       const { profile } = await cdp.send('Profiler.stop');
@@ -218,7 +253,7 @@ async function main() {
         mkdirSync(saveDir, { recursive: true });
         writeFileSync(`${saveDir}/${file}.cpuprofile`, JSON.stringify(profile));
       }
-      report(label, n, breakdown(profile, bundleModules(process.cwd())));
+      report(label, n * perOp, breakdown(profile, bundleModules(process.cwd())), perOp > 1 ? 'message' : 'operation');
     }
   } finally {
     cdp.close();

@@ -2,7 +2,8 @@
 // bench/verification: CPU cost of verification code/link extraction per message, run in Node on the
 // same bundled code the Worker runs (workerd's timers are too coarse to time it from inside).
 // Prints ms per message (mean, p50, p99) for the test-set messages and for a 60 KB HTML newsletter
-// full of links and words that pass the cheap pre-check. Figures only; nothing is asserted.
+// full of links and words that pass the cheap pre-check, and for texts made of nothing but codes and code
+// words (the worst case: every token is scored against the words near it). Figures only; nothing is asserted.
 // Usage: npm run bench:verification
 import { build } from 'esbuild';
 import { percentile, fmt } from '../scripts/local-worker.mjs';
@@ -40,4 +41,9 @@ const cases = [...CASES, ...HOLDOUT].map((c) => ({ subject: c.subject, text: c.t
 time('warm-up', cases, 5);
 time(`test-set messages (${cases.length})`, cases, 50);
 time(`HTML newsletter (${Math.round(newsletter.length / 1024)} KB)`, [{ subject: 'This week', text: null, html: newsletter }], 200);
+// Worst cases: every token a code and every few words a code word, at the extractor's size caps.
+const codeWall = 'Your verification code is 482913, your code: 482913. '.repeat(400);
+time(`text full of codes and code words (${Math.round(codeWall.length / 1024)} KB)`, [{ subject: 'Your code', text: codeWall, html: null }], 20);
+const codeWallHtml = `<html><body>${'<p>Your verification code is <b>482913</b>. Enter the code 482913 to sign in.</p>\n'.repeat(3800)}</body></html>`;
+time(`HTML full of codes and code words (${Math.round(codeWallHtml.length / 1024)} KB)`, [{ subject: 'Your code', text: null, html: codeWallHtml }], 5);
 time('plain mail with no code words', [{ subject: 'Lunch', text: 'See you at noon by the fountain.', html: null }], 2000);

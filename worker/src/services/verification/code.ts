@@ -32,7 +32,7 @@ export function scoreCodes(text: string, inSubject: boolean): CodeCandidate[] {
   for (const m of text.matchAll(CANDIDATE)) {
     const start = m.index;
     const end = start + m[0].length;
-    if (words.some((w) => start < w.end && end > w.start)) continue;
+    if (overlapsWord(words, start, end)) continue;
     if (/\d/.test(m[0]) && partOfLongerNumber(text, start, end)) continue;
     const closeness = keywordScore(text, words, start, end);
     if (closeness === 0) continue;
@@ -68,37 +68,83 @@ function partOfLongerNumber(text: string, start: number, end: number): boolean {
   return extend(start - 1, -1) || (after >= 0 && extend(after, 1));
 }
 
+/**
+ * How far before a token (in characters of the text) a code word may sit and still claim it. The
+ * scores below allow at most 300 characters once whitespace runs are collapsed; this bounds the
+ * characters read per token when long runs of whitespace sit between.
+ */
+const MAX_REACH = 2_000;
+/** How far after a token a code word may sit ("123456 is your code"). */
+const MAX_REACH_AFTER = 30;
+
+/** Index of the first word ending at or after `offset` (words are sorted and never overlap). */
+function firstWordEndingFrom(words: KeywordHit[], offset: number): number {
+  let lo = 0;
+  let hi = words.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (words[mid]!.end < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function overlapsWord(words: KeywordHit[], start: number, end: number): boolean {
+  const w = words[firstWordEndingFrom(words, start + 1)];
+  return w !== undefined && w.start < end;
+}
+
+// What may surround a code that stands alone on its line ("Your code:\n\n  482913.").
+const LINE_DECORATION = /[\s:：.。!！*"'“”«»【】[\]()]/;
+
+/** Nothing but decoration between the token and the ends of its line. */
+function standsAlone(text: string, start: number, end: number): boolean {
+  for (let i = start - 1; i >= 0 && text[i] !== '\n'; i--) if (!LINE_DECORATION.test(text[i]!)) return false;
+  for (let i = end; i < text.length && text[i] !== '\n'; i++) if (!LINE_DECORATION.test(text[i]!)) return false;
+  return true;
+}
+
 /** How strongly a code word claims this token: 0 (none near) to 10 (right before it). */
 function keywordScore(text: string, words: KeywordHit[], start: number, end: number): number {
+  // Tokens that overlap a word are skipped before this, so this is the first word after the token.
+  const firstAfter = firstWordEndingFrom(words, start + 1);
   let best = 0;
-  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
-  const lineEndRaw = text.indexOf('\n', end);
-  const line = text.slice(lineStart, lineEndRaw === -1 ? text.length : lineEndRaw).trim();
-  const standalone = line.replace(/[\s:：.。!！*"'“”«»【】[\]()]/g, '') === text.slice(start, end).replace(/\s/g, '');
-  for (const w of words) {
+  for (let i = firstAfter; i < words.length && words[i]!.start - end <= MAX_REACH_AFTER; i++) {
+    const w = words[i]!;
+    const between = text.slice(end, w.start);
+    // "123456 is your verification code", "123456 是您的验证码".
+    if (!/[.,;!?。，；！？\n]/.test(between)) best = Math.max(best, w.strong ? 9 : 7);
+  }
+  // Walking back from the token each word is further away, and a further word of the same strength
+  // never scores more: after the nearest strong word nothing can, after the nearest weak word only
+  // a strong one. That keeps a text full of codes and code words linear.
+  let standalone: boolean | undefined;
+  let seenWeak = false;
+  for (let i = firstAfter - 1; i >= 0 && best < 10; i--) {
+    const w = words[i]!;
+    if (start - w.end > MAX_REACH) break;
+    if (!w.strong && seenWeak) continue;
+    const between = text.slice(w.end, start);
+    const gap = between.replace(/\s+/g, ' ').length;
+    if (gap > 300) break;
     let score = 0;
-    if (w.end <= start) {
-      const between = text.slice(w.end, start);
-      const gap = between.replace(/\s+/g, ' ').length;
-      // "code: 123456", "code is 123456", or the code on its own line under "Your code:".
-      if (gap <= 24 && !/[.!?。！？]\s/.test(between)) score = w.strong ? 10 : 8;
-      else if (standalone && gap <= 300) score = w.strong ? 9 : 7;
-      else if (gap <= (w.strong ? 80 : 60) && !/\n\s*\n|[.!?。！？]\s/.test(between)) score = w.strong ? 8 : 5;
-      else if (gap <= 120 && !/\n\s*\n/.test(between)) score = w.strong ? 6 : 4;
-    } else if (w.start >= end) {
-      const between = text.slice(end, w.start);
-      // "123456 is your verification code", "123456 是您的验证码".
-      if (between.length <= 30 && !/[.,;!?。，；！？\n]/.test(between)) score = w.strong ? 9 : 7;
-    }
+    // "code: 123456", "code is 123456", or the code on its own line under "Your code:".
+    if (gap <= 24 && !/[.!?。！？]\s/.test(between)) score = w.strong ? 10 : 8;
+    else if ((standalone ??= standsAlone(text, start, end))) score = w.strong ? 9 : 7;
+    else if (gap <= (w.strong ? 80 : 60) && !/\n\s*\n|[.!?。！？]\s/.test(between)) score = w.strong ? 8 : 5;
+    else if (gap <= 120 && !/\n\s*\n/.test(between)) score = w.strong ? 6 : 4;
     best = Math.max(best, score);
+    if (w.strong) break;
+    seenWeak = true;
   }
   return best;
 }
 
 /** Subtracts for the signs of a number that is not a code. */
 function decoyPenalty(text: string, start: number, end: number, token: string): number {
-  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
-  const before = text.slice(Math.max(lineStart, start - 32), start);
+  // The 32 characters before the token, on its line.
+  const window = text.slice(Math.max(0, start - 32), start);
+  const before = window.slice(window.lastIndexOf('\n') + 1);
   const after = text.slice(end, end + 12);
   let penalty = 0;
   // Only the words right before count: "Order #12345", "Total: 1234", "Call 0800 …".

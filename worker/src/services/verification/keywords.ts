@@ -95,10 +95,14 @@ export interface KeywordHit {
 export function findCodeWords(text: string): KeywordHit[] {
   const hits: KeywordHit[] = [];
   for (const m of text.matchAll(STRONG)) hits.push({ start: m.index, end: m.index + m[0].length, strong: true });
+  const strongCount = hits.length;
+  // Both lists come in text order: one pass finds the strong word a weak one may sit inside.
+  let next = 0;
   for (const m of text.matchAll(WEAK)) {
     const start = m.index;
     const end = start + m[0].length;
-    if (hits.some((h) => h.strong && start < h.end && end > h.start)) continue;
+    while (next < strongCount && hits[next]!.end <= start) next++;
+    if (next < strongCount && hits[next]!.start < end) continue;
     if (FALSE_CODE_PREFIX.test(text.slice(Math.max(0, start - 24), start))) continue;
     hits.push({ start, end, strong: false });
   }

@@ -19,19 +19,28 @@ export interface ScoredLink {
 /** The score a link needs to be reported. */
 export const LINK_THRESHOLD = 6;
 
+// The link to act on comes early; a newsletter's three hundredth link is not it.
+const MAX_LINKS = 80;
+
+/** How many characters before a URL its label is looked for in. */
+const LABEL_WINDOW = 600;
+
 const URL_IN_TEXT = /\bhttps?:\/\/[^\s<>"'`\])}]+/gi;
 
 /** Links of a plain-text body: each URL with the words on its line (or the line above) as its label. */
 export function textLinks(text: string): LinkCandidate[] {
   const out: LinkCandidate[] = [];
   for (const m of text.matchAll(URL_IN_TEXT)) {
+    // Only the first links are ever scored (see pickLink).
+    if (out.length === MAX_LINKS) break;
     const href = m[0].replace(/[.,;:!?'"]+$/, '');
     const lineStart = text.lastIndexOf('\n', m.index - 1) + 1;
     // The label is the sentence leading up to the URL ("Reset your password: https://…"), or the
     // line above when the URL stands alone ("Click the link below to sign in:\n\nhttps://…").
-    let label = lastSentence(text.slice(lineStart, m.index));
+    // Its last 120 characters are kept, so a long line is read only from LABEL_WINDOW back.
+    let label = lastSentence(text.slice(Math.max(lineStart, m.index - LABEL_WINDOW), m.index));
     if (!label) {
-      const previous = text.slice(0, lineStart).trimEnd();
+      const previous = text.slice(Math.max(0, lineStart - LABEL_WINDOW), lineStart).trimEnd();
       label = lastSentence(previous.slice(previous.lastIndexOf('\n') + 1));
     }
     out.push({ href, label: label.slice(-120), context: text.slice(Math.max(0, m.index - 240), m.index), imageOnly: false });
@@ -72,9 +81,6 @@ export function scoreLink(link: LinkCandidate, subjectSaysAction = false): Score
 }
 
 /** The best-scoring link at or above the threshold; the first one wins a tie. */
-// The link to act on comes early; a newsletter's three hundredth link is not it.
-const MAX_LINKS = 80;
-
 export function pickLink(candidates: LinkCandidate[], subject: string): ScoredLink | null {
   let best: ScoredLink | null = null;
   const subjectSaysAction = LINK_ACTION.test(subject);

@@ -46,6 +46,22 @@ describe('verification codes', () => {
     expect(text('Lunch at 12:30? Room 4120.', 'Lunch')).toEqual({ code: null, link: null, confidence: null });
   });
 
+  it('lets a strong code word further up outweigh a weak one nearer the code', () => {
+    // "code" right above only makes the standalone token likely (0.72); "verification code" a line
+    // earlier makes it near certain (0.92).
+    const found = text('Your verification code is below. Keep this code private.\n\n482913');
+    expect(found.code).toBe('482913');
+    expect(found.confidence).toBe(0.92);
+    expect(text('Keep this code private.\n\n482913').confidence).toBe(0.72);
+  });
+
+  it('reads a text made of nothing but codes and code words, up to the size cap', () => {
+    const wall = 'Your verification code is 482913, your code: 482913. '.repeat(400);
+    expect(text(wall, 'Your code')).toMatchObject({ code: '482913', confidence: 0.97 });
+    const html = `<p>${'Your verification code is <b>482913</b>. Enter the code 482913 to sign in.</p>\n<p>'.repeat(3800)}</p>`;
+    expect(extractVerification({ subject: 'Your code', text: null, html })).toMatchObject({ code: '482913' });
+  });
+
   it('lowers the confidence when two different codes compete', () => {
     const found = text('Your verification code: 111222\nYour backup verification code: 333444');
     expect(found.code).not.toBeNull();
