@@ -11,7 +11,7 @@ import { deliveryRow, type DeliveryEntry } from './delivery-log';
 import { mailboxToken } from './fts';
 import type { MailRecord } from './mails';
 import { isReceivedFolder } from './mails';
-import { batchStatement } from './prepared';
+import { batchStatement, boundRead, type PreparedRead } from './prepared';
 import { addresses, attachments, deliveryLog, mailContents, mails, searchPending } from './schema';
 
 const p = sql.placeholder;
@@ -95,10 +95,11 @@ const insertDeliveryLog = batchStatement((db) =>
 );
 
 /**
- * Inserts everything one message writes in a single transaction and returns the new mail id. Throws
- * when the same delivery is already stored (unique dedupe key), leaving nothing behind.
+ * Inserts everything one message writes in a single transaction and returns the new mail id, and what
+ * `andRead` (a prepared select run last in the same transaction) found. Throws when the same delivery
+ * is already stored (unique dedupe key), leaving nothing behind.
  */
-export async function insertMailRecord(db: Db, record: MailRecord, log?: DeliveryEntry): Promise<number> {
+export async function insertMailRecord<R = undefined>(db: Db, record: MailRecord, log?: DeliveryEntry, andRead?: PreparedRead<R>): Promise<{ id: number; read: R | undefined }> {
   const { mail } = record;
   const key = { addressId: mail.addressId, dedupeKey: mail.dedupeKey };
   // D1 binds null, never undefined.
@@ -111,10 +112,12 @@ export async function insertMailRecord(db: Db, record: MailRecord, log?: Deliver
     ...record.attachments.map((a) => insertAttachment(db, { ...key, ...a, content: a.content ?? null, blobKey: a.blobKey ?? null })),
   ];
   if (log) statements.push(insertDeliveryLog(db, deliveryRow(log, mail.createdAt)));
-  const [inserted] = await db.$client.batch<{ id: number }>(statements);
-  const id = inserted?.results[0]?.id;
+  const extra = andRead ? boundRead(db, andRead) : undefined;
+  if (extra) statements.push(extra.statement);
+  const results = await db.$client.batch(statements);
+  const id = (results[0]?.results[0] as { id?: number } | undefined)?.id;
   if (id === undefined) throw new Error('mail insert returned no id');
-  return id;
+  return { id, read: extra?.read(results.at(-1)) };
 }
 
 /** The id of the stored copy of a delivery, if there is one (served by the unique dedupe index). */

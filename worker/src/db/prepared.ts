@@ -40,7 +40,7 @@ export function batchStatement<P extends Record<string, unknown>>(build: (db: Db
 }
 
 /** A drizzle `.prepare()`d select, with how to read its result. */
-interface PreparedRead<T> {
+export interface PreparedRead<T> {
   query: { getQuery(): Query; mapAllResult(result: unknown, isFromBatch?: boolean): unknown; mapGetResult(result: unknown, isFromBatch?: boolean): unknown };
   values: Record<string, unknown>;
   mode: 'all' | 'get';
@@ -60,6 +60,21 @@ export function firstOf<T>(query: { get(values?: Record<string, unknown>): Promi
 
 const statementsOf = new WeakMap<object, D1PreparedStatement>();
 
+/** A prepared select as a D1 statement for a batch, with how to read its result as drizzle would. */
+export function boundRead<T>(db: Db, { query, values, mode }: PreparedRead<T>): { statement: D1PreparedStatement; read(result: D1Result | undefined): T } {
+  const { sql, params } = query.getQuery();
+  let statement = statementsOf.get(query);
+  if (!statement) statementsOf.set(query, (statement = db.$client.prepare(sql)));
+  return {
+    statement: statement.bind(...fillPlaceholders(params, values)),
+    read: (result) => {
+      if (mode === 'all') return query.mapAllResult(result, true) as T;
+      // drizzle maps the first row unconditionally; no row is simply undefined.
+      return (result?.results.length ? query.mapGetResult(result, true) : undefined) as T;
+    },
+  };
+}
+
 /**
  * Runs prepared selects in one D1 round trip and maps their rows as drizzle would. For requests whose
  * reads do not depend on each other (a token's address row and the page it asked for).
@@ -68,16 +83,7 @@ export async function readBatch<T extends readonly PreparedRead<unknown>[]>(
   db: Db,
   reads: readonly [...T],
 ): Promise<{ [K in keyof T]: T[K] extends PreparedRead<infer R> ? R : never }> {
-  const statements = reads.map(({ query, values }) => {
-    const { sql, params } = query.getQuery();
-    let statement = statementsOf.get(query);
-    if (!statement) statementsOf.set(query, (statement = db.$client.prepare(sql)));
-    return statement.bind(...fillPlaceholders(params, values));
-  });
-  const results = await db.$client.batch(statements);
-  return reads.map(({ query, mode }, i) => {
-    if (mode === 'all') return query.mapAllResult(results[i], true);
-    // drizzle maps the first row unconditionally; no row is simply undefined.
-    return results[i]?.results.length ? query.mapGetResult(results[i], true) : undefined;
-  }) as { [K in keyof T]: T[K] extends PreparedRead<infer R> ? R : never };
+  const bound = reads.map((r) => boundRead(db, r));
+  const results = await db.$client.batch(bound.map((b) => b.statement));
+  return bound.map((b, i) => b.read(results[i])) as { [K in keyof T]: T[K] extends PreparedRead<infer R> ? R : never };
 }

@@ -4,13 +4,15 @@
  */
 import type { MailRecord } from '../db/mails';
 import type { AddressRow } from '../db/schema';
+import type { WebhookRow } from '../db/schema-webhooks';
 import type { Deps } from './deps';
 import type { ParsedMessage } from './parse';
 import { noteReply } from './tracking/replies';
 import { emitEvents } from './webhooks/emit';
 import { receivedData } from './webhooks/payloads';
 
-export async function onMailReceived(deps: Deps, mailbox: AddressRow, record: MailRecord['mail'], parsed: ParsedMessage): Promise<void> {
+/** `endpoints`: the enabled webhooks, when the delivery's batch already read them. */
+export async function onMailReceived(deps: Deps, mailbox: AddressRow, record: MailRecord['mail'], parsed: ParsedMessage, endpoints?: WebhookRow[]): Promise<void> {
   const mail = {
     ...record,
     publicId: record.publicId ?? null,
@@ -36,5 +38,5 @@ export async function onMailReceived(deps: Deps, mailbox: AddressRow, record: Ma
       address: mailbox.address,
       data: receivedData(mail, mailbox.address, parsed, deps.config.publicUrl ?? ''),
     },
-  ]);
+  ], endpoints);
 }

@@ -9,6 +9,8 @@ import { logDeliveries, type DeliveryEntry } from '../db/delivery-log';
 import { findMailIdByDedupeKey, insertMailRecord } from '../db/mail-store';
 import type { MailRecord } from '../db/mails';
 import type { AddressRow } from '../db/schema';
+import type { WebhookRow } from '../db/schema-webhooks';
+import { enabledWebhooksRead } from '../db/webhooks';
 import { sha256Hex, type Bytes } from '../lib/bytes';
 import { randomToken } from '../lib/clock';
 import { AppError } from '../lib/errors';
@@ -71,9 +73,12 @@ export async function ingestMessage(deps: Deps, incoming: IncomingMessage): Prom
   }
 
   const record = await buildRecord(deps, incoming, parsed, dedupeKey, folder, threshold, usesBlobs);
+  // Received mail raises email.received: the webhook endpoints are read in the delivery's own batch.
+  const received = folder === 'INBOX' || folder === 'Junk';
   let mailId: number;
+  let endpoints: WebhookRow[] | undefined;
   try {
-    mailId = await insertMailRecord(deps.db, record, incoming.log);
+    ({ id: mailId, read: endpoints } = await insertMailRecord(deps.db, record, incoming.log, received ? enabledWebhooksRead(deps.db) : undefined));
   } catch (err) {
     // The same delivery stored before (or concurrently) holds the unique index: that is success.
     const winner = await findMailIdByDedupeKey(deps.db, mailbox.id, dedupeKey);
@@ -84,7 +89,7 @@ export async function ingestMessage(deps: Deps, incoming: IncomingMessage): Prom
   }
   await scheduleIndexing(deps, [mailId]);
   // Replies to what we sent, and the email.received webhook (services/inbound-events.ts).
-  if (folder === 'INBOX' || folder === 'Junk') await onMailReceived(deps, mailbox, record.mail, parsed);
+  if (received) await onMailReceived(deps, mailbox, record.mail, parsed, endpoints);
   return { status: 'stored', mailId };
 }
 

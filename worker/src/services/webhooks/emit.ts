@@ -26,11 +26,12 @@ export const newMessageId = () => `msg_${randomToken(24)}`;
  * Fans events out. Failures are logged, never thrown: the caller's state change is already committed
  * and must not be undone or retried because an event could not be queued (a send retried for that
  * would deliver twice). Deliveries that reached D1 but not the queue are picked up by the sweep.
+ * `enabled`: the enabled endpoints, when the caller already read them in its own D1 batch.
  */
-export async function emitEvents(deps: Deps, events: EventInput[]): Promise<void> {
+export async function emitEvents(deps: Deps, events: EventInput[], enabled?: WebhookRow[]): Promise<void> {
   if (events.length === 0) return;
   try {
-    const endpoints = await enabledWebhooks(deps.db);
+    const endpoints = enabled ?? (await enabledWebhooks(deps.db));
     if (endpoints.length === 0) return;
     const now = deps.clock.now();
     const rows: NewDelivery[] = [];
