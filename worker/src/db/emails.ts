@@ -2,6 +2,8 @@
 import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, min, or, sql, type SQL } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from './client';
+import type { WebhookRow } from './schema-webhooks';
+import { enabledWebhooksQuery } from './webhooks';
 import { emailEvents, emailRecipients, emails, type EmailRow, type EmailStatus, type NewEmail } from './schema-sending';
 
 export type NewRecipient = Omit<typeof emailRecipients.$inferInsert, 'id' | 'emailId'>;
@@ -19,8 +21,12 @@ const emailIdOf = (publicId: string) => sql<number>`(select ${emails.id} from ${
 const RECIPIENT_ROWS_PER_INSERT = 9;
 const EVENT_ROWS_PER_INSERT = 20;
 
-/** Stores emails with their recipients and first events (and `also`) in one D1 batch: all of it or none. */
-export async function insertEmails(db: Db, items: EmailInsert[], also: BatchItem<'sqlite'>[] = []): Promise<void> {
+/**
+ * Stores emails with their recipients and first events (and `also`) in one D1 batch: all of it or
+ * none. With `readWebhooks`, the same batch reads the enabled webhook endpoints (for the events the
+ * caller raises next) and returns them; otherwise it returns undefined.
+ */
+export async function insertEmails(db: Db, items: EmailInsert[], also: BatchItem<'sqlite'>[] = [], readWebhooks = false): Promise<WebhookRow[] | undefined> {
   const statements: BatchItem<'sqlite'>[] = [...also];
   for (const item of items) {
     statements.push(db.insert(emails).values(item.email));
@@ -33,7 +39,13 @@ export async function insertEmails(db: Db, items: EmailInsert[], also: BatchItem
     for (let i = 0; i < events.length; i += EVENT_ROWS_PER_INSERT) statements.push(db.insert(emailEvents).values(events.slice(i, i + EVENT_ROWS_PER_INSERT)));
   }
   const [first, ...rest] = statements;
-  if (first) await db.batch([first, ...rest]);
+  if (!first) return undefined;
+  if (!readWebhooks) {
+    await db.batch([first, ...rest]);
+    return undefined;
+  }
+  const results = await db.batch([first, ...rest, enabledWebhooksQuery(db)]);
+  return results.at(-1) as WebhookRow[];
 }
 
 export async function findEmail(db: Db, publicId: string, addressId?: number): Promise<EmailRow | null> {

@@ -24,7 +24,9 @@ export async function allWebhooks(db: Db): Promise<WebhookRow[]> {
   return db.select().from(webhooks).orderBy(desc(webhooks.id));
 }
 
-const enabled = perDatabase((db) => db.select().from(webhooks).where(eq(webhooks.enabled, true)).prepare());
+/** Enabled endpoints as a drizzle query, for a caller's own `db.batch` (see enabledWebhooks). */
+export const enabledWebhooksQuery = (db: Db) => db.select().from(webhooks).where(eq(webhooks.enabled, true));
+const enabled = perDatabase((db) => enabledWebhooksQuery(db).prepare());
 
 /** Endpoints that may receive something: the emitter reads this once per set of events. */
 export async function enabledWebhooks(db: Db): Promise<WebhookRow[]> {

@@ -86,7 +86,8 @@ export async function commitEmails(deps: Deps, prepared: PreparedEmail[], mode: 
   const now = deps.clock.now();
   try {
     const inserts = await Promise.all(prepared.map((p) => toInsert(deps, p, now, mode)));
-    await insertEmails(deps.db, inserts, [...unmetered].map(([addressId, n]) => countSentStatement(deps.db, addressId, n)));
+    // A queued message raises email.queued: the batch that stores it reads the webhook endpoints too.
+    const endpoints = await insertEmails(deps.db, inserts, [...unmetered].map(([addressId, n]) => countSentStatement(deps.db, addressId, n)), mode === 'queue');
     const accepted = inserts.map((ins, i) => accepted_(ins, prepared[i]!));
     if (mode === 'queue') await handOver(deps, accepted, now);
     // A synchronous send is never queued: its first event is the dispatch outcome.
@@ -97,6 +98,7 @@ export async function commitEmails(deps: Deps, prepared: PreparedEmail[], mode: 
         address: prepared[i]!.sender.from.address,
         data: emailData(ins.email, prepared[i]!.sender.from.address, { status: ins.email.status, scheduled_at: ins.email.scheduledAt ? new Date(ins.email.scheduledAt).toISOString() : null }),
       })),
+      endpoints,
     );
     return accepted;
   } catch (err) {
