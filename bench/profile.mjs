@@ -211,7 +211,9 @@ async function main() {
     const accept = () => v1('/emails', draft(`reader@${domain}`, { scheduled_at: later() }));
     const acceptBatch = () => v1('/emails/batch', Array.from({ length: 100 }, () => draft(`reader@${domain}`, { scheduled_at: later() })));
     const e2eJwt = (await (await post(`${url}/api/new_address`, JSON.stringify({ name: 'e2e' }), { 'content-type': 'application/json' })).json()).jwt;
-    const e2eCount = async () => (await (await fetch(`${url}/api/parsed_mails?limit=1`, { headers: { authorization: `Bearer ${e2eJwt}` } })).json()).count;
+    const countOnce = async () => (await (await fetch(`${url}/api/parsed_mails?limit=1`, { headers: { authorization: `Bearer ${e2eJwt}` } })).json()).count;
+    // A kept-alive connection the local proxy closed while idle fails once; the read is safe to repeat.
+    const e2eCount = () => countOnce().catch(countOnce);
     const sendBatch = () => v1('/emails/batch', Array.from({ length: 100 }, () => draft(`e2e@${domain}`)));
     /** Waits until every message sent so far has reached the e2e mailbox (the consumer's work is in the profile). */
     const delivered = async (expected) => {
@@ -255,6 +257,9 @@ async function main() {
       }
       report(label, n * perOp, breakdown(profile, bundleModules(process.cwd())), perOp > 1 ? 'message' : 'operation');
     }
+  } catch (err) {
+    console.error(`wrangler dev's own output:\n${worker.stderr().slice(-4000)}`);
+    throw err;
   } finally {
     cdp.close();
     worker.stop();

@@ -80,7 +80,7 @@ export async function startWorker(stateDir, port, varsOverride = {}, { inspector
     throw new Error(`wrangler dev did not answer on ${url}:\n${stderr}`);
   }
   const { runtime, proxy } = findWorkerd(child.pid, port);
-  return { url, stop, workerdPid: runtime, proxyPid: proxy };
+  return { url, stop, workerdPid: runtime, proxyPid: proxy, stderr: () => stderr };
 }
 
 /**
