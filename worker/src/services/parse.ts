@@ -68,15 +68,64 @@ export async function parseMessage(raw: Bytes): Promise<ParsedMessage> {
   };
 }
 
-/** Readable text of an HTML body, for previews and the search index (not for display). */
+/**
+ * Readable text of an HTML body, for previews and the search index (not for display): style and
+ * script elements and tags become spaces, the common entities are decoded. One pass, linear in the
+ * input whatever it holds: the regex this replaces rescanned to the end of the text for every
+ * unclosed "<style" or "<", so a 1 MB wall of them cost seconds of CPU and failed the delivery.
+ */
 export function htmlToText(html: string): string {
-  return html
-    .replace(/<style[\s\S]*?<\/style>|<script[\s\S]*?<\/script>|<[^>]+>/gi, ' ')
+  const out: string[] = [];
+  // Where the next closer is, from the last place it was looked for (-1: there is none after it).
+  const nextClose = { style: { from: -1, at: -2 }, script: { from: -1, at: -2 } };
+  let nextGt = { from: -1, at: -2 };
+  let copied = 0;
+  for (let lt = html.indexOf('<'); lt !== -1; ) {
+    let end = -1;
+    RAW_TEXT_OPEN.lastIndex = lt;
+    const raw = RAW_TEXT_OPEN.exec(html)?.[1]?.toLowerCase() as 'style' | 'script' | undefined;
+    if (raw) {
+      const close = (nextClose[raw] = nextAfter(nextClose[raw], lt, (from) => indexOfIgnoringCase(html, `</${raw}>`, from)));
+      if (close.at !== -1) end = close.at + raw.length + 3;
+    }
+    if (end === -1) {
+      nextGt = nextAfter(nextGt, lt, (from) => html.indexOf('>', from));
+      // A tag has at least one character between its brackets: "<>" stays text.
+      if (nextGt.at > lt + 1) end = nextGt.at + 1;
+    }
+    if (end === -1) {
+      lt = html.indexOf('<', lt + 1);
+      continue;
+    }
+    out.push(html.slice(copied, lt), ' ');
+    copied = end;
+    lt = html.indexOf('<', end);
+  }
+  out.push(html.slice(copied));
+  return out
+    .join('')
     .replace(/&nbsp;/g, ' ')
     .replace(/&amp;/g, '&')
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&quot;/g, '"');
+}
+
+const RAW_TEXT_OPEN = /<(style|script)/iy;
+
+/**
+ * The first match after `pos`, reusing the last search when it still answers (its match lies after
+ * `pos`, or it found none from an earlier point). Every character is searched at most once.
+ */
+function nextAfter(last: { from: number; at: number }, pos: number, search: (from: number) => number): { from: number; at: number } {
+  if (last.from !== -1 && last.from <= pos + 1 && (last.at === -1 || last.at > pos)) return last;
+  return { from: pos + 1, at: search(pos + 1) };
+}
+
+function indexOfIgnoringCase(text: string, needle: string, from: number): number {
+  const pattern = new RegExp(needle.replace(/[/]/g, '\\/'), 'gi');
+  pattern.lastIndex = from;
+  return pattern.exec(text)?.index ?? -1;
 }
 
 /** The readable text of a message: its text part, else its HTML part as text. */
