@@ -1,22 +1,11 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchChromium } from './browser';
+import type { Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
+import { freshPage, useChromium } from './browser';
 
 const base = () => inject('workerUrl');
-let browser: Browser;
+const browser = useChromium();
 
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base() });
-  return context.newPage();
-}
+const newPage = (): Promise<Page> => freshPage(browser(), { clipboardFor: base() });
 
 const adminHeaders = () => ({ 'x-admin-auth': inject('adminPassword'), 'content-type': 'application/json' });
 

@@ -2,26 +2,17 @@
  * Verification chips and AI writing in headless Chromium, against the real Worker under wrangler dev
  * whose AI provider is the local OpenAI-protocol server of worker/test/fake-ai.ts.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchChromium } from './browser';
+import type { Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
+import { freshPage, useChromium } from './browser';
 
 const base = () => inject('workerUrl');
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useChromium();
 
 async function signedInPage(name: string): Promise<{ page: Page; address: string }> {
   const res = await fetch(`${base()}/api/new_address`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name }) });
   const { address, jwt } = (await res.json()) as { address: string; jwt: string };
-  const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base() });
-  const page = await context.newPage();
+  const page = await freshPage(browser(), { viewport: { width: 1200, height: 800 }, clipboardFor: base() });
   // The UI keeps addresses in localStorage; seed it as "log in with a password" would.
   await page.goto(base());
   await page.evaluate(

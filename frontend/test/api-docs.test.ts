@@ -1,19 +1,11 @@
 /** The /api/v1/docs page in a real browser: its hash-pinned CSP lets its own script run and nothing else. */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { launchChromium } from './browser';
+import { expect, inject, it } from 'vitest';
+import { useChromium } from './browser';
 
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useChromium();
 
 it('renders every operation from openapi.json under its Content-Security-Policy, with no violation', async () => {
-  const page = await browser.newPage();
+  const page = await browser().newPage();
   const violations: string[] = [];
   page.on('console', (msg) => {
     if (/Content.Security.Policy|Refused to/i.test(msg.text())) violations.push(msg.text());

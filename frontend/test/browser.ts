@@ -1,13 +1,36 @@
 /** Headless Debian Chromium driven by playwright-core, plus a local "attacker" server that records hits. */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
+}
+
+/** One Chromium for the calling test file: launched before its tests, closed after them. */
+export function useChromium(): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (!browser) throw new Error('Chromium is not running: useChromium() must be called at the top of the test file');
+    return browser;
+  };
+}
+
+/** A page in a context of its own (its own storage), 1200×900 unless told; `clipboardFor` lets that origin use the clipboard. */
+export async function freshPage(browser: Browser, { clipboardFor, ...options }: BrowserContextOptions & { clipboardFor?: string } = {}): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, ...options });
+  if (clipboardFor) await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: clipboardFor });
+  return context.newPage();
 }
 
 /** A server standing in for any remote host a mail might reference; every request is recorded. */

@@ -2,6 +2,7 @@
 import { inject } from 'vitest';
 import { adminKey, mailboxPath, v1 } from './helpers';
 import { deliver, envWith, json, TestEmailMessage } from '../helpers';
+import type { ReceivedAiRequest } from '../fake-ai';
 
 export const ai = () => inject('aiUrl');
 export const openaiEnv = (extra: Record<string, string> = {}) =>
@@ -9,15 +10,8 @@ export const openaiEnv = (extra: Record<string, string> = {}) =>
 export const bothEnv = (extra: Record<string, string> = {}) =>
   openaiEnv({ ANTHROPIC_API_KEY: 'sk-ant-test', ANTHROPIC_BASE_URL: `${ai()}/anthropic/v1`, ANTHROPIC_MODEL: 'fake-echo', ...extra });
 
-export interface Received {
-  protocol: 'openai' | 'anthropic';
-  auth: string;
-  model: string;
-  stream: boolean;
-  system: string;
-  user: string;
-  aborted?: boolean;
-}
+/** What the fake recorded of one request (type only: the fake itself runs in Node, outside workerd). */
+export type Received = ReceivedAiRequest;
 
 /** The requests the fake received whose user text contains `marker`. */
 export async function sent(marker: string): Promise<Received[]> {
