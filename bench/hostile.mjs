@@ -46,6 +46,7 @@ const cases = [
   ['HTML: "<" wall', html(fill('<', SIZE))],
   ['HTML: unclosed "<script" and comments', html(fill('<script<!--', SIZE))],
   ['HTML: nested tags 100,000 deep', html(`${'<div>'.repeat(100_000)}x${'</div>'.repeat(100_000)}`)],
+  ['HTML: nested 100,000 deep around a code', html(`${'<div>'.repeat(100_000)}Your verification code is 482913${'</div>'.repeat(100_000)}`)],
   ['HTML: codes and code words everywhere', html(fill('<p>Your verification code is <b>482913</b>, code 482913.</p>', SIZE))],
   ['HTML: 100,000 links', html(fill('<a href="https://x.example/verify?token=abcdefabcdefabcdefabcd">Confirm</a>', SIZE))],
   ['text: codes and code words everywhere', text(fill('Your code: 482913. Verification code 482913\r\n', SIZE))],

@@ -51,6 +51,14 @@ describe('buildMessage', () => {
     expect(body(parsed.text)).toBe('WELCOME\n\nHello Bob, read the news [https://example.com/news].\n\nOur logo');
   });
 
+  it('derives the text of HTML nested deeper than any real message without overflowing the stack', async () => {
+    const html = `<p>Top line</p>${'<div>'.repeat(5_000)}buried${'</div>'.repeat(5_000)}`;
+    const parsed = await PostalMime.parse(build({ html }));
+    // What lies below the depth limit is elided; the rest of the message is whole.
+    expect(body(parsed.text)).toMatch(/^Top line\n\n\.\.\.$/);
+    expect(parsed.html).toContain('buried');
+  });
+
   it('leaves a complete HTML document as it is and gives <html> to one that only has <body>', async () => {
     const doc = '<!doctype html><html lang="en"><body><p>x</p></body></html>';
     expect(body((await PostalMime.parse(build({ html: doc }))).html)).toBe(doc);

@@ -11,6 +11,8 @@ const altText: FormatCallback = (elem, _walk, builder) => {
   builder.addInline(alt, { noWordTransform: true });
 };
 
+const MAX_DEPTH = 200;
+
 // Compiled once per isolate, on first use (not at startup, which every request would pay for):
 // compiling the selector tree costs more than converting a message.
 let toText: ((html: string) => string) | undefined;
@@ -20,6 +22,9 @@ export function textFromHtml(html: string): string {
   toText ??= compile({
     // 76 keeps generated text lines short enough to travel as 7bit when they are ASCII.
     wordwrap: 76,
+    // The walk recurses per level: 100,000 nested elements overflowed the stack after seconds of
+    // CPU. No real message nests this deep; what lies deeper is left out of the text alternative.
+    limits: { maxDepth: MAX_DEPTH },
     formatters: { altText },
     selectors: [
       { selector: 'img', format: 'altText' },
