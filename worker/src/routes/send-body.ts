@@ -3,7 +3,7 @@
  * `subject`, `is_html`, `content`), extended compatibly. Anything that could inject a header is refused.
  */
 import { z } from 'zod';
-import { customHeaderProblem, customHeaderValueProblem } from '../services/mime';
+import { customHeaders } from './custom-headers';
 import type { ComposeRequest } from '../services/send';
 
 const noLineBreaks = (field: string) => (v: string) => !/[\r\n\0]/.test(v) || `${field} must not contain line breaks`;
@@ -26,18 +26,7 @@ export const sendMailBody = z
     cc: z.array(email).default([]),
     bcc: z.array(email).default([]),
     reply_to: email.optional(),
-    headers: z
-      .record(
-        z.string().superRefine((name, ctx) => {
-          const problem = customHeaderProblem(name);
-          if (problem) ctx.addIssue({ code: 'custom', message: problem });
-        }),
-        z.string().max(998).superRefine((value, ctx) => {
-          const problem = customHeaderValueProblem(value);
-          if (problem) ctx.addIssue({ code: 'custom', message: problem });
-        }),
-      )
-      .default({}),
+    headers: customHeaders.default({}),
     attachments: z
       .array(
         z.object({

@@ -5,7 +5,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import { hasLineBreak, parseMailbox } from '../../lib/address';
-import { customHeaderProblem, customHeaderValueProblem } from '../../services/mime';
+import { customHeaders } from '../custom-headers';
 import { EMAIL_STATUSES, RECIPIENT_STATUSES } from '../../services/sending';
 import { Address } from './schemas';
 import { UNIFIED_STATUSES } from '../../services/tracking/unified';
@@ -45,22 +45,11 @@ export const AttachmentInput = z
   })
   .openapi('AttachmentInput');
 
-export const HeadersInput = z
-  .record(
-    z.string().superRefine((name, ctx) => {
-      const problem = customHeaderProblem(name);
-      if (problem) ctx.addIssue({ code: 'custom', message: problem });
-    }),
-    z.string().max(998).superRefine((value, ctx) => {
-      const problem = customHeaderValueProblem(value);
-      if (problem) ctx.addIssue({ code: 'custom', message: problem });
-    }),
-  )
-  .openapi({
-    description:
-      'Custom headers. Headers the server sets (From, To, Cc, Bcc, Subject, Date, Message-ID…), Content-*, Resent-*, ' +
-      'trace and authentication headers (Received, Authentication-Results, DKIM-Signature, ARC-*) and read-receipt requests are refused.',
-  });
+export const HeadersInput = customHeaders.openapi({
+  description:
+    'Custom headers. Headers the server sets (From, To, Cc, Bcc, Subject, Date, Message-ID…), Content-*, Resent-*, ' +
+    'trace and authentication headers (Received, Authentication-Results, DKIM-Signature, ARC-*) and read-receipt requests are refused.',
+});
 
 const Tag = z.union([z.string().min(1).max(256), z.object({ name: z.string().min(1).max(256), value: z.string().max(256) })]);
 
