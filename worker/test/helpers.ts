@@ -70,9 +70,15 @@ export class TestEmailMessage {
   }
 }
 
-/** Runs the Worker's real `email()` entry point. */
-export async function deliver(message: TestEmailMessage, e: Env = testEnv): Promise<void> {
-  await worker.email(message as unknown as ForwardableEmailMessage, e);
+/**
+ * Runs the Worker's real `email()` entry point. Like Email Routing, it returns when the handler does;
+ * what the handler left to `waitUntil` (the search-index announcement) carries on, and tests that
+ * search wait for the index with `searchIndexSettled`.
+ */
+export async function deliver(message: TestEmailMessage, e: Env = testEnv): Promise<ExecutionContext> {
+  const ctx = createExecutionContext();
+  await worker.email(message as unknown as ForwardableEmailMessage, e, ctx);
+  return ctx;
 }
 
 export function deliverFixture(name: string, to = 'bob@example.com', e: Env = testEnv) {

@@ -4,6 +4,7 @@ import worker from '../src/index';
 import { resolveMailbox } from '../src/services/addresses';
 import { createDeps } from '../src/services/deps';
 import { ingestMessage } from '../src/services/ingest';
+import { sweepPendingIndex } from '../src/services/search-index';
 import { admin, call, createAddress, deliver, json, searchIndexSettled, TestEmailMessage, testEnv } from './helpers';
 import { adminKey, mailboxPath, v1 } from './v1/helpers';
 
@@ -23,6 +24,24 @@ const failingQueue = {
 } as unknown as Queue;
 
 const raw = (subject: string, body: string) => Uint8Array.from(new TextEncoder().encode(`From: a@sender.test\r\nSubject: ${subject}\r\nMessage-ID: <${subject}@sender.test>\r\n\r\n${body}\r\n`));
+
+/** The real INDEX_QUEUE, with a record of what was sent on it. */
+function recordingQueue(real: Queue = testEnv.INDEX_QUEUE as Queue) {
+  const sent: { kind: string; mailIds: number[] }[] = [];
+  const queue = {
+    send: async (body: { kind: string; mailIds: number[] }, options?: QueueSendOptions) => {
+      sent.push(body);
+      return real.send(body, options);
+    },
+    sendBatch: async () => {
+      throw new Error('announcements go one message at a time');
+    },
+  } as unknown as Queue;
+  return { queue, sent };
+}
+
+const idsOf = async (address: string): Promise<number[]> =>
+  (await testEnv.DB.prepare('select m.id from mails m join addresses a on a.id = m.address_id where a.address = ? order by m.id').bind(address).all<{ id: number }>()).results.map((r) => r.id);
 
 async function search(key: string, address: string, q: string): Promise<string[]> {
   const res = await v1(key, `${mailboxPath(address)}/search?q=${encodeURIComponent(q)}`);
@@ -51,6 +70,48 @@ describe('search indexing off the delivery path', () => {
     await searchIndexSettled();
     expect(await search(key, address, 'aubergine')).toEqual(['queued']);
     expect(await pendingIds()).toEqual([]);
+  });
+
+  it('announces deliveries that arrive together in one queue message, and they become searchable', async () => {
+    const { address } = await createAddress('idx-burst');
+    const key = await adminKey();
+    const { queue, sent } = recordingQueue();
+    const e = { ...testEnv, INDEX_QUEUE: queue };
+    const contexts = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => deliver(new TestEmailMessage('a@sender.test', address, raw(`burst-${i}`, `kohlrabi ${i}`)), e)),
+    );
+    // Every delivery has returned; the announcement waits for the window to close.
+    expect(sent).toEqual([]);
+    await Promise.all(contexts.map((ctx) => waitOnExecutionContext(ctx)));
+    expect(sent).toEqual([{ kind: 'index', mailIds: await idsOf(address) }]);
+    expect(sent[0]!.mailIds).toHaveLength(6);
+    await searchIndexSettled();
+    expect((await search(key, address, 'kohlrabi')).sort()).toEqual(Array.from({ length: 6 }, (_, i) => `burst-${i}`).sort());
+  });
+
+  it('opens a new window for a delivery that arrives after the last one closed', async () => {
+    const { address } = await createAddress('idx-windows');
+    const { queue, sent } = recordingQueue();
+    const e = { ...testEnv, INDEX_QUEUE: queue };
+    await waitOnExecutionContext(await deliver(new TestEmailMessage('a@sender.test', address, raw('first', 'one')), e));
+    await waitOnExecutionContext(await deliver(new TestEmailMessage('a@sender.test', address, raw('second', 'two')), e));
+    const [first, second] = await idsOf(address);
+    expect(sent).toEqual([{ kind: 'index', mailIds: [first] }, { kind: 'index', mailIds: [second] }]);
+  });
+
+  it('keeps a burst whose announcement the queue refuses: stored, pending, and indexed by the backstop', async () => {
+    const { address } = await createAddress('idx-burst-refused');
+    const key = await adminKey();
+    const e = { ...testEnv, INDEX_QUEUE: failingQueue };
+    const contexts = await Promise.all([0, 1, 2].map((i) => deliver(new TestEmailMessage('a@sender.test', address, raw(`refused-${i}`, `salsify ${i}`)), e)));
+    await Promise.all(contexts.map((ctx) => waitOnExecutionContext(ctx)));
+    const ids = await idsOf(address);
+    expect(ids).toHaveLength(3);
+    expect(await pendingIds()).toEqual(expect.arrayContaining(ids));
+    // The sweep takes what has waited over a minute: run it as a cron two minutes from now.
+    const later = createDeps(testEnv, { now: () => Date.now() + 120_000 });
+    await sweepPendingIndex(later);
+    expect((await search(key, address, 'salsify')).sort()).toEqual(['refused-0', 'refused-1', 'refused-2']);
   });
 
   it('indexes every message of a queue batch in one consumer invocation', async () => {

@@ -1,11 +1,12 @@
 /**
  * Search indexing, off the delivery path. Storing a message also stores its search text as pending
- * (db/mail-store.ts); the message is then announced on INDEX_QUEUE, whose consumer indexes every
- * message of a batch in one D1 transaction, so search finds it within a second or two. Nothing is lost
+ * (db/mail-store.ts); the message is then announced on INDEX_QUEUE (several at once where they arrive
+ * together), whose consumer indexes every message of a batch in one D1 transaction, so search finds it within a second or two. Nothing is lost
  * if the announcement is: the cron sweep indexes whatever has been pending for over a minute.
  */
 import { indexPending, stalePendingIds } from '../db/search-index';
 import type { Deps } from './deps';
+import { announceCoalesced, type KeepAlive } from './index-announcer';
 
 /** The INDEX_QUEUE message body. */
 export interface IndexMessage {
@@ -13,10 +14,18 @@ export interface IndexMessage {
   mailIds: number[];
 }
 
-/** Hands freshly stored mail to the indexer; without a queue binding it is indexed right away. */
-export async function scheduleIndexing(deps: Deps, mailIds: number[]): Promise<void> {
+/**
+ * Hands freshly stored mail to the indexer; without a queue binding it is indexed right away. Given
+ * the invocation's `keepAlive`, the announcement is shared with other deliveries of the next moment
+ * (index-announcer.ts) instead of costing a queue send of its own.
+ */
+export async function scheduleIndexing(deps: Deps, mailIds: number[], keepAlive?: KeepAlive): Promise<void> {
   if (!deps.indexQueue) {
     await indexPending(deps.db, mailIds);
+    return;
+  }
+  if (keepAlive) {
+    announceCoalesced(deps.indexQueue, mailIds, keepAlive);
     return;
   }
   try {
