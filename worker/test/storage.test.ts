@@ -4,6 +4,7 @@ import { folderStatements } from '../src/db/folders';
 import { listStatements } from '../src/db/mails';
 import { readAll, sha256Hex } from '../src/lib/bytes';
 import { deliveryIdentity, withoutTraceFields } from '../src/services/delivery-identity';
+import { parseMessage } from '../src/services/parse';
 import { admin, bearer, call, createAddress, deliver, deliverFixture, envWith, fixture, json, searchIndexSettled, TestEmailMessage, testEnv } from './helpers';
 import { adminKey, mailboxPath, v1 } from './v1/helpers';
 
@@ -115,6 +116,39 @@ describe('how delivered bytes are stored', () => {
     expect(pending?.n).toBe(0);
   });
 
+  it('keeps a small message once: the raw source in its row, no decoded copies, and reading re-parses it', async () => {
+    const { jwt, address } = await createAddress('storage-single');
+    await deliverFixture('multipart-alternative.eml', address);
+    const [summary] = (await json(await call('/api/parsed_mails', { headers: bearer(jwt) }))).results;
+    const row = await testEnv.DB.prepare('select raw, raw_key, text, html, bodies_in_raw, headers_json from mail_contents where mail_id = ?').bind(summary.id).first<any>();
+    expect(row).toMatchObject({ raw_key: null, text: null, html: null, bodies_in_raw: 1, headers_json: '[]' });
+    expect(String(row.raw)).toBe(new TextDecoder().decode(fixture('multipart-alternative.eml')));
+    // What a reader gets is what the parse of those bytes gives: bodies and every header.
+    const opened = await json(await call(`/api/parsed_mail/${summary.id}`, { headers: bearer(jwt) }));
+    const parsed = await parseMessage(fixture('multipart-alternative.eml'));
+    expect([opened.text, opened.html]).toEqual([parsed.text, parsed.html]);
+    expect(opened.text).toBeTruthy();
+    expect(opened.html).toBeTruthy();
+    expect(opened.headers).toEqual(parsed.headers);
+    expect(opened.headers.length).toBeGreaterThan(3);
+  });
+
+  it('keeps the bodies in the row of a message whose raw source is in R2, so opening it reads no R2', async () => {
+    const { jwt, address } = await createAddress('storage-r2-bodies');
+    const raw = encode(`From: a@sender.test\r\nSubject: big one\r\nMessage-ID: <big-bodies@sender.test>\r\n\r\nthe words you read\r\n${'x'.repeat(200 * 1024)}\r\n`);
+    await deliver(new TestEmailMessage('a@sender.test', address, raw));
+    const [summary] = (await json(await call('/api/parsed_mails', { headers: bearer(jwt) }))).results;
+    const row = await testEnv.DB.prepare('select raw, raw_key, text, bodies_in_raw from mail_contents where mail_id = ?').bind(summary.id).first<any>();
+    expect(row.raw).toBeNull();
+    expect(row.raw_key).toBeTruthy();
+    expect(row.bodies_in_raw).toBe(0);
+    expect(row.text).toContain('the words you read');
+    await testEnv.BLOBS.delete(row.raw_key);
+    const opened = await json(await call(`/api/parsed_mail/${summary.id}`, { headers: bearer(jwt) }));
+    expect(opened.text).toContain('the words you read');
+    expect(opened.headers.find((h: any) => h.key === 'subject')?.value).toBe('big one');
+  });
+
   it('stores a 25 MiB message (Email Routing\'s cap) from email(): raw in R2 and its attachment, byte for byte', async () => {
     const { jwt, address } = await createAddress('storage-25m');
     const payload = new Uint8Array(18 * 1024 * 1024);
@@ -188,9 +222,12 @@ describe('settings for large deployments (docs/scale.md)', () => {
     const key = (await json(await call('/api/v1/keys', { method: 'POST', headers: admin, body: JSON.stringify({ type: 'admin', name: 'drafts' }) }, e))).data.key;
     const created = await call(`/api/v1${mailboxPath(address)}/drafts`, { method: 'POST', headers: bearer(key), body: JSON.stringify({ to: ['x@example.org'], subject: 'kept', text: 'draft body' }) }, e);
     expect(created.status).toBe(201);
-    const row = await testEnv.DB.prepare("select c.raw_key, c.text from mail_contents c join mails m on m.id = c.mail_id where m.subject = 'kept'").first<any>();
+    const row = await testEnv.DB.prepare("select c.raw_key, c.raw from mail_contents c join mails m on m.id = c.mail_id where m.subject = 'kept'").first<any>();
     expect(row.raw_key).toBeNull();
-    expect(row.text.trim()).toBe('draft body');
+    expect(String(row.raw)).toContain('draft body');
+    const uid = (await json(created)).data.uid;
+    const opened = await json(await call(`/api/v1${mailboxPath(address)}/messages/${uid}`, { headers: bearer(key) }, e));
+    expect(opened.data.body.text.trim()).toBe('draft body');
   });
 
   it('with SEARCH_BODY_CHARS, indexes only the start of each body, and always subject and sender', async () => {

@@ -131,9 +131,15 @@ async function buildRecord(
     };
   });
   await Promise.all(uploads);
-  // Bodies this large would overflow a D1 row (2 MB); readers re-parse the raw message for them, as
-  // they do for every message when the bodies live in R2.
-  const bodiesInRaw = bodiesLiveInR2(deps, folder) || (parsed.text?.length ?? 0) + (parsed.html?.length ?? 0) > MAX_INLINE_BODY_CHARS;
+  // Readers re-parse the raw message instead of reading stored bodies (and headers) when it is in the
+  // same D1 row anyway (below BLOB_THRESHOLD_BYTES: a parse costs about a millisecond at most, and the
+  // row holds the message once, not twice); when BODIES_IN_R2 keeps bodies out of D1; and when the
+  // bodies would overflow a D1 row (2 MB). A large raw message in R2 keeps its bodies in the row, so
+  // opening it needs no R2 read and no parse of its attachments.
+  const bodiesInRaw =
+    rawKey === null ||
+    bodiesLiveInR2(deps, folder) ||
+    (parsed.text?.length ?? 0) + (parsed.html?.length ?? 0) > MAX_INLINE_BODY_CHARS;
   // An HTML-only message is turned into text once, for both the preview and the search index.
   const plain = plainTextOf(parsed);
   // Codes and sign-in links matter in received mail; your own Sent copies and drafts are skipped.
@@ -173,7 +179,7 @@ async function buildRecord(
       text: bodiesInRaw ? null : parsed.text,
       html: bodiesInRaw ? null : parsed.html,
       bodiesInRaw,
-      headersJson: JSON.stringify(parsed.headers),
+      headersJson: bodiesInRaw ? '[]' : JSON.stringify(parsed.headers),
     },
     attachments,
   };

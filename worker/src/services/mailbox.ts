@@ -106,7 +106,9 @@ export async function getFullMessage(deps: Deps, mailbox: AddressRow, id: number
   if (!found) throw notFound();
   const { mail, contents } = found;
   let { text, html } = contents;
-  if (contents.bodiesInRaw) ({ text, html } = await parseMessage(await rawBytes(deps, contents)));
+  let headers: FullMessage['headers'];
+  if (contents.bodiesInRaw) ({ text, html, headers } = await parseMessage(await rawBytes(deps, contents)));
+  else headers = JSON.parse(contents.headersJson) as FullMessage['headers'];
   const turnsSeen = opts.markSeen && !mail.seen;
   const [attachments] = await Promise.all([listAttachmentMeta(deps.db, mail.id), turnsSeen ? markSeen(deps.db, mailbox.id, mail.id) : undefined]);
   // A message we sent to this mailbox gets read_at (services/tracking/replies.ts).
@@ -115,7 +117,7 @@ export async function getFullMessage(deps: Deps, mailbox: AddressRow, id: number
     mail: { ...mail, seen: mail.seen || opts.markSeen },
     text,
     html,
-    headers: JSON.parse(contents.headersJson) as FullMessage['headers'],
+    headers,
     attachments,
   };
 }
