@@ -114,6 +114,21 @@ describe('search indexing off the delivery path', () => {
     expect((await search(key, address, 'salsify')).sort()).toEqual(['refused-0', 'refused-1', 'refused-2']);
   });
 
+  it('keeps the index merging 16 segments per level (migration 0015), and finds mail across many small writes', async () => {
+    const setting = await testEnv.DB.prepare("select v from mails_fts_config where k = 'automerge'").first<{ v: number }>();
+    expect(setting?.v).toBe(16);
+    const { address } = await createAddress('idx-segments');
+    const key = await adminKey();
+    // Each consumer batch writes a segment of its own: 40 of them, more than two levels' worth.
+    for (let i = 0; i < 40; i++) {
+      const id = await ingestWith(losingQueue, address, `segment-${i}`, `rutabaga ${i} ${i % 7 === 0 ? 'sevenfold' : ''}`);
+      const batch = createMessageBatch('edgemail-index', [{ id: `s${i}`, timestamp: new Date(), attempts: 1, body: { kind: 'index', mailIds: [id] } }]);
+      await worker.queue(batch, testEnv);
+    }
+    expect((await search(key, address, 'rutabaga')).length).toBe(20);
+    expect((await search(key, address, 'sevenfold')).sort()).toEqual(['segment-0', 'segment-14', 'segment-21', 'segment-28', 'segment-35', 'segment-7'].sort());
+  });
+
   it('indexes every message of a queue batch in one consumer invocation', async () => {
     const { address } = await createAddress('idx-batch');
     const key = await adminKey();
