@@ -16,7 +16,7 @@ import type { IndexMessage } from './search-index';
 export type KeepAlive = (work: Promise<unknown>) => void;
 
 /** Long enough to gather a burst, short next to the queue's own batching (max_batch_timeout = 1 s). */
-export const ANNOUNCE_WINDOW_MS = 100;
+const ANNOUNCE_WINDOW_MS = 100;
 // A queue message holds at most 128 KB; 2,000 ids in JSON stay far below it.
 const MAX_IDS_PER_MESSAGE = 2_000;
 
@@ -40,12 +40,18 @@ export function announceCoalesced(queue: Queue<IndexMessage>, mailIds: readonly 
       await new Promise((resolve) => setTimeout(resolve, ANNOUNCE_WINDOW_MS));
       // Closed before sending: ids arriving while the send is in flight open the next window.
       if (openWindows.get(queue) === window) openWindows.delete(queue);
-      try {
-        await queue.send({ kind: 'index', mailIds: window.ids }, { contentType: 'json' });
-      } catch (err) {
-        // Stored and pending: the sweep indexes them. The deliveries themselves have succeeded.
-        console.error(JSON.stringify({ level: 'error', event: 'index_enqueue_failed', mailIds: window.ids, error: String(err) }));
-      }
+      await announce(queue, window.ids);
     })(),
   );
+}
+
+/** One queue message for these ids, now. Never throws: a lost announcement only delays indexing. */
+export async function announce(queue: Queue<IndexMessage>, mailIds: number[]): Promise<void> {
+  try {
+    await queue.send({ kind: 'index', mailIds }, { contentType: 'json' });
+  } catch (err) {
+    // The messages are stored and their search text pending, which the sweep picks up. Failing here
+    // would make the sender retry a delivery we already hold.
+    console.error(JSON.stringify({ level: 'error', event: 'index_enqueue_failed', mailIds, error: String(err) }));
+  }
 }

@@ -6,7 +6,7 @@
  */
 import { indexPending, stalePendingIds } from '../db/search-index';
 import type { Deps } from './deps';
-import { announceCoalesced, type KeepAlive } from './index-announcer';
+import { announce, announceCoalesced, type KeepAlive } from './index-announcer';
 
 /** The INDEX_QUEUE message body. */
 export interface IndexMessage {
@@ -24,17 +24,8 @@ export async function scheduleIndexing(deps: Deps, mailIds: number[], keepAlive?
     await indexPending(deps.db, mailIds);
     return;
   }
-  if (keepAlive) {
-    announceCoalesced(deps.indexQueue, mailIds, keepAlive);
-    return;
-  }
-  try {
-    await deps.indexQueue.send({ kind: 'index', mailIds } satisfies IndexMessage, { contentType: 'json' });
-  } catch (err) {
-    // The message is stored and its search text pending, which the sweep picks up. Failing here
-    // would make the sender retry a delivery we already hold.
-    console.error(JSON.stringify({ level: 'error', event: 'index_enqueue_failed', mailIds, error: String(err) }));
-  }
+  if (keepAlive) announceCoalesced(deps.indexQueue, mailIds, keepAlive);
+  else await announce(deps.indexQueue, mailIds);
 }
 
 /** The INDEX_QUEUE consumer: the mail ids of every message in the batch, indexed together. */
