@@ -12,6 +12,6 @@ const app = createApp();
 export default {
   fetch: (request, env, ctx) => app.fetch(request, env, ctx),
   email: (message, env, ctx) => handleEmail(message, env, ctx),
-  queue: (batch, env, ctx) => handleQueue(batch, env, ctx),
+  queue: (batch, env) => handleQueue(batch, env),
   scheduled: (_controller, env, ctx) => ctx.waitUntil(handleScheduled(env)),
 } satisfies ExportedHandler<Env>;

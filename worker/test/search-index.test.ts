@@ -5,9 +5,8 @@ import { resolveMailbox } from '../src/services/addresses';
 import { createDeps } from '../src/services/deps';
 import { ingestMessage } from '../src/services/ingest';
 import { sweepPendingIndex } from '../src/services/search-index';
-import { admin, bearer, call, createAddress, deliver, json, searchIndexSettled, TestEmailMessage, testEnv } from './helpers';
+import { admin, call, createAddress, deliver, json, searchIndexSettled, TestEmailMessage, testEnv } from './helpers';
 import { adminKey, mailboxPath, v1 } from './v1/helpers';
-import { heldEnv, runQueue } from './v1/sending';
 
 /**
  * An INDEX_QUEUE that loses every message, as a queue outage or a crash right after the insert would:
@@ -115,28 +114,6 @@ describe('search indexing off the delivery path', () => {
     expect((await search(key, address, 'salsify')).sort()).toEqual(['refused-0', 'refused-1', 'refused-2']);
   });
 
-  it('shares one announcement among the internal deliveries and Sent copies of a send batch', async () => {
-    const { queue, sent } = recordingQueue();
-    const e = { ...heldEnv({}), INDEX_QUEUE: queue };
-    const sender = await createAddress('idx-sender', undefined, e);
-    const [a, b] = [await createAddress('idx-rcpt-a', undefined, e), await createAddress('idx-rcpt-b', undefined, e)];
-    const ids: string[] = [];
-    for (let i = 0; i < 3; i++) {
-      const res = await call('/api/v1/emails', { method: 'POST', headers: bearer(sender.jwt), body: JSON.stringify({ to: [a.address, b.address], subject: `okra ${i}`, text: 'internal okra' }) }, e);
-      expect(res.status).toBe(202);
-      ids.push((await json(res)).data.id);
-    }
-    sent.length = 0;
-    const result = await runQueue(e, ids);
-    expect(result.retryMessages).toEqual([]);
-    // Each of the three: a copy for a, a copy for b, and the sender's Sent copy, in one message.
-    expect(sent).toHaveLength(1);
-    expect(sent[0]!.mailIds).toHaveLength(9);
-    await searchIndexSettled();
-    const key = await adminKey();
-    for (const who of [a, b, sender]) expect((await search(key, who.address, 'okra')).sort()).toEqual(['okra 0', 'okra 1', 'okra 2']);
-  });
-
   it('keeps the index merging 16 segments per level (migration 0015), and finds mail across many small writes', async () => {
     const setting = await testEnv.DB.prepare("select v from mails_fts_config where k = 'automerge'").first<{ v: number }>();
     expect(setting?.v).toBe(16);
@@ -146,9 +123,7 @@ describe('search indexing off the delivery path', () => {
     for (let i = 0; i < 40; i++) {
       const id = await ingestWith(losingQueue, address, `segment-${i}`, `rutabaga ${i} ${i % 7 === 0 ? 'sevenfold' : ''}`);
       const batch = createMessageBatch('edgemail-index', [{ id: `s${i}`, timestamp: new Date(), attempts: 1, body: { kind: 'index', mailIds: [id] } }]);
-      const ctx = createExecutionContext();
-      await worker.queue(batch, testEnv, ctx);
-      await waitOnExecutionContext(ctx);
+      await worker.queue(batch, testEnv);
     }
     expect((await search(key, address, 'rutabaga')).length).toBe(20);
     expect((await search(key, address, 'sevenfold')).sort()).toEqual(['segment-0', 'segment-14', 'segment-21', 'segment-28', 'segment-35', 'segment-7'].sort());
@@ -163,7 +138,7 @@ describe('search indexing off the delivery path', () => {
 
     const batch = createMessageBatch('edgemail-index', ids.map((id, i) => ({ id: `m${i}`, timestamp: new Date(), attempts: 1, body: { kind: 'index', mailIds: [id] } })));
     const ctx = createExecutionContext();
-    await worker.queue(batch, testEnv, ctx);
+    await worker.queue(batch, testEnv);
     const result = await getQueueResult(batch, ctx);
     expect(result.retryMessages).toEqual([]);
     expect(result.explicitAcks.sort()).toEqual(ids.map((_, i) => `m${i}`).sort());
@@ -179,7 +154,7 @@ describe('search indexing off the delivery path', () => {
       { id: 'unknown', timestamp: new Date(), attempts: 1, body: { kind: 'no-such-kind' } },
     ]);
     const ctx = createExecutionContext();
-    await worker.queue(batch, testEnv, ctx);
+    await worker.queue(batch, testEnv);
     const result = await getQueueResult(batch, ctx);
     expect(result.explicitAcks).toEqual(['known']);
     expect(result.retryMessages.map((m: { msgId: string }) => m.msgId)).toEqual(['unknown']);
@@ -226,7 +201,7 @@ describe('search indexing off the delivery path', () => {
 
     const batch = createMessageBatch('edgemail-index', [{ id: 'late', timestamp: new Date(), attempts: 1, body: { kind: 'index', mailIds: [id] } }]);
     const ctx = createExecutionContext();
-    await worker.queue(batch, testEnv, ctx);
+    await worker.queue(batch, testEnv);
     expect((await getQueueResult(batch, ctx)).explicitAcks).toEqual(['late']);
     expect(await search(key, address, 'beetroot')).toEqual([]);
     const fts = await testEnv.DB.prepare('select count(*) as n from mails_fts where rowid = ?').bind(id).first<{ n: number }>();
@@ -240,7 +215,7 @@ describe('search indexing off the delivery path', () => {
     for (const attempt of [1, 2]) {
       const batch = createMessageBatch('edgemail-index', [{ id: `again-${attempt}`, timestamp: new Date(), attempts: attempt, body: { kind: 'index', mailIds: [id] } }]);
       const ctx = createExecutionContext();
-      await worker.queue(batch, testEnv, ctx);
+      await worker.queue(batch, testEnv);
       expect((await getQueueResult(batch, ctx)).explicitAcks).toEqual([`again-${attempt}`]);
     }
     expect(await search(key, address, 'celeriac')).toEqual(['twice']);

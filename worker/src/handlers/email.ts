@@ -6,11 +6,11 @@
 import { readAll } from '../lib/bytes';
 import { AppError } from '../lib/errors';
 import { resolveMailbox } from '../services/addresses';
-import { createDeps, forInvocation, type Deps } from '../services/deps';
+import { createDeps, type Deps } from '../services/deps';
 import { ingestMessage, logRejectedDelivery } from '../services/ingest';
 
 export async function handleEmail(message: ForwardableEmailMessage, env: Env, ctx: ExecutionContext): Promise<void> {
-  const deps = forInvocation(createDeps(env), ctx);
+  const deps = createDeps(env);
   const limit = deps.config.maxMessageBytes;
   if (message.rawSize > limit) return reject(deps, message, `Message too large: the limit is ${limit} bytes.`);
   let mailbox;
@@ -25,7 +25,7 @@ export async function handleEmail(message: ForwardableEmailMessage, env: Env, ct
   if (!raw) return reject(deps, message, `Message too large: the limit is ${limit} bytes.`);
   // The "accepted" log entry is written in the message's own transaction, so it exists iff the mail does.
   const log = { direction: 'inbound', status: 'accepted', sender: message.from, recipient: message.to } as const;
-  const result = await ingestMessage(deps, { mailbox, envelopeFrom: message.from, envelopeTo: message.to, raw, log });
+  const result = await ingestMessage(deps, { mailbox, envelopeFrom: message.from, envelopeTo: message.to, raw, log, keepAlive: (work) => ctx.waitUntil(work) });
   console.log(JSON.stringify({ level: 'info', event: 'mail_received', mailbox: mailbox.id, mailId: result.mailId, status: result.status, size: raw.byteLength }));
   for (const destination of deps.config.forwardTo) await message.forward(destination);
 }

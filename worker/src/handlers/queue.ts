@@ -5,7 +5,7 @@
  * version does not know is retried, since a newer deployment may have enqueued it and will consume
  * it. A group whose service throws is retried as a whole, without touching the other groups.
  */
-import { createDeps, forInvocation, type Deps } from '../services/deps';
+import { createDeps, type Deps } from '../services/deps';
 import { indexQueued, type IndexMessage } from '../services/search-index';
 import { processDeadLetters, processSendJobs } from '../services/sending/consumer';
 import type { SendJob } from '../services/sending/types';
@@ -39,9 +39,8 @@ const routes: Record<string, Route<unknown>> = {
   }),
 };
 
-export async function handleQueue(batch: MessageBatch<unknown>, env: Env, ctx: ExecutionContext): Promise<void> {
-  // Internal deliveries of a send batch share their search-index announcements.
-  const deps = forInvocation(createDeps(env), ctx);
+export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  const deps = createDeps(env);
   const groups = new Map<Route<unknown>, Message<unknown>[]>();
   for (const message of batch.messages) {
     const kind = (message.body as { kind?: unknown } | null)?.kind;

@@ -9,7 +9,6 @@ import { loadConfig, type Config } from '../config';
 import { createDb, type Db } from '../db/client';
 import type { RateLimiter } from '../durable/rate-limiter';
 import { systemClock, type Clock } from '../lib/clock';
-import type { KeepAlive } from './index-announcer';
 import { createProvider } from './providers';
 import type { OutboundProvider } from './providers/types';
 import type { IndexMessage } from './search-index';
@@ -35,11 +34,6 @@ export interface Deps {
   webhookOutbox: WebhookOutbox;
   /** Where new mail is handed for search indexing; without it, mail is indexed right after it is stored. */
   indexQueue: Queue<IndexMessage> | null;
-  /**
-   * The current invocation's `waitUntil`, in deps made `forInvocation` (email and queue entry points):
-   * work that may finish after the handler returns, such as a shared search-index announcement.
-   */
-  keepAlive: KeepAlive | null;
 }
 
 /** The `AI` binding is optional, so `wrangler types` does not list it; this is its shape when present. */
@@ -79,13 +73,7 @@ function buildDeps(env: Env, clock: Clock): Deps {
     scheduler: { wake: (at: number) => env.SEND_SCHEDULER.get(env.SEND_SCHEDULER.idFromName('global')).wake(at) },
     webhookOutbox: { enqueue: (jobs: object[]) => sendInBatches(env.WEBHOOK_QUEUE, jobs) },
     indexQueue: (env.INDEX_QUEUE as Queue<IndexMessage> | undefined) ?? null,
-    keepAlive: null,
   });
-}
-
-/** The isolate's deps plus this invocation's `waitUntil`: a shallow copy, so nothing is rebuilt. */
-export function forInvocation(deps: Deps, ctx: ExecutionContext): Deps {
-  return Object.freeze({ ...deps, keepAlive: (work: Promise<unknown>) => ctx.waitUntil(work) });
 }
 
 async function sendInBatches(queue: Queue, jobs: object[]): Promise<void> {

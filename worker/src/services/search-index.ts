@@ -6,7 +6,7 @@
  */
 import { indexPending, stalePendingIds } from '../db/search-index';
 import type { Deps } from './deps';
-import { announce, announceCoalesced } from './index-announcer';
+import { announce, announceCoalesced, type KeepAlive } from './index-announcer';
 
 /** The INDEX_QUEUE message body. */
 export interface IndexMessage {
@@ -15,16 +15,16 @@ export interface IndexMessage {
 }
 
 /**
- * Hands freshly stored mail to the indexer; without a queue binding it is indexed right away. With
- * the invocation's `keepAlive` (deps made `forInvocation`), the announcement is shared with other
- * deliveries of the next moment (index-announcer.ts) instead of costing a queue send of its own.
+ * Hands freshly stored mail to the indexer; without a queue binding it is indexed right away. Given
+ * the invocation's `keepAlive`, the announcement is shared with other deliveries of the next moment
+ * (index-announcer.ts) instead of costing a queue send of its own.
  */
-export async function scheduleIndexing(deps: Deps, mailIds: number[]): Promise<void> {
+export async function scheduleIndexing(deps: Deps, mailIds: number[], keepAlive?: KeepAlive): Promise<void> {
   if (!deps.indexQueue) {
     await indexPending(deps.db, mailIds);
     return;
   }
-  if (deps.keepAlive) announceCoalesced(deps.indexQueue, mailIds, deps.keepAlive);
+  if (keepAlive) announceCoalesced(deps.indexQueue, mailIds, keepAlive);
   else await announce(deps.indexQueue, mailIds);
 }
 

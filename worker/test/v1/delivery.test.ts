@@ -171,7 +171,7 @@ describe('delivery through Resend, and dead letters', () => {
     const id = await send(sender.jwt, { to: 'someone@far.test', subject: 's', text: 'x' }, e);
     const batch = createMessageBatch('edgemail-send-dlq', [{ id: 'dead-1', timestamp: new Date(), attempts: 1, body: { kind: 'send', id } }]);
     const ctx = createExecutionContext();
-    await worker.queue(batch, e, ctx);
+    await worker.queue(batch, e);
     expect((await getQueueResult(batch, ctx)).explicitAcks).toEqual(['dead-1']);
     const email = await getEmail(sender.jwt, id);
     expect(email.status).toBe('failed');
@@ -187,7 +187,7 @@ describe('delivery through Resend, and dead letters', () => {
       { id: 'odd-3', timestamp: new Date(), attempts: 1, body: { kind: 'nope' } },
     ]);
     const ctx = createExecutionContext();
-    await worker.queue(batch, heldEnv({}), ctx);
+    await worker.queue(batch, heldEnv({}));
     const result = await getQueueResult(batch, ctx);
     expect(result.explicitAcks.sort()).toEqual(['odd-1', 'odd-2']);
     expect(result.retryMessages.map((m: { msgId: string }) => m.msgId)).toEqual(['odd-3']);

@@ -56,7 +56,7 @@ export async function runQueue(e: Env, id: string | string[], attempts = 1) {
     Object.defineProperty(message, 'retry', { value: (options?: QueueRetryOptions) => (delays.push(options?.delaySeconds), retry(options)) });
   }
   const ctx = createExecutionContext();
-  await worker.queue(batch, e, ctx);
+  await worker.queue(batch, e);
   return { ...(await getQueueResult(batch, ctx)), delays };
 }
 

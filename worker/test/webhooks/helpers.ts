@@ -59,6 +59,6 @@ export async function runWebhooks(e: Env, ids: string[], clock?: { now(): number
   }
   const ctx = createExecutionContext();
   if (clock) await processWebhookJobs(createDeps(e, clock), batch.messages);
-  else await worker.queue(batch as MessageBatch<unknown>, e, ctx);
+  else await worker.queue(batch as MessageBatch<unknown>, e);
   return { ...(await getQueueResult(batch, ctx)), delays };
 }
