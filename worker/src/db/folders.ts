@@ -1,10 +1,11 @@
 /** v1 queries on `mails` by folder, public id and flags. */
 import { and, desc, eq, lt, sql } from 'drizzle-orm';
+import { addressByIdRead } from './addresses';
 import type { Db } from './client';
 import { mailboxToken, mailsFts } from './fts';
 import { isReceivedFolder, type SearchText } from './mails';
 import { allOf, firstOf, perDatabase, readBatch } from './prepared';
-import { addresses, folderCounts as folderCountsTable, mailContents, mails, searchPending, type MailRow } from './schema';
+import { addresses, folderCounts as folderCountsTable, mailContents, mails, searchPending, type AddressRow, type MailRow } from './schema';
 
 export const FOLDERS = ['INBOX', 'Sent', 'Drafts', 'Trash', 'Junk'] as const;
 export type Folder = (typeof FOLDERS)[number];
@@ -64,16 +65,30 @@ export const folderStatements = perDatabase((db) => ({
     .prepare(),
 }));
 
-/** One page of a folder, newest first through (address_id, folder, id), and the folder's total, in one D1 round trip. */
-export async function listFolderWithTotal(
-  db: Db,
-  opts: { addressId: number; folder: Folder; limit: number; offset: number; beforeId?: number; unread?: boolean },
-): Promise<{ rows: FolderSummaryRow[]; total: number }> {
+type FolderPage = { addressId: number; folder: Folder; limit: number; offset: number; beforeId?: number; unread?: boolean };
+
+/** The two reads of a folder page: the page itself and the folder's counters. */
+function folderPageReads(db: Db, opts: FolderPage) {
   const values = { addressId: opts.addressId, folder: opts.folder, beforeId: opts.beforeId ?? Number.MAX_SAFE_INTEGER, limit: opts.limit, offset: opts.offset };
   const statements = folderStatements(db);
   const page = opts.unread === undefined ? allOf(statements.list, values) : allOf(statements.listBySeen, { ...values, seen: !opts.unread });
-  const [rows, counts] = await readBatch(db, [page, firstOf(statements.folderCount, values)]);
+  return [page, firstOf(statements.folderCount, values)] as const;
+}
+
+/** One page of a folder, newest first through (address_id, folder, id), and the folder's total, in one D1 round trip. */
+export async function listFolderWithTotal(db: Db, opts: FolderPage): Promise<{ rows: FolderSummaryRow[]; total: number }> {
+  const [rows, counts] = await readBatch(db, folderPageReads(db, opts));
   return { rows, total: totalOf(counts, opts.unread) };
+}
+
+/**
+ * `listFolderWithTotal` with the mailbox's own address row read in the same round trip, for a caller
+ * whose token still has to be checked against that row. Nothing here decides access: the caller must
+ * check the row before it returns anything.
+ */
+export async function listFolderWithAddress(db: Db, opts: FolderPage): Promise<{ address: AddressRow | undefined; rows: FolderSummaryRow[]; total: number }> {
+  const [address, rows, counts] = await readBatch(db, [addressByIdRead(db, opts.addressId), ...folderPageReads(db, opts)]);
+  return { address, rows, total: totalOf(counts, opts.unread) };
 }
 
 const totalOf = (row: { messages: number; unread: number } | undefined, unread?: boolean) =>

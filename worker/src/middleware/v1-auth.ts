@@ -11,8 +11,8 @@ import type { AppEnv } from '../env';
 import { AppError } from '../lib/errors';
 import { resolveSession, SESSION_PREFIX } from '../services/accounts/sessions';
 import { KEY_PREFIX, recordKeyUse, resolveKey } from '../services/apikeys';
-import type { Principal } from '../services/principal';
-import { isAdminSession, verifyAddressToken } from '../services/tokens';
+import { mailboxPrincipal, type Principal } from '../services/principal';
+import { isAdminSession, verifyAddressSignature, verifyAddressToken } from '../services/tokens';
 import { checkAdminPassword } from './auth';
 
 export function presentedToken(authorization: string | undefined, apiToken: string | undefined): string | null {
@@ -39,15 +39,37 @@ export async function principalForToken(c: Context<AppEnv>, token: string): Prom
     const { user, session } = await resolveSession(deps, token, (work) => c.executionCtx.waitUntil(work));
     return { kind: 'user', userId: user.id, email: user.email, sessionId: session.id, keyId: null, rateKey: `session:${session.id}` };
   }
-  const mailbox = await verifyAddressToken(deps, token);
-  return { kind: 'mailbox', addressId: mailbox.id, address: mailbox.address, keyId: null, rateKey: `jwt:${mailbox.id}`, row: mailbox };
+  return mailboxPrincipal(await verifyAddressToken(deps, token));
 }
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    /** Set (by `firstPageRead`) on a route that checks an address token against its row itself. */
+    checksTokenItself: boolean;
+  }
+}
+
+/**
+ * Marks a mailbox's first page (GET, no cursor): its service reads the address token's row in the
+ * same D1 round trip as the page (services/folders.ts `listMessagesFor`), so `v1Auth` only checks
+ * the token's signature and expiry and leaves a `token` principal. Mounted before `v1Auth`, on that
+ * route alone.
+ */
+export const firstPageRead = createMiddleware<AppEnv>(async (c, next) => {
+  if (c.req.method === 'GET' && c.req.query('cursor') === undefined) c.set('checksTokenItself', true);
+  await next();
+});
+
+const isAddressToken = (token: string) => !token.startsWith(KEY_PREFIX) && !token.startsWith(SESSION_PREFIX);
 
 export const v1Auth = createMiddleware<AppEnv>(async (c, next) => {
   const { deps } = c.var;
   const token = presentedToken(c.req.header('authorization'), c.req.header('x-mailapi-token'));
   let principal: Principal;
-  if (token) {
+  if (token && c.get('checksTokenItself') && isAddressToken(token)) {
+    const claims = await verifyAddressSignature(deps, token);
+    principal = { kind: 'token', claims, keyId: null, rateKey: `jwt:${claims.address_id}` };
+  } else if (token) {
     principal = await principalForToken(c, token);
   } else if (await checkAdminPassword(c, c.req.header('x-admin-auth'))) {
     principal = { kind: 'admin', keyId: null, rateKey: 'admin-password' };

@@ -3,6 +3,7 @@
  * the RateLimiter Durable Object so they hold across isolates. Every response carries the limit's
  * headers, in the door's own naming; past the limit the answer is 429 with Retry-After.
  */
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { RateDecision } from '../durable/rate-limiter';
 import type { AppEnv } from '../env';
@@ -18,16 +19,23 @@ export function endpointClass(method: string, path: string): EndpointClass {
 /** The per-minute limits of /api/v1 by endpoint class; `headers` names them as the door's clients expect. */
 export function rateLimit(headers: (decision: RateDecision, now: number) => Record<string, string> = rateLimitHeaders) {
   return createMiddleware<AppEnv>(async (c, next) => {
-    const cls = endpointClass(c.req.method, c.req.path);
-    const { deps, principal } = c.var;
-    const limit = { name: `${principal.rateKey}:${cls}`, max: deps.config.v1RateLimits[cls], windowMs: MINUTE_MS, describe: `${deps.config.v1RateLimits[cls]} ${cls} requests per minute` };
-    const decision = await checkLimit(deps, limit);
-    if (!decision) return next();
-    const now = deps.clock.now();
-    for (const [k, v] of Object.entries(headers(decision, now))) c.header(k, v);
-    if (!decision.allowed) throw limitExceeded(limit, decision, now);
+    // A token not yet checked against its address row is limited by its route once it is
+    // (`firstPageRead`), so a rotated token cannot spend its address's budget.
+    if (c.var.principal.kind !== 'token') await enforceRateLimit(c, headers);
     await next();
   });
+}
+
+/** Counts this request against the principal's per-minute limit; past it, 429 with Retry-After. */
+export async function enforceRateLimit(c: Context<AppEnv>, headers: (decision: RateDecision, now: number) => Record<string, string> = rateLimitHeaders): Promise<void> {
+  const cls = endpointClass(c.req.method, c.req.path);
+  const { deps, principal } = c.var;
+  const limit = { name: `${principal.rateKey}:${cls}`, max: deps.config.v1RateLimits[cls], windowMs: MINUTE_MS, describe: `${deps.config.v1RateLimits[cls]} ${cls} requests per minute` };
+  const decision = await checkLimit(deps, limit);
+  if (!decision) return;
+  const now = deps.clock.now();
+  for (const [k, v] of Object.entries(headers(decision, now))) c.header(k, v);
+  if (!decision.allowed) throw limitExceeded(limit, decision, now);
 }
 
 export const v1RateLimit = rateLimit();

@@ -1,13 +1,14 @@
 /** The v1 mailbox model: folders, flags, trash semantics and drafts, addressed by public ids. */
-import { findById, findByPublicId, FOLDERS, folderCounts, listFolderWithTotal, replaceDraftContent, updateMessage, type Folder } from '../db/folders';
-import { findAddressByName } from '../db/addresses';
+import { findById, findByPublicId, FOLDERS, folderCounts, listFolderWithAddress, listFolderWithTotal, replaceDraftContent, updateMessage, type Folder } from '../db/folders';
+import { findAddressById, findAddressByName } from '../db/addresses';
 import { findMail } from '../db/mails';
 import { searchMailbox, type SearchHit } from '../db/search';
 import type { AddressRow, MailRow } from '../db/schema';
 import type { Bytes } from '../lib/bytes';
 import { AppError } from '../lib/errors';
 import { mayReadMailbox } from './accounts/access';
-import type { Principal } from './principal';
+import { mailboxPrincipal, type Principal } from './principal';
+import { liveAddress, type AddressTokenClaims } from './tokens';
 import type { Deps } from './deps';
 import { ingestMessage, searchTextOf } from './ingest';
 import { deleteMessages } from './mailbox';
@@ -24,6 +25,8 @@ export const FLAG_FLAGGED = '\\Flagged';
 /** The mailbox a caller may act on (services/accounts/access.ts). Anything else is "not found". */
 export async function mailboxFor(deps: Deps, principal: Principal, address: string): Promise<AddressRow> {
   const wanted = address.trim().toLowerCase();
+  // A token not yet checked against its address row is checked now (401 if rotated or deleted).
+  if (principal.kind === 'token') principal = confirmedToken(principal.claims, await findAddressById(deps.db, principal.claims.address_id));
   // Authentication read this row moments ago in the same request; reading it again buys nothing.
   if (principal.kind === 'mailbox' && principal.address === wanted && principal.row) return principal.row;
   if (!(await mayReadMailbox(deps, principal, wanted))) throw new AppError('mailbox_not_found', 'No such mailbox.');
@@ -48,11 +51,29 @@ export async function searchMessages(deps: Deps, mailbox: AddressRow, opts: { qu
   return searchMailbox(deps.db, { addressId: mailbox.id, query: opts.query, folder: opts.folder ? parseFolder(opts.folder) : undefined, limit: opts.limit, snippetTokens: opts.snippetTokens });
 }
 
-export async function listMessages(
-  deps: Deps,
-  mailbox: AddressRow,
-  opts: { folder: Folder; limit: number; offset: number; cursor?: string; unread?: boolean },
-) {
+/** The principal an address token is, once its address row confirms it (`liveAddress` throws 401 otherwise). */
+const confirmedToken = (claims: AddressTokenClaims, row: AddressRow | null | undefined): Principal => mailboxPrincipal(liveAddress(claims, row));
+
+type ListOptions = { folder: Folder; limit: number; offset: number; cursor?: string; unread?: boolean };
+
+/**
+ * A page of `address`'s folder for `principal`, with the mailbox. A mailbox's first page asked for
+ * with its own address token takes one D1 round trip: the token's address row is read with the page
+ * and checked (rotation, deletion: 401) before anything is returned.
+ */
+export async function listMessagesFor(deps: Deps, principal: Principal, address: string, opts: ListOptions) {
+  if (principal.kind === 'token' && principal.claims.address === address.trim().toLowerCase() && !opts.cursor) {
+    const { address: row, rows, total } = await listFolderWithAddress(deps.db, { addressId: principal.claims.address_id, ...opts });
+    const mailbox = liveAddress(principal.claims, row);
+    return { mailbox, rows, total, nextCursor: nextCursorOf(rows, opts.limit) };
+  }
+  const mailbox = await mailboxFor(deps, principal, address);
+  return { mailbox, ...(await listMessages(deps, mailbox, opts)) };
+}
+
+const nextCursorOf = (rows: { publicId: string | null }[], limit: number) => (rows.length === limit ? rows.at(-1)?.publicId ?? null : null);
+
+export async function listMessages(deps: Deps, mailbox: AddressRow, opts: ListOptions) {
   let beforeId: number | undefined;
   if (opts.cursor) beforeId = (await findMessage(deps, mailbox, opts.cursor, 'cursor')).id;
   const { rows, total } = await listFolderWithTotal(deps.db, {
@@ -63,8 +84,7 @@ export async function listMessages(
     beforeId,
     unread: opts.unread,
   });
-  const nextCursor = rows.length === opts.limit ? rows.at(-1)?.publicId ?? null : null;
-  return { rows, total, nextCursor };
+  return { rows, total, nextCursor: nextCursorOf(rows, opts.limit) };
 }
 
 export async function findMessage(deps: Deps, mailbox: AddressRow, uid: string, param = 'uid'): Promise<MailRow> {

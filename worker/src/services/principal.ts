@@ -5,6 +5,7 @@
  */
 import type { AddressRow } from '../db/schema';
 import { AppError } from '../lib/errors';
+import type { AddressTokenClaims } from './tokens';
 
 export type Principal =
   | { kind: 'admin'; keyId: number | null; rateKey: string }
@@ -18,7 +19,19 @@ export type Principal =
       row?: AddressRow;
     }
   /** A person logged in with a session token (`ems_…`). */
-  | { kind: 'user'; userId: number; email: string; sessionId: number; keyId: null; rateKey: string };
+  | { kind: 'user'; userId: number; email: string; sessionId: number; keyId: null; rateKey: string }
+  /**
+   * An address JWT whose signature and expiry hold but whose address row (rotation, deletion) is not
+   * read yet: only for a mailbox's first page, which reads that row in the same D1 round trip as the
+   * page (`listMessagesFor`). Anything else that meets it either confirms it first (`mailboxFor`) or,
+   * asking for a 'mailbox' principal, refuses it.
+   */
+  | { kind: 'token'; claims: AddressTokenClaims; keyId: null; rateKey: string };
+
+/** What an address JWT is once its address row confirms it: that mailbox, and nothing else. */
+export function mailboxPrincipal(row: AddressRow): Principal {
+  return { kind: 'mailbox', addressId: row.id, address: row.address, keyId: null, rateKey: `jwt:${row.id}`, row };
+}
 
 export function requireAdminPrincipal(principal: Principal): void {
   if (principal.kind !== 'admin') throw new AppError('access_denied', 'This endpoint needs an admin key.');

@@ -21,6 +21,8 @@ export async function mayReadMailbox(deps: Deps, principal: Principal, address: 
   const wanted = address.trim().toLowerCase();
   if (principal.kind === 'admin') return true;
   if (principal.kind === 'mailbox') return principal.address === wanted;
+  // An unconfirmed address token may do nothing until its address row is read (services/folders.ts).
+  if (principal.kind === 'token') return false;
   return (await ownsAddress(deps.db, principal.userId, wanted)) || hasPermission(deps, principal.userId, domainOf(wanted), 'view_mailbox');
 }
 
@@ -29,6 +31,7 @@ export async function maySendAs(deps: Deps, principal: Principal, address: strin
   const wanted = address.trim().toLowerCase();
   if (principal.kind === 'admin') return true;
   if (principal.kind === 'mailbox') return principal.address === wanted;
+  if (principal.kind === 'token') return false;
   return (await ownsAddress(deps.db, principal.userId, wanted)) || hasPermission(deps, principal.userId, domainOf(wanted), 'send_mail');
 }
 

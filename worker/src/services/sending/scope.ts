@@ -15,6 +15,7 @@ import type { Principal } from '../principal';
 export async function listingScope(deps: Deps, principal: Principal): Promise<number[] | undefined> {
   if (principal.kind === 'admin') return undefined;
   if (principal.kind === 'mailbox') return [principal.addressId];
+  if (principal.kind === 'token') return [];
   // A user's listing covers the addresses they own; domain-wide readers open a message by id.
   return (await ownedAddresses(deps.db, principal.userId)).map((a) => a.id);
 }

@@ -39,7 +39,9 @@ export async function resolveSender(deps: Deps, principal: Principal, from: Mail
     // Users spend the address's balance like its own token would; only admins send unmetered.
     return { mailbox: await mailboxFor(deps, address), from: { ...from, address }, metered: true };
   }
-  return { mailbox: await mailboxFor(deps, address), from: { ...from, address }, metered: false };
+  // Only admins send unmetered, as anyone; any other principal has been answered above or is refused.
+  if (principal.kind === 'admin') return { mailbox: await mailboxFor(deps, address), from: { ...from, address }, metered: false };
+  throw new AppError('sender_not_allowed', `This token may not send as ${address}.`, 'from');
 }
 
 async function ownMailbox(deps: Deps, addressId: number): Promise<AddressRow> {

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { admin, bearer, call, createAddress, deliver, envWith, json, TestEmailMessage, testEnv } from '../helpers';
+import { D1RoundTrips } from '../d1-round-trips';
+import { mailboxPath } from './helpers';
+
+const message = (to: string, i: number) =>
+  new TestEmailMessage('s@sender.test', to, new TextEncoder().encode(`From: s@sender.test\r\nTo: ${to}\r\nSubject: First page ${i}\r\nMessage-ID: <first-page-${to}-${i}@x>\r\n\r\nBody ${i}\r\n`));
+
+/** The env with its D1 binding counted, and the path of a mailbox's v1 message list. */
+function counted(vars: Parameters<typeof envWith>[0] = {}) {
+  const trips = new D1RoundTrips(testEnv.DB);
+  return { trips, env: { ...envWith(vars), DB: trips.binding } };
+}
+const list = (address: string, query = '') => `/api/v1${mailboxPath(address)}/messages${query}`;
+
+describe("a mailbox's first page on /api/v1 with its address token", () => {
+  it('takes one D1 round trip: the token is checked against its address row in the same batch as the page', async () => {
+    const { jwt, address } = await createAddress('fp-one-trip');
+    for (let i = 1; i <= 3; i++) await deliver(message(address, i));
+    const { trips, env } = counted();
+    const res = await call(list(address, '?limit=2'), { headers: bearer(jwt) }, env);
+    expect(res.status).toBe(200);
+    const body = await json(res);
+    expect(body.data.map((m: { subject: string }) => m.subject)).toEqual(['First page 3', 'First page 2']);
+    expect(body.meta).toMatchObject({ total: 3, limit: 2 });
+    expect(trips.count).toBe(1);
+
+  });
+
+  it("answers another mailbox's first page as not found, and a rotated token's as 401, without data", async () => {
+    const mine = await createAddress('fp-mine');
+    const theirs = await createAddress('fp-theirs');
+    await deliver(message(theirs.address, 1));
+    const other = await call(list(theirs.address), { headers: bearer(mine.jwt) });
+    expect(other.status).toBe(404);
+    expect((await json(other)).error.code).toBe('mailbox_not_found');
+
+    await call(`/admin/addresses/${theirs.address_id}/rotate_token`, { method: 'POST', headers: admin });
+    for (const path of [list(theirs.address), list(theirs.address, '?folder=Sent'), list(theirs.address, '?unread=true')]) {
+      const res = await call(path, { headers: bearer(theirs.jwt) });
+      expect(res.status, path).toBe(401);
+      const text = await res.text();
+      expect(JSON.parse(text).error.code, path).toBe('invalid_token');
+      expect(text, path).not.toContain('First page');
+    }
+  });
+
+  it('still counts the read against the rate limit, once the token is confirmed', async () => {
+    const { trips, env } = counted({ V1_RATE_READ_PER_MINUTE: '2' });
+    const { jwt, address } = await createAddress('fp-limit', undefined, env);
+    const statuses = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await call(list(address), { headers: bearer(jwt) }, env);
+      statuses.push([res.status, res.headers.get('x-ratelimit-remaining')]);
+    }
+    expect(statuses).toEqual([[200, '1'], [200, '0'], [429, '0']]);
+    expect(trips.count).toBeGreaterThan(0);
+  });
+
+  it("does not let a rotated token spend its address's read budget", async () => {
+    const env = envWith({ V1_RATE_READ_PER_MINUTE: '2' });
+    const { jwt: old, address, address_id } = await createAddress('fp-budget', undefined, env);
+    const { jwt: fresh } = await json(await call(`/admin/addresses/${address_id}/rotate_token`, { method: 'POST', headers: admin }, env));
+    for (let i = 0; i < 5; i++) expect((await call(list(address), { headers: bearer(old) }, env)).status).toBe(401);
+    const res = await call(list(address), { headers: bearer(fresh) }, env);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-ratelimit-remaining')).toBe('1');
+  });
+});
