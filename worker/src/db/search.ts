@@ -3,7 +3,7 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from './client';
 import { mailboxToken, mailsFts } from './fts';
 import { containsPattern } from './like';
-import { mails, type MailRow } from './schema';
+import { addresses, mails, type AddressRow, type MailRow } from './schema';
 import type { Folder } from './folders';
 
 export interface SearchHit {
@@ -15,7 +15,23 @@ export interface SearchHit {
  * Trigram MATCH needs three characters; shorter queries (two CJK characters, say) fall back to LIKE
  * on the same index table, still scoped to the mailbox.
  */
-export async function searchMailbox(db: Db, opts: { addressId: number; query: string; folder?: Folder; limit: number; snippetTokens?: number }): Promise<SearchHit[]> {
+type SearchOptions = { addressId: number; query: string; folder?: Folder; limit: number; snippetTokens?: number };
+
+export async function searchMailbox(db: Db, opts: SearchOptions): Promise<SearchHit[]> {
+  return searchQuery(db, opts);
+}
+
+/**
+ * `searchMailbox` with the mailbox's own address row read in the same round trip, for a caller whose
+ * token still has to be checked against that row. Nothing here decides access: the caller must check
+ * the row before it returns anything.
+ */
+export async function searchMailboxWithAddress(db: Db, opts: SearchOptions): Promise<{ address: AddressRow | undefined; hits: SearchHit[] }> {
+  const [address, hits] = await db.batch([db.select().from(addresses).where(eq(addresses.id, opts.addressId)), searchQuery(db, opts)]);
+  return { address: address[0], hits };
+}
+
+function searchQuery(db: Db, opts: SearchOptions) {
   const useIndex = [...opts.query].length >= 3;
   const like = containsPattern(opts.query);
   // The mailbox token narrows the match inside FTS5, before any row is joined.
@@ -28,7 +44,7 @@ export async function searchMailbox(db: Db, opts: { addressId: number; query: st
     ? sql<string>`snippet(mails_fts, 3, '«', '»', '…', ${Math.min(64, Math.max(1, Math.trunc(opts.snippetTokens ?? 16)))})`
     : sql<string>`substr(${mailsFts.body}, max(1, instr(${mailsFts.body}, ${opts.query}) - 40), 120)`;
   // -1 would let snippet() pick the mailbox column; 3 is the body.
-  const rows = await db
+  return db
     .select({ mail: mails, snippet })
     .from(mailsFts)
     .innerJoin(mails, eq(mails.id, mailsFts.rowid))
@@ -37,5 +53,4 @@ export async function searchMailbox(db: Db, opts: { addressId: number; query: st
     // collecting every hit of a common word before sorting.
     .orderBy(desc(mailsFts.rowid))
     .limit(opts.limit);
-  return rows;
 }

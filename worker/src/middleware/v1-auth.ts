@@ -7,6 +7,7 @@
  */
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
+import type { AddressRow } from '../db/schema';
 import type { AppEnv } from '../env';
 import { AppError } from '../lib/errors';
 import { resolveSession, SESSION_PREFIX } from '../services/accounts/sessions';
@@ -14,6 +15,7 @@ import { KEY_PREFIX, recordKeyUse, resolveKey } from '../services/apikeys';
 import { mailboxPrincipal, type Principal } from '../services/principal';
 import { isAdminSession, verifyAddressSignature, verifyAddressToken } from '../services/tokens';
 import { checkAdminPassword } from './auth';
+import { enforceRateLimit } from './v1-ratelimit';
 
 export function presentedToken(authorization: string | undefined, apiToken: string | undefined): string | null {
   const bearer = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
@@ -44,21 +46,32 @@ export async function principalForToken(c: Context<AppEnv>, token: string): Prom
 
 declare module 'hono' {
   interface ContextVariableMap {
-    /** Set (by `firstPageRead`) on a route that checks an address token against its row itself. */
+    /** Set (by `tokenCheckedWithData`) on a route that checks an address token against its row itself. */
     checksTokenItself: boolean;
   }
 }
 
 /**
- * Marks a mailbox's first page (GET, no cursor): its service reads the address token's row in the
- * same D1 round trip as the page (services/folders.ts `listMessagesFor`), so `v1Auth` only checks
- * the token's signature and expiry and leaves a `token` principal. Mounted before `v1Auth`, on that
- * route alone.
+ * Marks the hottest reads, a mailbox's first page and its search (GET, no cursor): their services
+ * read the address token's row in the same D1 round trip as the data (services/folders.ts
+ * `listMessagesFor`, `searchMessagesFor`), so `v1Auth` only checks the token's signature and expiry
+ * and leaves a `token` principal, which the route settles with `settleTokenPrincipal`. Mounted
+ * before `v1Auth`, on those routes alone.
  */
-export const firstPageRead = createMiddleware<AppEnv>(async (c, next) => {
+export const tokenCheckedWithData = createMiddleware<AppEnv>(async (c, next) => {
   if (c.req.method === 'GET' && c.req.query('cursor') === undefined) c.set('checksTokenItself', true);
   await next();
 });
+
+/**
+ * Once a route has checked a `token` principal against its address row (`mailbox`), the caller is that
+ * mailbox, and the request counts against its rate limit now, not before: a rotated token spends nothing.
+ */
+export async function settleTokenPrincipal(c: Context<AppEnv>, mailbox: AddressRow): Promise<void> {
+  if (c.var.principal.kind !== 'token') return;
+  c.set('principal', mailboxPrincipal(mailbox));
+  await enforceRateLimit(c);
+}
 
 const isAddressToken = (token: string) => !token.startsWith(KEY_PREFIX) && !token.startsWith(SESSION_PREFIX);
 

@@ -2,7 +2,7 @@
 import { findById, findByPublicId, FOLDERS, folderCounts, listFolderWithAddress, listFolderWithTotal, replaceDraftContent, updateMessage, type Folder } from '../db/folders';
 import { findAddressById, findAddressByName } from '../db/addresses';
 import { findMail } from '../db/mails';
-import { searchMailbox, type SearchHit } from '../db/search';
+import { searchMailbox, searchMailboxWithAddress, type SearchHit } from '../db/search';
 import type { AddressRow, MailRow } from '../db/schema';
 import type { Bytes } from '../lib/bytes';
 import { AppError } from '../lib/errors';
@@ -46,9 +46,35 @@ export async function listFolders(deps: Deps, mailbox: AddressRow) {
   return FOLDERS.map((name) => ({ name, messages: counts.get(name)?.messages ?? 0, unread: counts.get(name)?.unread ?? 0, size: counts.get(name)?.size ?? 0 }));
 }
 
+type SearchOptions = { query: string; folder?: string; limit: number; snippetTokens?: number };
+
 /** Full-text search of one mailbox, newest first; `folder` narrows it to one folder; `snippetTokens` (≤ 64) sizes the snippet. */
-export async function searchMessages(deps: Deps, mailbox: AddressRow, opts: { query: string; folder?: string; limit: number; snippetTokens?: number }): Promise<SearchHit[]> {
-  return searchMailbox(deps.db, { addressId: mailbox.id, query: opts.query, folder: opts.folder ? parseFolder(opts.folder) : undefined, limit: opts.limit, snippetTokens: opts.snippetTokens });
+export async function searchMessages(deps: Deps, mailbox: AddressRow, opts: SearchOptions): Promise<SearchHit[]> {
+  return searchMailbox(deps.db, searchOf(mailbox.id, opts));
+}
+
+const searchOf = (addressId: number, opts: SearchOptions) => ({
+  addressId,
+  query: opts.query,
+  folder: opts.folder ? parseFolder(opts.folder) : undefined,
+  limit: opts.limit,
+  snippetTokens: opts.snippetTokens,
+});
+
+/** `searchMessages` for `principal`, with the mailbox; its own address token takes one D1 round trip (see `listMessagesFor`). */
+export async function searchMessagesFor(deps: Deps, principal: Principal, address: string, opts: SearchOptions): Promise<{ mailbox: AddressRow; hits: SearchHit[] }> {
+  const claims = ownUncheckedToken(principal, address);
+  if (claims) {
+    const { address: row, hits } = await searchMailboxWithAddress(deps.db, searchOf(claims.address_id, opts));
+    return { mailbox: liveAddress(claims, row), hits };
+  }
+  const mailbox = await mailboxFor(deps, principal, address);
+  return { mailbox, hits: await searchMessages(deps, mailbox, opts) };
+}
+
+/** The claims of an address token not yet checked against its row, when it names `address` itself. */
+function ownUncheckedToken(principal: Principal, address: string): AddressTokenClaims | null {
+  return principal.kind === 'token' && principal.claims.address === address.trim().toLowerCase() ? principal.claims : null;
 }
 
 /** The principal an address token is, once its address row confirms it (`liveAddress` throws 401 otherwise). */
@@ -62,9 +88,10 @@ type ListOptions = { folder: Folder; limit: number; offset: number; cursor?: str
  * and checked (rotation, deletion: 401) before anything is returned.
  */
 export async function listMessagesFor(deps: Deps, principal: Principal, address: string, opts: ListOptions) {
-  if (principal.kind === 'token' && principal.claims.address === address.trim().toLowerCase() && !opts.cursor) {
-    const { address: row, rows, total } = await listFolderWithAddress(deps.db, { addressId: principal.claims.address_id, ...opts });
-    const mailbox = liveAddress(principal.claims, row);
+  const claims = ownUncheckedToken(principal, address);
+  if (claims && !opts.cursor) {
+    const { address: row, rows, total } = await listFolderWithAddress(deps.db, { addressId: claims.address_id, ...opts });
+    const mailbox = liveAddress(claims, row);
     return { mailbox, rows, total, nextCursor: nextCursorOf(rows, opts.limit) };
   }
   const mailbox = await mailboxFor(deps, principal, address);

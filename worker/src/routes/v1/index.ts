@@ -4,7 +4,7 @@
  */
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../../env';
-import { firstPageRead, v1Auth } from '../../middleware/v1-auth';
+import { tokenCheckedWithData, v1Auth } from '../../middleware/v1-auth';
 import { v1RateLimit } from '../../middleware/v1-ratelimit';
 import { aiRoutes } from './ai';
 import { v1Router } from './common';
@@ -61,7 +61,8 @@ export function createV1App() {
 
   // Signup and log-in need no credential: they are what hands one out.
   app.route('/', publicAuthRoutes);
-  app.use('/mailboxes/:address/messages', firstPageRead);
+  app.use('/mailboxes/:address/messages', tokenCheckedWithData);
+  app.use('/mailboxes/:address/search', tokenCheckedWithData);
   app.use('*', v1Auth, v1RateLimit);
   app.route('/', sessionRoutes);
   app.route('/', domainRoutes);

@@ -1,6 +1,7 @@
 /** /api/v1/mailboxes/{address}: folders, full-text search, drafts. */
 import { createRoute, z } from '@hono/zod-openapi';
-import { createDraft, findMessage, listFolders, mailboxFor, searchMessages, updateDraft, type DraftInput } from '../../services/folders';
+import { settleTokenPrincipal } from '../../middleware/v1-auth';
+import { createDraft, findMessage, listFolders, mailboxFor, searchMessagesFor, updateDraft, type DraftInput } from '../../services/folders';
 import { addressParam, meta, security, uidParam, v1Router } from './common';
 import { messageSummary } from './presenters';
 import { commonErrors, envelope, Folder, listEnvelope, MessageSummary, ok, SearchHit } from './schemas';
@@ -87,8 +88,8 @@ export const mailboxRoutes = v1Router()
   })
   .openapi(search, async (c) => {
     const { q, folder, limit } = c.req.valid('query');
-    const mailbox = await mailboxFor(c.var.deps, c.var.principal, c.req.valid('param').address);
-    const hits = await searchMessages(c.var.deps, mailbox, { query: q, folder, limit });
+    const { mailbox, hits } = await searchMessagesFor(c.var.deps, c.var.principal, c.req.valid('param').address, { query: q, folder, limit });
+    await settleTokenPrincipal(c, mailbox);
     const data = hits.map((h) => ({ ...messageSummary(h.mail), match: h.snippet }));
     return c.json({ ok: true as const, success: true as const, data, meta: { ...meta(c), total: data.length, limit, offset: 0, next_cursor: null } }, 200);
   })

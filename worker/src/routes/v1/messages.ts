@@ -1,8 +1,7 @@
 /** /api/v1/mailboxes/{address}/messages: list, read, download, flag, move, trash. */
 import { createRoute, z } from '@hono/zod-openapi';
 import { AppError } from '../../lib/errors';
-import { enforceRateLimit } from '../../middleware/v1-ratelimit';
-import { mailboxPrincipal } from '../../services/principal';
+import { settleTokenPrincipal } from '../../middleware/v1-auth';
 import { findMessage, listMessagesFor, mailboxFor, parseFolder, trashOrDelete, updateFlagsAndFolder } from '../../services/folders';
 import { getAttachmentContent, getFullMessage, getRawMessage } from '../../services/mailbox';
 import { contentDisposition, safeContentType } from '../presenters';
@@ -95,11 +94,7 @@ export const messageRoutes = v1Router()
     const folder = parseFolder(q.folder);
     const unread = q.unread === undefined ? undefined : q.unread === 'true';
     const { mailbox, rows, total, nextCursor } = await listMessagesFor(c.var.deps, c.var.principal, address, { folder, limit: q.limit, offset: q.offset, cursor: q.cursor, unread });
-    // The token is now checked against its address row: it is that mailbox, and is counted as it.
-    if (c.var.principal.kind === 'token') {
-      c.set('principal', mailboxPrincipal(mailbox));
-      await enforceRateLimit(c);
-    }
+    await settleTokenPrincipal(c, mailbox);
     return c.json({ ok: true as const, success: true as const, data: rows.map(messageSummary), meta: { ...meta(c), total, limit: q.limit, offset: q.cursor ? 0 : q.offset, next_cursor: nextCursor } }, 200);
   })
   .openapi(get, async (c) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { admin, bearer, call, createAddress, deliver, envWith, json, TestEmailMessage, testEnv } from '../helpers';
+import { admin, bearer, call, createAddress, deliver, envWith, json, searchIndexSettled, TestEmailMessage, testEnv } from '../helpers';
 import { D1RoundTrips } from '../d1-round-trips';
 import { mailboxPath } from './helpers';
 
@@ -65,5 +65,41 @@ describe("a mailbox's first page on /api/v1 with its address token", () => {
     const res = await call(list(address), { headers: bearer(fresh) }, env);
     expect(res.status).toBe(200);
     expect(res.headers.get('x-ratelimit-remaining')).toBe('1');
+  });
+});
+
+describe('searching a mailbox on /api/v1 with its address token', () => {
+  const search = (address: string, q: string) => `/api/v1${mailboxPath(address)}/search?q=${encodeURIComponent(q)}`;
+
+  it('takes one D1 round trip, the token checked against its address row in the same batch', async () => {
+    const { jwt, address } = await createAddress('fs-one-trip');
+    for (let i = 1; i <= 2; i++) await deliver(message(address, i));
+    await searchIndexSettled();
+    const { trips, env } = counted();
+    const res = await call(search(address, 'First page 2'), { headers: bearer(jwt) }, env);
+    expect(res.status).toBe(200);
+    expect((await json(res)).data.map((m: { subject: string }) => m.subject)).toEqual(['First page 2']);
+    expect(trips.count).toBe(1);
+  });
+
+  it("refuses a rotated token with 401 and nothing found, and another mailbox's search as not found", async () => {
+    const mine = await createAddress('fs-mine');
+    const theirs = await createAddress('fs-theirs');
+    await deliver(message(theirs.address, 7));
+    await searchIndexSettled();
+    expect((await call(search(theirs.address, 'First page'), { headers: bearer(mine.jwt) })).status).toBe(404);
+    await call(`/admin/addresses/${theirs.address_id}/rotate_token`, { method: 'POST', headers: admin });
+    const res = await call(search(theirs.address, 'First page'), { headers: bearer(theirs.jwt) });
+    expect(res.status).toBe(401);
+    expect(await res.text()).not.toContain('First page 7');
+  });
+
+  it('counts a confirmed search against the search limit, and a rotated one against nothing', async () => {
+    const env = envWith({ V1_RATE_SEARCH_PER_MINUTE: '1' });
+    const { jwt: old, address, address_id } = await createAddress('fs-limit', undefined, env);
+    const { jwt: fresh } = await json(await call(`/admin/addresses/${address_id}/rotate_token`, { method: 'POST', headers: admin }, env));
+    for (let i = 0; i < 3; i++) expect((await call(search(address, 'anything'), { headers: bearer(old) }, env)).status).toBe(401);
+    expect((await call(search(address, 'anything'), { headers: bearer(fresh) }, env)).status).toBe(200);
+    expect((await call(search(address, 'anything'), { headers: bearer(fresh) }, env)).status).toBe(429);
   });
 });
