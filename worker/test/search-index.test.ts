@@ -5,7 +5,8 @@ import { resolveMailbox } from '../src/services/addresses';
 import { createDeps } from '../src/services/deps';
 import { ingestMessage } from '../src/services/ingest';
 import { sweepPendingIndex } from '../src/services/search-index';
-import { admin, call, createAddress, deliver, json, searchIndexSettled, TestEmailMessage, testEnv } from './helpers';
+import { admin, bearer, call, createAddress, deliver, json, searchIndexSettled, TestEmailMessage, testEnv } from './helpers';
+import { heldEnv, runQueue } from './v1/sending';
 import { adminKey, mailboxPath, v1 } from './v1/helpers';
 
 /**
@@ -112,6 +113,55 @@ describe('search indexing off the delivery path', () => {
     const later = createDeps(testEnv, { now: () => Date.now() + 120_000 });
     await sweepPendingIndex(later);
     expect((await search(key, address, 'salsify')).sort()).toEqual(['refused-0', 'refused-1', 'refused-2']);
+  });
+
+  it('announces everything a send batch stores (deliveries and Sent copies) in one queue message, at its end', async () => {
+    const { queue, sent } = recordingQueue();
+    const e = { ...heldEnv({}), INDEX_QUEUE: queue };
+    const sender = await createAddress('idx-send-batch', undefined, e);
+    const to = await Promise.all([1, 2, 3].map((i) => createAddress(`idx-send-to-${i}`, undefined, e)));
+    const ids: string[] = [];
+    for (const [i, r] of to.entries()) {
+      const res = await call('/api/v1/emails', { method: 'POST', headers: bearer(sender.jwt), body: JSON.stringify({ to: r.address, subject: `Batch ${i}`, text: `parsnip ${i}` }) }, e);
+      expect(res.status).toBe(202);
+      ids.push((await json(res)).data.id);
+    }
+    expect(sent).toEqual([]);
+    expect((await runQueue(e, ids)).retryMessages).toEqual([]);
+    const stored = [...(await idsOf(sender.address)), ...(await Promise.all(to.map((r) => idsOf(r.address)))).flat()];
+    expect(stored).toHaveLength(6);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.mailIds.sort()).toEqual(stored.sort());
+    await searchIndexSettled();
+    expect(await search(await adminKey(), to[2]!.address, 'parsnip')).toEqual(['Batch 2']);
+  });
+
+  it('announces a synchronous send (POST /api/send_mail) once: the delivered copies and the Sent copy together', async () => {
+    const { queue, sent } = recordingQueue();
+    const e = { ...testEnv, INDEX_QUEUE: queue };
+    const sender = await createAddress('idx-sync-from', undefined, e);
+    const a = await createAddress('idx-sync-a', undefined, e);
+    const b = await createAddress('idx-sync-b', undefined, e);
+    const body = { from_name: 'S', to_mail: [a.address, b.address], subject: 'Sync', content: 'celeriac' };
+    const res = await call('/api/send_mail', { method: 'POST', headers: bearer(sender.jwt), body: JSON.stringify(body) }, e);
+    expect(res.status).toBe(200);
+    const stored = [...(await idsOf(a.address)), ...(await idsOf(b.address)), ...(await idsOf(sender.address))];
+    expect(stored).toHaveLength(3);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.mailIds.sort()).toEqual(stored.sort());
+    await searchIndexSettled();
+  });
+
+  it('announces an mbox import once, after its last message', async () => {
+    const { queue, sent } = recordingQueue();
+    const e = { ...testEnv, INDEX_QUEUE: queue };
+    const { address } = await createAddress('idx-mbox', undefined, e);
+    const mbox = [0, 1, 2, 3].map((i) => `From a@sender.test Mon Mar  2 10:00:0${i} 2026\nFrom: a@sender.test\nSubject: mbox ${i}\nMessage-ID: <idx-mbox-${i}@x>\n\nturnip ${i}\n`).join('\n');
+    const res = await call(`/admin/mails/import?to=${encodeURIComponent(address)}`, { method: 'POST', headers: { ...admin, 'content-type': 'application/octet-stream' }, body: mbox }, e);
+    expect(await json(res)).toMatchObject({ imported: 4 });
+    expect(sent).toEqual([{ kind: 'index', mailIds: await idsOf(address) }]);
+    await searchIndexSettled();
+    expect((await search(await adminKey(), address, 'turnip')).sort()).toEqual(['mbox 0', 'mbox 1', 'mbox 2', 'mbox 3']);
   });
 
   it('keeps the index merging 16 segments per level (migration 0015), and finds mail across many small writes', async () => {

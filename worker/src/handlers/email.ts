@@ -8,9 +8,11 @@ import { AppError } from '../lib/errors';
 import { resolveMailbox } from '../services/addresses';
 import { createDeps, type Deps } from '../services/deps';
 import { ingestMessage, logRejectedDelivery } from '../services/ingest';
+import { sharingAnnouncements } from '../services/search-index';
 
 export async function handleEmail(message: ForwardableEmailMessage, env: Env, ctx: ExecutionContext): Promise<void> {
-  const deps = createDeps(env);
+  // Deliveries arriving together share one search-index announcement (services/index-announcer.ts).
+  const deps = sharingAnnouncements(createDeps(env), (work) => ctx.waitUntil(work));
   const limit = deps.config.maxMessageBytes;
   if (message.rawSize > limit) return reject(deps, message, `Message too large: the limit is ${limit} bytes.`);
   let mailbox;
@@ -25,7 +27,7 @@ export async function handleEmail(message: ForwardableEmailMessage, env: Env, ct
   if (!raw) return reject(deps, message, `Message too large: the limit is ${limit} bytes.`);
   // The "accepted" log entry is written in the message's own transaction, so it exists iff the mail does.
   const log = { direction: 'inbound', status: 'accepted', sender: message.from, recipient: message.to } as const;
-  const result = await ingestMessage(deps, { mailbox, envelopeFrom: message.from, envelopeTo: message.to, raw, log, keepAlive: (work) => ctx.waitUntil(work) });
+  const result = await ingestMessage(deps, { mailbox, envelopeFrom: message.from, envelopeTo: message.to, raw, log });
   console.log(JSON.stringify({ level: 'info', event: 'mail_received', mailbox: mailbox.id, mailId: result.mailId, status: result.status, size: raw.byteLength }));
   for (const destination of deps.config.forwardTo) await message.forward(destination);
 }

@@ -6,7 +6,7 @@
  * it. A group whose service throws is retried as a whole, without touching the other groups.
  */
 import { createDeps, type Deps } from '../services/deps';
-import { indexQueued, type IndexMessage } from '../services/search-index';
+import { announcingOnce, indexQueued, type IndexMessage } from '../services/search-index';
 import { processDeadLetters, processSendJobs } from '../services/sending/consumer';
 import type { SendJob } from '../services/sending/types';
 import { processWebhookJobs } from '../services/webhooks/consumer';
@@ -40,7 +40,11 @@ const routes: Record<string, Route<unknown>> = {
 };
 
 export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
-  const deps = createDeps(env);
+  // Mail a batch stores (internal deliveries, Sent copies) is announced for indexing once, at its end.
+  await announcingOnce(createDeps(env), (deps) => consume(batch, deps));
+}
+
+async function consume(batch: MessageBatch<unknown>, deps: Deps): Promise<void> {
   const groups = new Map<Route<unknown>, Message<unknown>[]>();
   for (const message of batch.messages) {
     const kind = (message.body as { kind?: unknown } | null)?.kind;

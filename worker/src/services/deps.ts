@@ -9,6 +9,7 @@ import { loadConfig, type Config } from '../config';
 import { createDb, type Db } from '../db/client';
 import type { RateLimiter } from '../durable/rate-limiter';
 import { systemClock, type Clock } from '../lib/clock';
+import type { IndexAnnouncer } from './index-announcer';
 import { createProvider } from './providers';
 import type { OutboundProvider } from './providers/types';
 import type { IndexMessage } from './search-index';
@@ -34,6 +35,12 @@ export interface Deps {
   webhookOutbox: WebhookOutbox;
   /** Where new mail is handed for search indexing; without it, mail is indexed right after it is stored. */
   indexQueue: Queue<IndexMessage> | null;
+  /**
+   * Set per invocation (services/search-index.ts `sharingAnnouncements`, `announcingOnce`):
+   * where the ids of new mail go to be announced on `indexQueue` together with others'. Null: each
+   * stored message is announced on its own, at once.
+   */
+  indexAnnouncer: IndexAnnouncer | null;
 }
 
 /** The `AI` binding is optional, so `wrangler types` does not list it; this is its shape when present. */
@@ -73,6 +80,7 @@ function buildDeps(env: Env, clock: Clock): Deps {
     scheduler: { wake: (at: number) => env.SEND_SCHEDULER.get(env.SEND_SCHEDULER.idFromName('global')).wake(at) },
     webhookOutbox: { enqueue: (jobs: object[]) => sendInBatches(env.WEBHOOK_QUEUE, jobs) },
     indexQueue: (env.INDEX_QUEUE as Queue<IndexMessage> | undefined) ?? null,
+    indexAnnouncer: null,
   });
 }
 

@@ -5,6 +5,8 @@ import { AppError } from '../lib/errors';
 import { resolveMailbox } from './addresses';
 import type { Deps } from './deps';
 import { ingestMessage } from './ingest';
+import { announcingOnce } from './search-index';
+import type { AddressRow } from '../db/schema';
 
 export interface ImportReport {
   imported: number;
@@ -22,6 +24,11 @@ export async function importMail(deps: Deps, recipient: string, data: Bytes): Pr
   }
   const messages = splitMbox(data);
   if (messages.length === 0) throw new AppError('invalid_mime', 'The mbox file holds no message.');
+  // The whole mbox is announced for indexing once, at the end, not once per message.
+  return announcingOnce(deps, (gathering) => importEach(gathering, mailbox, messages));
+}
+
+async function importEach(deps: Deps, mailbox: AddressRow, messages: Bytes[]): Promise<ImportReport> {
   const report: ImportReport = { imported: 0, duplicates: 0, failed: [], mail_ids: [] };
   // Sequential on purpose: D1 serialises writes anyway, and order keeps ids in mbox order.
   for (const [index, raw] of messages.entries()) {

@@ -1,19 +1,27 @@
 /**
- * Announcements of freshly stored mail on INDEX_QUEUE, coalesced within an isolate. Each queue send
- * costs about as much CPU as the rest of a small delivery's bookkeeping, so deliveries that land
- * within ANNOUNCE_WINDOW_MS of each other share one queue message: the first opens a window and, kept
- * alive by its own `waitUntil`, sends every id gathered when the window closes; the others only add
- * their ids. Nobody awaits a promise created by another request (workerd forbids crossing request
- * contexts with I/O), so the others return at once.
+ * Announcements of freshly stored mail on INDEX_QUEUE, shared. Each queue send costs about as much
+ * CPU as the rest of a small delivery's bookkeeping (and is a billed Queues operation), so:
+ * - deliveries from Email Routing that land within ANNOUNCE_WINDOW_MS of each other share one queue
+ *   message: the first opens a window and, kept alive by its own `waitUntil`, sends every id gathered
+ *   when the window closes; the others only add their ids. Nobody awaits a promise created by another
+ *   request (workerd forbids crossing request contexts with I/O), so the others return at once;
+ * - an invocation that stores many messages itself (a send queue batch, an mbox import) gathers its
+ *   ids and announces them once, when it ends (`GatheredAnnouncements`). No timer: a queue batch is
+ *   not finished, and the next not started, until its `waitUntil` work is.
  *
- * What this trades: if the isolate dies inside the window, the ids gathered are not announced. Their
- * messages are stored and their search text is pending, so the cron sweep indexes them later
+ * What this trades: if the isolate dies before the announcement, the ids gathered are not announced.
+ * Their messages are stored and their search text is pending, so the cron sweep indexes them later
  * (services/search-index.ts); nothing is lost, it is found by search minutes rather than a second later.
  */
 import type { IndexMessage } from './search-index';
 
 /** `ExecutionContext.waitUntil` of the invocation that stores the mail. */
 export type KeepAlive = (work: Promise<unknown>) => void;
+
+/** Where an invocation puts the ids of mail it stored, to be announced with others' (see above). */
+export interface IndexAnnouncer {
+  add(mailIds: readonly number[]): void;
+}
 
 /** Long enough to gather a burst, short next to the queue's own batching (max_batch_timeout = 1 s). */
 const ANNOUNCE_WINDOW_MS = 100;
@@ -43,6 +51,28 @@ export function announceCoalesced(queue: Queue<IndexMessage>, mailIds: readonly 
       await announce(queue, window.ids);
     })(),
   );
+}
+
+/** Shares announcements with the deliveries of the next ANNOUNCE_WINDOW_MS, kept alive by `keepAlive`. */
+export function windowedAnnouncer(queue: Queue<IndexMessage>, keepAlive: KeepAlive): IndexAnnouncer {
+  return { add: (mailIds) => announceCoalesced(queue, mailIds, keepAlive) };
+}
+
+/** The ids one invocation stored, announced together by `flush` when it ends. */
+export class GatheredAnnouncements implements IndexAnnouncer {
+  private ids: number[] = [];
+
+  constructor(private readonly queue: Queue<IndexMessage>) {}
+
+  add(mailIds: readonly number[]): void {
+    this.ids.push(...mailIds);
+  }
+
+  async flush(): Promise<void> {
+    const ids = this.ids;
+    this.ids = [];
+    for (let i = 0; i < ids.length; i += MAX_IDS_PER_MESSAGE) await announce(this.queue, ids.slice(i, i + MAX_IDS_PER_MESSAGE));
+  }
 }
 
 /** One queue message for these ids, now. Never throws: a lost announcement only delays indexing. */

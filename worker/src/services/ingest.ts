@@ -20,7 +20,6 @@ import { forgetMailbox } from './mailbox-cache';
 import type { Deps } from './deps';
 import { parseMessage, plainTextOf, snippetOfText, type ParsedMessage } from './parse';
 import { onMailReceived } from './inbound-events';
-import type { KeepAlive } from './index-announcer';
 import { scheduleIndexing } from './search-index';
 import { extractVerification, NO_VERIFICATION } from './verification';
 
@@ -37,8 +36,6 @@ export interface IncomingMessage {
   parsed?: ParsedMessage;
   /** A delivery-log entry to record in the same transaction, only if the message is stored. */
   log?: DeliveryEntry;
-  /** The invocation's `waitUntil`: lets the search-index announcement be shared with other deliveries. */
-  keepAlive?: KeepAlive;
 }
 
 /** UTF-8 needs at most 3 bytes per UTF-16 unit, so this stays under ~768 KB in the row. */
@@ -90,7 +87,7 @@ export async function ingestMessage(deps: Deps, incoming: IncomingMessage): Prom
     forgetMailbox(deps.db, mailbox.address);
     throw err;
   }
-  await scheduleIndexing(deps, [mailId], incoming.keepAlive);
+  await scheduleIndexing(deps, [mailId]);
   // Replies to what we sent, and the email.received webhook (services/inbound-events.ts).
   if (received) await onMailReceived(deps, mailbox, record.mail, parsed, endpoints);
   return { status: 'stored', mailId };

@@ -6,7 +6,7 @@
  */
 import { indexPending, stalePendingIds } from '../db/search-index';
 import type { Deps } from './deps';
-import { announce, announceCoalesced, type KeepAlive } from './index-announcer';
+import { announce, GatheredAnnouncements, windowedAnnouncer, type KeepAlive } from './index-announcer';
 
 /** The INDEX_QUEUE message body. */
 export interface IndexMessage {
@@ -15,17 +15,37 @@ export interface IndexMessage {
 }
 
 /**
- * Hands freshly stored mail to the indexer; without a queue binding it is indexed right away. Given
- * the invocation's `keepAlive`, the announcement is shared with other deliveries of the next moment
- * (index-announcer.ts) instead of costing a queue send of its own.
+ * Hands freshly stored mail to the indexer; without a queue binding it is indexed right away. With an
+ * announcer in `deps` (below), the announcement is shared with other mail instead of costing a queue
+ * send of its own (index-announcer.ts).
  */
-export async function scheduleIndexing(deps: Deps, mailIds: number[], keepAlive?: KeepAlive): Promise<void> {
+export async function scheduleIndexing(deps: Deps, mailIds: number[]): Promise<void> {
   if (!deps.indexQueue) {
     await indexPending(deps.db, mailIds);
     return;
   }
-  if (keepAlive) announceCoalesced(deps.indexQueue, mailIds, keepAlive);
+  if (deps.indexAnnouncer) deps.indexAnnouncer.add(mailIds);
   else await announce(deps.indexQueue, mailIds);
+}
+
+/** `deps` for one Email Routing delivery: its announcement is shared with the deliveries of the next moment. */
+export function sharingAnnouncements(deps: Deps, keepAlive: KeepAlive): Deps {
+  if (!deps.indexQueue) return deps;
+  return Object.freeze({ ...deps, indexAnnouncer: windowedAnnouncer(deps.indexQueue, keepAlive) });
+}
+
+/**
+ * Runs `work`, which may store several messages (a send batch, an import, a synchronous send with its
+ * Sent copy), with their ids gathered and announced once when it ends, whether or not it succeeded.
+ */
+export async function announcingOnce<T>(deps: Deps, work: (deps: Deps) => Promise<T>): Promise<T> {
+  if (!deps.indexQueue) return work(deps);
+  const gathered = new GatheredAnnouncements(deps.indexQueue);
+  try {
+    return await work(Object.freeze({ ...deps, indexAnnouncer: gathered }));
+  } finally {
+    await gathered.flush();
+  }
 }
 
 /** The INDEX_QUEUE consumer: the mail ids of every message in the batch, indexed together. */

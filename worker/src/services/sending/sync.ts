@@ -14,6 +14,7 @@ import type { Deps } from '../deps';
 import { signMessage } from '../dkim';
 import type { ParsedMessage } from '../parse';
 import type { Principal } from '../principal';
+import { announcingOnce } from '../search-index';
 import { chargeSender, commitEmails, prepareEmail } from './accept';
 import { dispatchAttempt } from './commit';
 import type { AttemptReport } from './dispatch';
@@ -91,6 +92,7 @@ export async function sendRawNow(deps: Deps, mailbox: AddressRow, raw: Bytes, en
 async function dispatchStored(deps: Deps, publicId: string): Promise<SyncResult> {
   const email = await findEmail(deps.db, publicId);
   if (!email) throw new Error(`email ${publicId} vanished after insert`);
-  const report = await dispatchAttempt(deps, email, { final: true });
+  // Internal deliveries and the Sent copy share one search-index announcement.
+  const report = await announcingOnce(deps, (gathering) => dispatchAttempt(gathering, email, { final: true }));
   return { ...report, rowId: email.id, publicId, messageId: email.messageId };
 }
