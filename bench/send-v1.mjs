@@ -42,14 +42,23 @@ export async function benchAccept(worker, key, domain, quick) {
   }
 }
 
-/** Sends `n` messages to one internal mailbox through the queue; returns messages/s until all are in it. */
+/**
+ * Sends `n` messages to one internal mailbox through the queue. Returns messages/s until all are in it,
+ * and workerd CPU per message until then and until search finds the last one (so the indexing the
+ * deliveries and Sent copies cause is counted too).
+ */
 export async function benchEndToEnd(worker, key, domain, jwt, n) {
   const count = async () => (await (await fetch(`${worker.url}/api/parsed_mails?limit=1`, { headers: { authorization: `Bearer ${jwt}` } })).json()).count;
+  const marker = `zq${Date.now().toString(36)}last`;
+  const searchable = async () =>
+    (await (await fetch(`${worker.url}/api/v1/mailboxes/e2e@${domain}/search?q=${marker}&limit=1`, { headers: { authorization: `Bearer ${jwt}` } })).json()).data.length > 0;
   const before = await count();
+  const cpuBefore = cpuSeconds(worker.workerdPid);
   const start = performance.now();
   for (let i = 0; i < n; i += 100) {
     const size = Math.min(100, n - i);
-    const res = await post(worker.url, key, '/emails/batch', Array.from({ length: size }, () => message(`bench@${domain}`, `e2e@${domain}`)));
+    const batch = Array.from({ length: size }, (_, j) => message(`bench@${domain}`, `e2e@${domain}`, i + j === n - 1 ? { subject: `bench ${marker}` } : {}));
+    const res = await post(worker.url, key, '/emails/batch', batch);
     if (res.status !== 202) throw new Error(`batch: ${res.status} ${await res.text()}`);
   }
   const deadline = Date.now() + 600_000;
@@ -57,5 +66,11 @@ export async function benchEndToEnd(worker, key, domain, jwt, n) {
     if (Date.now() > deadline) throw new Error('end-to-end delivery did not finish in 10 minutes');
     await new Promise((r) => setTimeout(r, 200));
   }
-  return n / ((performance.now() - start) / 1000);
+  const rate = n / ((performance.now() - start) / 1000);
+  const cpuDelivered = ((cpuSeconds(worker.workerdPid) - cpuBefore) * 1000) / n;
+  while (!(await searchable())) {
+    if (Date.now() > deadline) throw new Error('end-to-end indexing did not finish in 10 minutes');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { rate, cpuDelivered, cpuIndexed: ((cpuSeconds(worker.workerdPid) - cpuBefore) * 1000) / n };
 }

@@ -49,8 +49,9 @@ async function main() {
     const key = await adminKey(worker.url);
     await benchAccept(worker, key, domain, quick);
     const n = quick ? 200 : 1000;
-    const rate = await benchEndToEnd(worker, key, domain, e2e.jwt, n);
+    const { rate, cpuDelivered, cpuIndexed } = await benchEndToEnd(worker, key, domain, e2e.jwt, n);
     console.log(`\nEnd-to-end through the queue: ${n} messages (batches of 100) to one internal mailbox: ${fmt(rate)} msgs/s`);
+    console.log(`  workerd CPU per message: ${fmt(cpuDelivered, 2)} ms until all are in the mailbox, ${fmt(cpuIndexed, 2)} ms until search finds the last`);
     console.log(`  (best synchronous /api/send_mail to an internal mailbox above: ${fmt(syncInternal)} msgs/s; ratio ${fmt(rate / syncInternal, 2)}×)`);
     console.log(`\nworkerd peak memory: ${fmt(peakRssMiB(worker.workerdPid))} MiB`);
   } finally {
