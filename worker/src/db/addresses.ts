@@ -1,5 +1,6 @@
 /** Queries on the `addresses` table. */
 import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from './client';
 import { containsPattern } from './like';
 import { firstOf, perDatabase } from './prepared';
@@ -25,6 +26,15 @@ export async function insertAddress(
 
 export async function findAddressById(db: Db, id: number): Promise<AddressRow | null> {
   return (await lookups(db).byId.get({ id })) ?? null;
+}
+
+/**
+ * `query` run in the same D1 batch as a read of the address row `id`, for a caller that must check
+ * that row (an address token's rotation, deletion) before it uses what `query` found.
+ */
+export async function withAddressRow<Q extends BatchItem<'sqlite'>>(db: Db, id: number, query: Q): Promise<{ address: AddressRow | undefined; result: Q['_']['result'] }> {
+  const [rows, result] = await db.batch([db.select().from(addresses).where(eq(addresses.id, id)), query]);
+  return { address: rows[0], result };
 }
 
 /** `findAddressById` as one read of a `readBatch` (db/prepared.ts). */

@@ -12,6 +12,11 @@ export type Folder = (typeof FOLDERS)[number];
 
 /** Messages, unread and bytes per folder, from the counters the triggers keep (never a scan). */
 export async function folderCounts(db: Db, addressId: number) {
+  return folderCountsQuery(db, addressId);
+}
+
+/** `folderCounts` as a query not yet run, for a batch. */
+export function folderCountsQuery(db: Db, addressId: number) {
   return db
     .select({ folder: folderCountsTable.folder, messages: folderCountsTable.messages, unread: folderCountsTable.unread, size: folderCountsTable.size })
     .from(folderCountsTable)
@@ -95,7 +100,12 @@ const totalOf = (row: { messages: number; unread: number } | undefined, unread?:
   !row ? 0 : unread === undefined ? row.messages : unread ? row.unread : row.messages - row.unread;
 
 export async function findByPublicId(db: Db, addressId: number, publicId: string): Promise<MailRow | null> {
-  return (await db.select().from(mails).where(and(eq(mails.publicId, publicId), eq(mails.addressId, addressId))).get()) ?? null;
+  return (await byPublicIdQuery(db, addressId, publicId))[0] ?? null;
+}
+
+/** `findByPublicId` as a query not yet run, for a batch. */
+export function byPublicIdQuery(db: Db, addressId: number, publicId: string) {
+  return db.select().from(mails).where(and(eq(mails.publicId, publicId), eq(mails.addressId, addressId))).limit(1);
 }
 
 /** One mailbox's message by its numeric id (the original API's `id`). */

@@ -138,9 +138,31 @@ export async function findMail(
   return row ?? null;
 }
 
-export async function listAttachmentMeta(db: Db, mailId: number): Promise<AttachmentMeta[]> {
+/** A message's attachments without their bytes, by position. */
+function attachmentMetaQuery(db: Db, mailId: number) {
   const { content: _content, ...columns } = getTableColumns(attachments);
   return db.select(columns).from(attachments).where(eq(attachments.mailId, mailId)).orderBy(attachments.idx);
+}
+
+/**
+ * `findMail` and the message's attachment list in one D1 round trip. The attachments are read by mail
+ * id alone, so they are returned only when the mail is this mailbox's.
+ */
+export async function findMailWithAttachments(
+  db: Db,
+  addressId: number,
+  id: number,
+): Promise<{ mail: MailRow; contents: MailContentsRow; attachments: AttachmentMeta[] } | null> {
+  const [rows, attachmentRows] = await db.batch([
+    db
+      .select({ mail: mails, contents: mailContents })
+      .from(mails)
+      .innerJoin(mailContents, eq(mailContents.mailId, mails.id))
+      .where(and(eq(mails.id, id), eq(mails.addressId, addressId)))
+      .limit(1),
+    attachmentMetaQuery(db, id),
+  ]);
+  return rows[0] ? { ...rows[0], attachments: attachmentRows } : null;
 }
 
 export async function findAttachment(db: Db, addressId: number, mailId: number, idx: number): Promise<AttachmentRow | null> {

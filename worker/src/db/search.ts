@@ -3,7 +3,8 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from './client';
 import { mailboxToken, mailsFts } from './fts';
 import { containsPattern } from './like';
-import { addresses, mails, type AddressRow, type MailRow } from './schema';
+import { withAddressRow } from './addresses';
+import { mails, type AddressRow, type MailRow } from './schema';
 import type { Folder } from './folders';
 
 export interface SearchHit {
@@ -27,8 +28,8 @@ export async function searchMailbox(db: Db, opts: SearchOptions): Promise<Search
  * the row before it returns anything.
  */
 export async function searchMailboxWithAddress(db: Db, opts: SearchOptions): Promise<{ address: AddressRow | undefined; hits: SearchHit[] }> {
-  const [address, hits] = await db.batch([db.select().from(addresses).where(eq(addresses.id, opts.addressId)), searchQuery(db, opts)]);
-  return { address: address[0], hits };
+  const { address, result } = await withAddressRow(db, opts.addressId, searchQuery(db, opts));
+  return { address, hits: result };
 }
 
 function searchQuery(db: Db, opts: SearchOptions) {

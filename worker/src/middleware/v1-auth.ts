@@ -52,11 +52,11 @@ declare module 'hono' {
 }
 
 /**
- * Marks the hottest reads, a mailbox's first page and its search (GET, no cursor): their services
- * read the address token's row in the same D1 round trip as the data (services/folders.ts
- * `listMessagesFor`, `searchMessagesFor`), so `v1Auth` only checks the token's signature and expiry
- * and leaves a `token` principal, which the route settles with `settleTokenPrincipal`. Mounted
- * before `v1Auth`, on those routes alone.
+ * Marks the hottest reads, a mailbox's first page, its search, its folders and one message (GET, no
+ * cursor): their services read the address token's row in the same D1 round trip as the data
+ * (services/folders.ts `listMessagesFor`, `searchMessagesFor`, `listFoldersFor`, `findMessageFor`),
+ * so `v1Auth` only checks the token's signature and expiry and leaves a `token` principal, which the
+ * route settles with `settleTokenPrincipal`. Mounted before `v1Auth`, on those routes alone.
  */
 export const tokenCheckedWithData = createMiddleware<AppEnv>(async (c, next) => {
   if (c.req.method === 'GET' && c.req.query('cursor') === undefined) c.set('checksTokenItself', true);

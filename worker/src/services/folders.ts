@@ -1,6 +1,6 @@
 /** The v1 mailbox model: folders, flags, trash semantics and drafts, addressed by public ids. */
-import { findById, findByPublicId, FOLDERS, folderCounts, listFolderWithAddress, listFolderWithTotal, replaceDraftContent, updateMessage, type Folder } from '../db/folders';
-import { findAddressById, findAddressByName } from '../db/addresses';
+import { byPublicIdQuery, findById, findByPublicId, FOLDERS, folderCounts, folderCountsQuery, listFolderWithAddress, listFolderWithTotal, replaceDraftContent, updateMessage, type Folder } from '../db/folders';
+import { findAddressById, findAddressByName, withAddressRow } from '../db/addresses';
 import { findMail } from '../db/mails';
 import { searchMailbox, searchMailboxWithAddress, type SearchHit } from '../db/search';
 import type { AddressRow, MailRow } from '../db/schema';
@@ -42,8 +42,42 @@ export function parseFolder(name: string): Folder {
 }
 
 export async function listFolders(deps: Deps, mailbox: AddressRow) {
-  const counts = new Map((await folderCounts(deps.db, mailbox.id)).map((r) => [r.folder, r]));
+  return foldersFrom(await folderCounts(deps.db, mailbox.id));
+}
+
+type FolderCountRow = Awaited<ReturnType<typeof folderCounts>>[number];
+
+function foldersFrom(rows: FolderCountRow[]) {
+  const counts = new Map(rows.map((r) => [r.folder, r]));
   return FOLDERS.map((name) => ({ name, messages: counts.get(name)?.messages ?? 0, unread: counts.get(name)?.unread ?? 0, size: counts.get(name)?.size ?? 0 }));
+}
+
+/** `listFolders` for `principal`, with the mailbox; its own address token takes one D1 round trip (see `listMessagesFor`). */
+export async function listFoldersFor(deps: Deps, principal: Principal, address: string) {
+  const claims = ownUncheckedToken(principal, address);
+  if (claims) {
+    const { address: row, result } = await withAddressRow(deps.db, claims.address_id, folderCountsQuery(deps.db, claims.address_id));
+    return { mailbox: liveAddress(claims, row), folders: foldersFrom(result) };
+  }
+  const mailbox = await mailboxFor(deps, principal, address);
+  return { mailbox, folders: await listFolders(deps, mailbox) };
+}
+
+/**
+ * The message `uid` of `address` for `principal`, with the mailbox; its own address token reads the
+ * message and its address row in one D1 round trip, and a rotated token is refused (401) before a
+ * missing message would be reported.
+ */
+export async function findMessageFor(deps: Deps, principal: Principal, address: string, uid: string): Promise<{ mailbox: AddressRow; row: MailRow }> {
+  const claims = ownUncheckedToken(principal, address);
+  if (claims) {
+    const { address: found, result } = await withAddressRow(deps.db, claims.address_id, byPublicIdQuery(deps.db, claims.address_id, uid));
+    const mailbox = liveAddress(claims, found);
+    if (!result[0]) throw new AppError('message_not_found', 'No such message in this mailbox.');
+    return { mailbox, row: result[0] };
+  }
+  const mailbox = await mailboxFor(deps, principal, address);
+  return { mailbox, row: await findMessage(deps, mailbox, uid) };
 }
 
 type SearchOptions = { query: string; folder?: string; limit: number; snippetTokens?: number };

@@ -5,7 +5,7 @@ import {
   deleteMailRows,
   findAttachment,
   findMail,
-  listAttachmentMeta,
+  findMailWithAttachments,
   listMailSummaries,
   listMailsWithRaw,
   markSeen,
@@ -102,17 +102,19 @@ export interface FullMessage {
 
 /** The parsed message; reading it marks it seen. */
 export async function getFullMessage(deps: Deps, mailbox: AddressRow, id: number, opts = { markSeen: true }): Promise<FullMessage> {
-  const found = await findMail(deps.db, mailbox.id, id);
+  const found = await findMailWithAttachments(deps.db, mailbox.id, id);
   if (!found) throw notFound();
-  const { mail, contents } = found;
+  const { mail, contents, attachments } = found;
   let { text, html } = contents;
   let headers: FullMessage['headers'];
   if (contents.bodiesInRaw) ({ text, html, headers } = await parseMessage(await rawBytes(deps, contents)));
   else headers = JSON.parse(contents.headersJson) as FullMessage['headers'];
   const turnsSeen = opts.markSeen && !mail.seen;
-  const [attachments] = await Promise.all([listAttachmentMeta(deps.db, mail.id), turnsSeen ? markSeen(deps.db, mailbox.id, mail.id) : undefined]);
-  // A message we sent to this mailbox gets read_at (services/tracking/replies.ts).
-  if (turnsSeen) await noteRead(deps, mail);
+  if (turnsSeen) {
+    await markSeen(deps.db, mailbox.id, mail.id);
+    // A message we sent to this mailbox gets read_at (services/tracking/replies.ts).
+    await noteRead(deps, mail);
+  }
   return {
     mail: { ...mail, seen: mail.seen || opts.markSeen },
     text,

@@ -61,8 +61,9 @@ export function createV1App() {
 
   // Signup and log-in need no credential: they are what hands one out.
   app.route('/', publicAuthRoutes);
-  app.use('/mailboxes/:address/messages', tokenCheckedWithData);
-  app.use('/mailboxes/:address/search', tokenCheckedWithData);
+  for (const hot of ['/mailboxes/:address/messages', '/mailboxes/:address/messages/:uid', '/mailboxes/:address/search', '/mailboxes/:address/folders']) {
+    app.use(hot, tokenCheckedWithData);
+  }
   app.use('*', v1Auth, v1RateLimit);
   app.route('/', sessionRoutes);
   app.route('/', domainRoutes);

@@ -1,7 +1,7 @@
 /** /api/v1/mailboxes/{address}: folders, full-text search, drafts. */
 import { createRoute, z } from '@hono/zod-openapi';
 import { settleTokenPrincipal } from '../../middleware/v1-auth';
-import { createDraft, findMessage, listFolders, mailboxFor, searchMessagesFor, updateDraft, type DraftInput } from '../../services/folders';
+import { createDraft, findMessage, listFoldersFor, mailboxFor, searchMessagesFor, updateDraft, type DraftInput } from '../../services/folders';
 import { addressParam, meta, security, uidParam, v1Router } from './common';
 import { messageSummary } from './presenters';
 import { commonErrors, envelope, Folder, listEnvelope, MessageSummary, ok, SearchHit } from './schemas';
@@ -83,8 +83,9 @@ const toDraft = (b: z.infer<typeof DraftBody>): DraftInput => ({
 
 export const mailboxRoutes = v1Router()
   .openapi(folders, async (c) => {
-    const mailbox = await mailboxFor(c.var.deps, c.var.principal, c.req.valid('param').address);
-    return c.json({ ok: true as const, success: true as const, data: await listFolders(c.var.deps, mailbox), meta: meta(c) }, 200);
+    const { mailbox, folders: data } = await listFoldersFor(c.var.deps, c.var.principal, c.req.valid('param').address);
+    await settleTokenPrincipal(c, mailbox);
+    return c.json({ ok: true as const, success: true as const, data, meta: meta(c) }, 200);
   })
   .openapi(search, async (c) => {
     const { q, folder, limit } = c.req.valid('query');

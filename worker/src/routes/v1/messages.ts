@@ -2,7 +2,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { AppError } from '../../lib/errors';
 import { settleTokenPrincipal } from '../../middleware/v1-auth';
-import { findMessage, listMessagesFor, mailboxFor, parseFolder, trashOrDelete, updateFlagsAndFolder } from '../../services/folders';
+import { findMessage, findMessageFor, listMessagesFor, mailboxFor, parseFolder, trashOrDelete, updateFlagsAndFolder } from '../../services/folders';
 import { getAttachmentContent, getFullMessage, getRawMessage } from '../../services/mailbox';
 import { contentDisposition, safeContentType } from '../presenters';
 import { addressParam, etagFor, limitParam, meta, offsetParam, security, uidParam, v1Router } from './common';
@@ -99,8 +99,8 @@ export const messageRoutes = v1Router()
   })
   .openapi(get, async (c) => {
     const { address, uid } = c.req.valid('param');
-    const mailbox = await mailboxFor(c.var.deps, c.var.principal, address);
-    const row = await findMessage(c.var.deps, mailbox, uid);
+    const { mailbox, row } = await findMessageFor(c.var.deps, c.var.principal, address, uid);
+    await settleTokenPrincipal(c, mailbox);
     const detail = await getFullMessage(c.var.deps, mailbox, row.id, { markSeen: false });
     const data = fullMessage(detail.mail, detail);
     if ((await etagFor(c, data)).notModified) return c.body(null, 304);
