@@ -3,8 +3,7 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from './client';
 import { mailboxToken, mailsFts } from './fts';
 import { containsPattern } from './like';
-import { withAddressRow } from './addresses';
-import { mails, type AddressRow, type MailRow } from './schema';
+import { mails, type MailRow } from './schema';
 import type { Folder } from './folders';
 
 export interface SearchHit {
@@ -12,10 +11,6 @@ export interface SearchHit {
   snippet: string;
 }
 
-/**
- * Trigram MATCH needs three characters; shorter queries (two CJK characters, say) fall back to LIKE
- * on the same index table, still scoped to the mailbox.
- */
 type SearchOptions = { addressId: number; query: string; folder?: Folder; limit: number; snippetTokens?: number };
 
 export async function searchMailbox(db: Db, opts: SearchOptions): Promise<SearchHit[]> {
@@ -23,16 +18,11 @@ export async function searchMailbox(db: Db, opts: SearchOptions): Promise<Search
 }
 
 /**
- * `searchMailbox` with the mailbox's own address row read in the same round trip, for a caller whose
- * token still has to be checked against that row. Nothing here decides access: the caller must check
- * the row before it returns anything.
+ * The search as a query not yet run (so it can join a batch). Trigram MATCH needs three characters;
+ * shorter queries (two CJK characters, say) fall back to LIKE on the same index table, still scoped
+ * to the mailbox.
  */
-export async function searchMailboxWithAddress(db: Db, opts: SearchOptions): Promise<{ address: AddressRow | undefined; hits: SearchHit[] }> {
-  const { address, result } = await withAddressRow(db, opts.addressId, searchQuery(db, opts));
-  return { address, hits: result };
-}
-
-function searchQuery(db: Db, opts: SearchOptions) {
+export function searchQuery(db: Db, opts: SearchOptions) {
   const useIndex = [...opts.query].length >= 3;
   const like = containsPattern(opts.query);
   // The mailbox token narrows the match inside FTS5, before any row is joined.

@@ -1,8 +1,9 @@
 /** The v1 mailbox model: folders, flags, trash semantics and drafts, addressed by public ids. */
 import { byPublicIdQuery, findById, findByPublicId, FOLDERS, folderCounts, folderCountsQuery, listFolderWithAddress, listFolderWithTotal, replaceDraftContent, updateMessage, type Folder } from '../db/folders';
+import type { BatchItem } from 'drizzle-orm/batch';
 import { findAddressById, findAddressByName, withAddressRow } from '../db/addresses';
 import { findMail } from '../db/mails';
-import { searchMailbox, searchMailboxWithAddress, type SearchHit } from '../db/search';
+import { searchMailbox, searchQuery, type SearchHit } from '../db/search';
 import type { AddressRow, MailRow } from '../db/schema';
 import type { Bytes } from '../lib/bytes';
 import { AppError } from '../lib/errors';
@@ -52,32 +53,33 @@ function foldersFrom(rows: FolderCountRow[]) {
   return FOLDERS.map((name) => ({ name, messages: counts.get(name)?.messages ?? 0, unread: counts.get(name)?.unread ?? 0, size: counts.get(name)?.size ?? 0 }));
 }
 
-/** `listFolders` for `principal`, with the mailbox; its own address token takes one D1 round trip (see `listMessagesFor`). */
+/** `listFolders` for `principal`, with the mailbox (see `readAs`). */
 export async function listFoldersFor(deps: Deps, principal: Principal, address: string) {
-  const claims = ownUncheckedToken(principal, address);
-  if (claims) {
-    const { address: row, result } = await withAddressRow(deps.db, claims.address_id, folderCountsQuery(deps.db, claims.address_id));
-    return { mailbox: liveAddress(claims, row), folders: foldersFrom(result) };
-  }
-  const mailbox = await mailboxFor(deps, principal, address);
-  return { mailbox, folders: await listFolders(deps, mailbox) };
+  const { mailbox, result } = await readAs(deps, principal, address, (addressId) => folderCountsQuery(deps.db, addressId));
+  return { mailbox, folders: foldersFrom(result) };
+}
+
+/** The message `uid` of `address` for `principal`, with the mailbox (see `readAs`: a rotated token is 401, never "no such message"). */
+export async function findMessageFor(deps: Deps, principal: Principal, address: string, uid: string): Promise<{ mailbox: AddressRow; row: MailRow }> {
+  const { mailbox, result } = await readAs(deps, principal, address, (addressId) => byPublicIdQuery(deps.db, addressId, uid));
+  if (!result[0]) throw new AppError('message_not_found', 'No such message in this mailbox.');
+  return { mailbox, row: result[0] };
 }
 
 /**
- * The message `uid` of `address` for `principal`, with the mailbox; its own address token reads the
- * message and its address row in one D1 round trip, and a rotated token is refused (401) before a
- * missing message would be reported.
+ * What `query` finds in `address`'s mailbox for `principal`, with the mailbox. The mailbox's own
+ * address token not yet checked (`token` principal) costs one D1 round trip: its address row is read
+ * in the same batch as `query` and checked (rotation, deletion: 401) before the result is used.
+ * Anyone else is authorised first (`mailboxFor`), then `query` runs.
  */
-export async function findMessageFor(deps: Deps, principal: Principal, address: string, uid: string): Promise<{ mailbox: AddressRow; row: MailRow }> {
+async function readAs<Q extends BatchItem<'sqlite'>>(deps: Deps, principal: Principal, address: string, query: (addressId: number) => Q): Promise<{ mailbox: AddressRow; result: Q['_']['result'] }> {
   const claims = ownUncheckedToken(principal, address);
   if (claims) {
-    const { address: found, result } = await withAddressRow(deps.db, claims.address_id, byPublicIdQuery(deps.db, claims.address_id, uid));
-    const mailbox = liveAddress(claims, found);
-    if (!result[0]) throw new AppError('message_not_found', 'No such message in this mailbox.');
-    return { mailbox, row: result[0] };
+    const { address: row, result } = await withAddressRow(deps.db, claims.address_id, query(claims.address_id));
+    return { mailbox: liveAddress(claims, row), result };
   }
   const mailbox = await mailboxFor(deps, principal, address);
-  return { mailbox, row: await findMessage(deps, mailbox, uid) };
+  return { mailbox, result: (await query(mailbox.id)) as Q['_']['result'] };
 }
 
 type SearchOptions = { query: string; folder?: string; limit: number; snippetTokens?: number };
@@ -95,15 +97,10 @@ const searchOf = (addressId: number, opts: SearchOptions) => ({
   snippetTokens: opts.snippetTokens,
 });
 
-/** `searchMessages` for `principal`, with the mailbox; its own address token takes one D1 round trip (see `listMessagesFor`). */
+/** `searchMessages` for `principal`, with the mailbox (see `readAs`). */
 export async function searchMessagesFor(deps: Deps, principal: Principal, address: string, opts: SearchOptions): Promise<{ mailbox: AddressRow; hits: SearchHit[] }> {
-  const claims = ownUncheckedToken(principal, address);
-  if (claims) {
-    const { address: row, hits } = await searchMailboxWithAddress(deps.db, searchOf(claims.address_id, opts));
-    return { mailbox: liveAddress(claims, row), hits };
-  }
-  const mailbox = await mailboxFor(deps, principal, address);
-  return { mailbox, hits: await searchMessages(deps, mailbox, opts) };
+  const { mailbox, result } = await readAs(deps, principal, address, (addressId) => searchQuery(deps.db, searchOf(addressId, opts)));
+  return { mailbox, hits: result };
 }
 
 /** The claims of an address token not yet checked against its row, when it names `address` itself. */
