@@ -7,13 +7,14 @@
  */
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
+import { findAddressById } from '../db/addresses';
 import type { AddressRow } from '../db/schema';
 import type { AppEnv } from '../env';
 import { AppError } from '../lib/errors';
 import { resolveSession, SESSION_PREFIX } from '../services/accounts/sessions';
 import { KEY_PREFIX, recordKeyUse, resolveKey } from '../services/apikeys';
 import { mailboxPrincipal, type Principal } from '../services/principal';
-import { isAdminSession, verifyAddressSignature, verifyAddressToken } from '../services/tokens';
+import { isAdminSession, liveAddress, verifyAddressSignature, verifyAddressToken } from '../services/tokens';
 import { checkAdminPassword } from './auth';
 import { enforceRateLimit } from './v1-ratelimit';
 
@@ -59,9 +60,18 @@ declare module 'hono' {
  * route settles with `settleTokenPrincipal`. Mounted before `v1Auth`, on those routes alone.
  */
 export const tokenCheckedWithData = createMiddleware<AppEnv>(async (c, next) => {
-  if (c.req.method === 'GET' && c.req.query('cursor') === undefined) c.set('checksTokenItself', true);
+  if (c.req.method !== 'GET' || c.req.query('cursor') !== undefined) return next();
+  c.set('checksTokenItself', true);
   await next();
+  // A route settles the token when it answers with data. One that failed before that (a bad
+  // parameter, another mailbox, a missing message) is settled here: a rotated token turns the answer
+  // into its 401, and a live one is counted against the rate limit like any other request.
+  const principal = c.get('principal');
+  if (principal?.kind !== 'token' || isTokenRefusal(c.error)) return;
+  await settleTokenPrincipal(c, liveAddress(principal.claims, await findAddressById(c.var.deps.db, principal.claims.address_id)));
 });
+
+const isTokenRefusal = (err: unknown) => err instanceof AppError && (err.code === 'invalid_token' || err.code === 'token_expired');
 
 /**
  * Once a route has checked a `token` principal against its address row (`mailbox`), the caller is that

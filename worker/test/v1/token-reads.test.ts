@@ -156,3 +156,30 @@ describe("a mailbox's folders and one message on /api/v1 with its address token"
     expect((await call(`${base(address)}/folders`, { headers: bearer(fresh) }, env)).status).toBe(429);
   });
 });
+
+describe('a hot v1 read with an address token that fails before answering', () => {
+  const base = (address: string) => `/api/v1${mailboxPath(address)}`;
+
+  it('answers a rotated token with 401 even when the request is also wrong in another way', async () => {
+    const { jwt, address, address_id } = await createAddress('ff-rotated');
+    await call(`/admin/addresses/${address_id}/rotate_token`, { method: 'POST', headers: admin });
+    for (const path of [`${base(address)}/messages?folder=Nowhere`, `${base(address)}/messages?limit=0`, `${base(address)}/messages/msg_nosuchmessage00000000`]) {
+      const res = await call(path, { headers: bearer(jwt) });
+      expect(res.status, path).toBe(401);
+      expect((await json(res)).error.code, path).toBe('invalid_token');
+    }
+  });
+
+  it('counts a live token\'s failed reads against its rate limit, as every other request is counted', async () => {
+    const env = envWith({ V1_RATE_READ_PER_MINUTE: '2' });
+    const { jwt, address } = await createAddress('ff-counted', undefined, env);
+    const other = await createAddress('ff-counted-other', undefined, env);
+    expect((await call(`${base(address)}/messages/msg_nosuchmessage00000000`, { headers: bearer(jwt) }, env)).status).toBe(404);
+    const wrong = await call(`${base(other.address)}/folders`, { headers: bearer(jwt) }, env);
+    expect(wrong.status).toBe(404);
+    expect(wrong.headers.get('x-ratelimit-remaining')).toBe('0');
+    const limited = await call(`${base(address)}/messages?folder=Nowhere`, { headers: bearer(jwt) }, env);
+    expect(limited.status).toBe(429);
+    expect((await call(`${base(address)}/folders`, { headers: bearer(jwt) }, env)).status).toBe(429);
+  });
+});
