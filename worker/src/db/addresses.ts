@@ -2,7 +2,7 @@
 import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from './client';
-import { containsPattern } from './like';
+import { containsText } from './contains';
 import { firstOf, perDatabase } from './prepared';
 import { addresses, type AddressRow } from './schema';
 
@@ -72,7 +72,7 @@ export async function searchAddresses(
   db: Db,
   opts: { query?: string; limit: number; offset: number },
 ): Promise<{ rows: AddressRow[]; total: number }> {
-  const where = opts.query ? sql`${addresses.address} LIKE ${containsPattern(opts.query)} ESCAPE '\\'` : undefined;
+  const where = opts.query ? containsText(addresses.address, opts.query) : undefined;
   const [rows, totalRow] = await Promise.all([
     db.select().from(addresses).where(where).orderBy(desc(addresses.id)).limit(opts.limit).offset(opts.offset),
     db.select({ n: sql<number>`count(*)` }).from(addresses).where(where).get(),

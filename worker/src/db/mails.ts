@@ -1,7 +1,7 @@
 /** Queries on `mails` and the tables hanging off it (`mail_contents`, `attachments`). */
-import { and, desc, eq, getTableColumns, inArray, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, inArray, lt, or, sql } from 'drizzle-orm';
 import type { Db } from './client';
-import { containsPattern } from './like';
+import { containsText } from './contains';
 import { allOf, perDatabase } from './prepared';
 import { addresses, attachments, mailContents, mails, type MailRow, type NewAttachment, type NewMail } from './schema';
 
@@ -115,8 +115,7 @@ export async function countMatching(db: Db, addressId: number, query: string): P
 
 /** Sender (name or address) or subject contains the text, case-insensitively for ASCII. */
 function matches(query: string) {
-  const pattern = containsPattern(query);
-  return sql`(${mails.subject} LIKE ${pattern} ESCAPE '\\' OR ${mails.fromAddress} LIKE ${pattern} ESCAPE '\\' OR ${mails.fromName} LIKE ${pattern} ESCAPE '\\')`;
+  return or(containsText(mails.subject, query), containsText(mails.fromAddress, query), containsText(mails.fromName, query));
 }
 
 /** The compatibility list: the few columns it shows, plus where the raw source is. */

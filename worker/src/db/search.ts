@@ -1,8 +1,8 @@
 /** Full-text search over one mailbox through the `mails_fts` trigram index. */
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, or, sql } from 'drizzle-orm';
 import type { Db } from './client';
 import { mailboxToken, mailsFts } from './fts';
-import { containsPattern } from './like';
+import { containsText } from './contains';
 import { mails, type MailRow } from './schema';
 import type { Folder } from './folders';
 
@@ -24,12 +24,11 @@ export async function searchMailbox(db: Db, opts: SearchOptions): Promise<Search
  */
 export function searchQuery(db: Db, opts: SearchOptions) {
   const useIndex = [...opts.query].length >= 3;
-  const like = containsPattern(opts.query);
   // The mailbox token narrows the match inside FTS5, before any row is joined.
   const phrase = `"${opts.query.replace(/"/g, '""')}"`;
   const matcher = useIndex
     ? sql`${sql.identifier('mails_fts')} MATCH ${`mailbox : "${mailboxToken(opts.addressId)}" AND {subject sender recipients body} : ${phrase}`}`
-    : sql`(${mailsFts.subject} LIKE ${like} ESCAPE '\\' OR ${mailsFts.sender} LIKE ${like} ESCAPE '\\' OR ${mailsFts.recipients} LIKE ${like} ESCAPE '\\' OR ${mailsFts.body} LIKE ${like} ESCAPE '\\')`;
+    : or(containsText(mailsFts.subject, opts.query), containsText(mailsFts.sender, opts.query), containsText(mailsFts.recipients, opts.query), containsText(mailsFts.body, opts.query));
   // snippet() needs a MATCH; the LIKE path cuts the body around the first occurrence instead.
   const snippet = useIndex
     ? sql<string>`snippet(mails_fts, 3, '«', '»', '…', ${Math.min(64, Math.max(1, Math.trunc(opts.snippetTokens ?? 16)))})`

@@ -1,6 +1,7 @@
 /** Queries on `users` and `mailbox_owners`. */
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from './client';
+import { endsWithText } from './contains';
 import { addresses, type AddressRow } from './schema';
 import { mailboxOwners, users, type UserRow } from './schema-accounts';
 
@@ -22,7 +23,7 @@ export async function insertUser(db: Db, values: { email: string; name: string; 
 }
 
 export async function listUserRows(db: Db, opts: { domain?: string; limit: number; offset: number }): Promise<{ rows: UserRow[]; total: number }> {
-  const where = opts.domain ? sql`${users.email} LIKE ${`%@${opts.domain.replace(/[\\%_]/g, '\\$&')}`} ESCAPE '\\'` : undefined;
+  const where = opts.domain ? endsWithText(users.email, `@${opts.domain}`) : undefined;
   const [rows, total] = await Promise.all([
     db.select().from(users).where(where).orderBy(asc(users.email)).limit(opts.limit).offset(opts.offset),
     db.select({ n: sql<number>`count(*)` }).from(users).where(where).get(),
