@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createDb } from '../src/db/client';
-import { folderStatements } from '../src/db/folders';
+import { folderStatements, namedFolderStatements } from '../src/db/folders';
 import { listStatements } from '../src/db/mails';
 import { readAll, sha256Hex } from '../src/lib/bytes';
 import { deliveryIdentity, withoutTraceFields } from '../src/services/delivery-identity';
@@ -70,16 +70,23 @@ describe('query plans of the hot reads', () => {
       expect(details).toContain('USING INDEX mails_address_id_idx (address_id=?)');
       expect(details).not.toContain('TEMP B-TREE');
     }
-    for (const query of [folderStatements(db).list, folderStatements(db).listBySeen]) {
+    // An admin's first page names the mailbox (a subquery on the unique address index): same plan.
+    for (const query of [folderStatements(db).list, folderStatements(db).listBySeen, namedFolderStatements(db).list, namedFolderStatements(db).listBySeen]) {
       const details = await plan(query);
       expect(details).toContain('USING INDEX mails_address_folder_idx (address_id=? AND folder=? AND id<?)');
       expect(details).not.toContain('TEMP B-TREE');
     }
+    const named = await plan(namedFolderStatements(db).list);
+    expect(named).toContain('SEARCH addresses USING COVERING INDEX addresses_address_uq (address=?)');
   });
 
   it('read folder totals from one counter row, never by counting mail', async () => {
-    const details = await plan(folderStatements(createDb(testEnv.DB)).folderCount);
-    expect(details).toMatch(/^SEARCH folder_counts USING (PRIMARY KEY|INDEX sqlite_autoindex_folder_counts_1) \(address_id=\? AND folder=\?\)$/);
+    const db = createDb(testEnv.DB);
+    for (const query of [folderStatements(db).folderCount, namedFolderStatements(db).folderCount]) {
+      const details = await plan(query);
+      expect(details).toMatch(/^SEARCH folder_counts USING (PRIMARY KEY|INDEX sqlite_autoindex_folder_counts_1) \(address_id=\? AND folder=\?\)/);
+      expect(details).not.toContain('SCAN');
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 /** Queries on the `addresses` table. */
-import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from './client';
 import { containsText } from './contains';
@@ -36,6 +36,26 @@ export async function withAddressRow<Q extends BatchItem<'sqlite'>>(db: Db, id: 
   const [rows, result] = await db.batch([db.select().from(addresses).where(eq(addresses.id, id)), query]);
   return { address: rows[0], result };
 }
+
+/**
+ * The id of the address named `address`, as a subquery (NULL when there is none), so a read keyed by
+ * a mailbox's name can run in the same batch as the read of its row (`withAddressNamed`).
+ */
+export type AddressIdRef = number | SQL<number>;
+export const addressIdNamed = (address: string): SQL<number> => sql<number>`(select ${addresses.id} from ${addresses} where ${addresses.address} = ${address})`;
+
+/**
+ * `query` (keyed by `addressIdNamed(address)`) in the same D1 batch as the address row named
+ * `address`, for a caller allowed to read any mailbox: one round trip, and a missing row means the
+ * mailbox does not exist, whatever `query` found (nothing).
+ */
+export async function withAddressNamed<Q extends BatchItem<'sqlite'>>(db: Db, address: string, query: Q): Promise<{ address: AddressRow | undefined; result: Q['_']['result'] }> {
+  const [rows, result] = await db.batch([db.select().from(addresses).where(eq(addresses.address, address)), query]);
+  return { address: rows[0], result };
+}
+
+/** `findAddressByName` as one read of a `readBatch` (db/prepared.ts). */
+export const addressByNameRead = (db: Db, address: string) => firstOf(lookups(db).byName, { address });
 
 /** `findAddressById` as one read of a `readBatch` (db/prepared.ts). */
 export const addressByIdRead = (db: Db, id: number) => firstOf(lookups(db).byId, { id });

@@ -1,6 +1,6 @@
 /** v1 queries on `mails` by folder, public id and flags. */
-import { and, desc, eq, lt, sql } from 'drizzle-orm';
-import { addressByIdRead } from './addresses';
+import { and, desc, eq, lt, sql, type Placeholder, type SQL } from 'drizzle-orm';
+import { addressByIdRead, addressByNameRead, type AddressIdRef } from './addresses';
 import type { Db } from './client';
 import { mailboxToken, mailsFts } from './fts';
 import { isReceivedFolder, type SearchText } from './mails';
@@ -16,7 +16,7 @@ export async function folderCounts(db: Db, addressId: number) {
 }
 
 /** `folderCounts` as a query not yet run, for a batch. */
-export function folderCountsQuery(db: Db, addressId: number) {
+export function folderCountsQuery(db: Db, addressId: AddressIdRef) {
   return db
     .select({ folder: folderCountsTable.folder, messages: folderCountsTable.messages, unread: folderCountsTable.unread, size: folderCountsTable.size })
     .from(folderCountsTable)
@@ -49,33 +49,42 @@ const summaryColumns = {
 export type FolderSummaryRow = Pick<MailRow, keyof typeof summaryColumns>;
 
 const p = sql.placeholder;
-// Without a cursor, beforeId is past every id; the (address_id, folder, id) index serves both forms.
-const inFolder = and(eq(mails.addressId, p('addressId')), eq(mails.folder, p('folder')), lt(mails.id, p('beforeId')));
+
+/** A folder page's statements, with the mailbox given as `mailbox` (its id, or a subquery finding it by name). */
+function buildFolderStatements(db: Db, mailbox: SQL | Placeholder) {
+  // Without a cursor, beforeId is past every id; the (address_id, folder, id) index serves both forms.
+  const inFolder = and(eq(mails.addressId, mailbox), eq(mails.folder, p('folder')), lt(mails.id, p('beforeId')));
+  return {
+    folderCount: db
+      .select({ messages: folderCountsTable.messages, unread: folderCountsTable.unread })
+      .from(folderCountsTable)
+      .where(and(eq(folderCountsTable.addressId, mailbox), eq(folderCountsTable.folder, p('folder'))))
+      .prepare(),
+    list: db.select(summaryColumns).from(mails).where(inFolder).orderBy(desc(mails.id)).limit(p('limit')).offset(p('offset')).prepare(),
+    listBySeen: db
+      .select(summaryColumns)
+      .from(mails)
+      .where(and(inFolder, eq(mails.seen, p('seen'))))
+      .orderBy(desc(mails.id))
+      .limit(p('limit'))
+      .offset(p('offset'))
+      .prepare(),
+  };
+}
 
 /** Exported for the query-plan tests. */
-export const folderStatements = perDatabase((db) => ({
-  folderCount: db
-    .select({ messages: folderCountsTable.messages, unread: folderCountsTable.unread })
-    .from(folderCountsTable)
-    .where(and(eq(folderCountsTable.addressId, p('addressId')), eq(folderCountsTable.folder, p('folder'))))
-    .prepare(),
-  list: db.select(summaryColumns).from(mails).where(inFolder).orderBy(desc(mails.id)).limit(p('limit')).offset(p('offset')).prepare(),
-  listBySeen: db
-    .select(summaryColumns)
-    .from(mails)
-    .where(and(inFolder, eq(mails.seen, p('seen'))))
-    .orderBy(desc(mails.id))
-    .limit(p('limit'))
-    .offset(p('offset'))
-    .prepare(),
-}));
+export const folderStatements = perDatabase((db) => buildFolderStatements(db, p('addressId')));
+/** The same statements for a mailbox known by name (`addressIdNamed`), so its row can be read in the same batch. */
+export const namedFolderStatements = perDatabase((db) => buildFolderStatements(db, sql`(select ${addresses.id} from ${addresses} where ${addresses.address} = ${p('address')})`));
 
 type FolderPage = { addressId: number; folder: Folder; limit: number; offset: number; beforeId?: number; unread?: boolean };
+type NamedFolderPage = Omit<FolderPage, 'addressId' | 'beforeId'> & { address: string };
 
 /** The two reads of a folder page: the page itself and the folder's counters. */
-function folderPageReads(db: Db, opts: FolderPage) {
-  const values = { addressId: opts.addressId, folder: opts.folder, beforeId: opts.beforeId ?? Number.MAX_SAFE_INTEGER, limit: opts.limit, offset: opts.offset };
-  const statements = folderStatements(db);
+function folderPageReads(db: Db, opts: FolderPage | NamedFolderPage) {
+  const mailbox = 'address' in opts ? { address: opts.address } : { addressId: opts.addressId };
+  const values = { ...mailbox, folder: opts.folder, beforeId: ('beforeId' in opts ? opts.beforeId : undefined) ?? Number.MAX_SAFE_INTEGER, limit: opts.limit, offset: opts.offset };
+  const statements = 'address' in opts ? namedFolderStatements(db) : folderStatements(db);
   const page = opts.unread === undefined ? allOf(statements.list, values) : allOf(statements.listBySeen, { ...values, seen: !opts.unread });
   return [page, firstOf(statements.folderCount, values)] as const;
 }
@@ -96,6 +105,15 @@ export async function listFolderWithAddress(db: Db, opts: FolderPage): Promise<{
   return { address, rows, total: totalOf(counts, opts.unread) };
 }
 
+/**
+ * The first page of the mailbox named `address` with its address row, in one D1 round trip, for a
+ * caller allowed to read any mailbox: no row means no such mailbox (and the page is empty).
+ */
+export async function listNamedFolderWithAddress(db: Db, opts: NamedFolderPage): Promise<{ address: AddressRow | undefined; rows: FolderSummaryRow[]; total: number }> {
+  const [address, rows, counts] = await readBatch(db, [addressByNameRead(db, opts.address), ...folderPageReads(db, opts)]);
+  return { address, rows, total: totalOf(counts, opts.unread) };
+}
+
 const totalOf = (row: { messages: number; unread: number } | undefined, unread?: boolean) =>
   !row ? 0 : unread === undefined ? row.messages : unread ? row.unread : row.messages - row.unread;
 
@@ -104,7 +122,7 @@ export async function findByPublicId(db: Db, addressId: number, publicId: string
 }
 
 /** `findByPublicId` as a query not yet run, for a batch. */
-export function byPublicIdQuery(db: Db, addressId: number, publicId: string) {
+export function byPublicIdQuery(db: Db, addressId: AddressIdRef, publicId: string) {
   return db.select().from(mails).where(and(eq(mails.publicId, publicId), eq(mails.addressId, addressId))).limit(1);
 }
 

@@ -1,13 +1,13 @@
 /** The v1 mailbox model: folders, flags, trash semantics and drafts, addressed by public ids. */
-import { byPublicIdQuery, findById, findByPublicId, FOLDERS, folderCounts, folderCountsQuery, listFolderWithAddress, listFolderWithTotal, replaceDraftContent, updateMessage, type Folder } from '../db/folders';
+import { byPublicIdQuery, findById, findByPublicId, FOLDERS, folderCounts, folderCountsQuery, listFolderWithAddress, listFolderWithTotal, listNamedFolderWithAddress, replaceDraftContent, updateMessage, type Folder } from '../db/folders';
 import type { BatchItem } from 'drizzle-orm/batch';
-import { findAddressById, findAddressByName, withAddressRow } from '../db/addresses';
+import { addressIdNamed, findAddressById, findAddressByName, withAddressNamed, withAddressRow, type AddressIdRef } from '../db/addresses';
 import { findMail } from '../db/mails';
 import { searchMailbox, searchQuery, type SearchHit } from '../db/search';
 import type { AddressRow, MailRow } from '../db/schema';
 import type { Bytes } from '../lib/bytes';
 import { AppError } from '../lib/errors';
-import { mayReadMailbox } from './accounts/access';
+import { mayReadMailbox, readsEveryMailbox } from './accounts/access';
 import { mailboxPrincipal, type Principal } from './principal';
 import { liveAddress, type AddressTokenClaims } from './tokens';
 import type { Deps } from './deps';
@@ -55,28 +55,45 @@ function foldersFrom(rows: FolderCountRow[]) {
 
 /** `listFolders` for `principal`, with the mailbox (see `readAs`). */
 export async function listFoldersFor(deps: Deps, principal: Principal, address: string) {
-  const { mailbox, result } = await readAs(deps, principal, address, (addressId) => folderCountsQuery(deps.db, addressId));
+  const counts = (addressId: AddressIdRef) => folderCountsQuery(deps.db, addressId);
+  const { mailbox, result } = await readAs(deps, principal, address, counts, counts);
   return { mailbox, folders: foldersFrom(result) };
 }
 
 /** The message `uid` of `address` for `principal`, with the mailbox (see `readAs`: a rotated token is 401, never "no such message"). */
 export async function findMessageFor(deps: Deps, principal: Principal, address: string, uid: string): Promise<{ mailbox: AddressRow; row: MailRow }> {
-  const { mailbox, result } = await readAs(deps, principal, address, (addressId) => byPublicIdQuery(deps.db, addressId, uid));
+  const byUid = (addressId: AddressIdRef) => byPublicIdQuery(deps.db, addressId, uid);
+  const { mailbox, result } = await readAs(deps, principal, address, byUid, byUid);
   if (!result[0]) throw new AppError('message_not_found', 'No such message in this mailbox.');
   return { mailbox, row: result[0] };
 }
 
 /**
- * What `query` finds in `address`'s mailbox for `principal`, with the mailbox. The mailbox's own
- * address token not yet checked (`token` principal) costs one D1 round trip: its address row is read
- * in the same batch as `query` and checked (rotation, deletion: 401) before the result is used.
+ * What `query` finds in `address`'s mailbox for `principal`, with the mailbox, in one D1 round trip
+ * where the caller's right to it can be checked afterwards:
+ * - the mailbox's own address token not yet checked (`token` principal): its address row is read in
+ *   the same batch as `query` and checked (rotation, deletion: 401) before the result is used;
+ * - a caller who may read every mailbox (`readsEveryMailbox`): the mailbox is found by name in the
+ *   same batch as `query`, which finds it by name too (`queryNamed`); no row is "no such mailbox".
  * Anyone else is authorised first (`mailboxFor`), then `query` runs.
  */
-async function readAs<Q extends BatchItem<'sqlite'>>(deps: Deps, principal: Principal, address: string, query: (addressId: number) => Q): Promise<{ mailbox: AddressRow; result: Q['_']['result'] }> {
+async function readAs<Q extends BatchItem<'sqlite'>>(
+  deps: Deps,
+  principal: Principal,
+  address: string,
+  query: (addressId: number) => Q,
+  queryNamed?: (addressId: AddressIdRef) => Q,
+): Promise<{ mailbox: AddressRow; result: Q['_']['result'] }> {
   const claims = ownUncheckedToken(principal, address);
   if (claims) {
     const { address: row, result } = await withAddressRow(deps.db, claims.address_id, query(claims.address_id));
     return { mailbox: liveAddress(claims, row), result };
+  }
+  if (queryNamed && readsEveryMailbox(principal)) {
+    const wanted = address.trim().toLowerCase();
+    const { address: row, result } = await withAddressNamed(deps.db, wanted, queryNamed(addressIdNamed(wanted)));
+    if (!row) throw new AppError('mailbox_not_found', 'No such mailbox.');
+    return { mailbox: row, result };
   }
   const mailbox = await mailboxFor(deps, principal, address);
   return { mailbox, result: (await query(mailbox.id)) as Q['_']['result'] };
@@ -123,6 +140,11 @@ export async function listMessagesFor(deps: Deps, principal: Principal, address:
   if (claims && !opts.cursor) {
     const { address: row, rows, total } = await listFolderWithAddress(deps.db, { addressId: claims.address_id, ...opts });
     const mailbox = liveAddress(claims, row);
+    return { mailbox, rows, total, nextCursor: nextCursorOf(rows, opts.limit) };
+  }
+  if (readsEveryMailbox(principal) && !opts.cursor) {
+    const { address: mailbox, rows, total } = await listNamedFolderWithAddress(deps.db, { ...opts, address: address.trim().toLowerCase() });
+    if (!mailbox) throw new AppError('mailbox_not_found', 'No such mailbox.');
     return { mailbox, rows, total, nextCursor: nextCursorOf(rows, opts.limit) };
   }
   const mailbox = await mailboxFor(deps, principal, address);

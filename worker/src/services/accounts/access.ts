@@ -17,9 +17,12 @@ import type { DomainRow } from '../../db/schema-accounts';
 import { hasPermission, listPermissions, type Permission } from './permissions';
 
 /** True when the principal may read (and file, flag, delete) this mailbox's mail. */
+/** True for a caller who may read every mailbox, so reads need not look the mailbox up first. */
+export const readsEveryMailbox = (principal: Principal): principal is Extract<Principal, { kind: 'admin' }> => principal.kind === 'admin';
+
 export async function mayReadMailbox(deps: Deps, principal: Principal, address: string): Promise<boolean> {
   const wanted = address.trim().toLowerCase();
-  if (principal.kind === 'admin') return true;
+  if (readsEveryMailbox(principal)) return true;
   if (principal.kind === 'mailbox') return principal.address === wanted;
   // An unconfirmed address token may do nothing until its address row is read (services/folders.ts).
   if (principal.kind === 'token') return false;
