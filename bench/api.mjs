@@ -15,7 +15,7 @@
 //     search (common) the same with q=weekly, a word every message contains
 //   Every answer must be 200 with the expected shape (search: at least one hit); prints p50/p99.
 // Usage: npm run bench:api [-- --quick]
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { fmt, freePort, peakRssMiB, percentile, prepareState, startWorker, timed, BENCH_VARS } from '../scripts/local-worker.mjs';
 
 const quick = process.argv.includes('--quick');
@@ -113,6 +113,7 @@ async function measure(task, n) {
 }
 
 async function main() {
+  mkdirSync('bench/.state', { recursive: true });
   writeFileSync(seedFile, MAILBOXES.map(seedSql).join('\n'));
   console.log(`Preparing local D1 (seeding mailboxes of ${MAILBOXES.map((m) => m.count.toLocaleString()).join(' and ')} messages)...`);
   const seedStart = performance.now();
