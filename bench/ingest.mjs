@@ -15,11 +15,12 @@
 // - Listing: p50/p99 of the newest 20 on /api/parsed_mails, /api/mails and
 //   /api/v1/mailboxes/{address}/messages, and of /api/v1 search (a word in 1% of messages), for
 //   mailboxes of 100, 100,000 and 1,000,000 messages (the big ones are seeded with SQL before the
-//   Worker starts; --quick: 10,000 and 100,000).
+//   Worker starts; --quick: 10,000 and 100,000). After 50 untimed calls each, every (mailbox, request)
+//   pair is sampled in rounds, so a runtime still settling slows them all alike, not whichever is first.
 // Usage: npm run bench:ingest [-- --quick]   (Node 20: node --experimental-websocket bench/ingest.mjs)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { connectInspector, isolateMemoryMiB, sampleIsolateMemory } from '../scripts/inspector.mjs';
-import { cpuSeconds, fmt, freePort, peakRssMiB, percentile, prepareState, rssMiB, startWorker, timed, BENCH_VARS } from '../scripts/local-worker.mjs';
+import { cpuSeconds, fmt, freePort, peakRssMiB, percentile, prepareState, rssMiB, startWorker, timed, timedInterleaved, BENCH_VARS } from '../scripts/local-worker.mjs';
 
 const quick = process.argv.includes('--quick');
 const stateDir = 'bench/.state/ingest';
@@ -199,10 +200,7 @@ async function main() {
     const n = quick ? 50 : 300;
     // The floor every request pays here: wrangler's dev proxy, HTTP, the Worker's routing; no D1.
     const health = () => fetch(`${url}/health`).then((r) => r.text());
-    for (let i = 0; i < 5; i++) await health();
-    const floor = await timed(n, 1, health);
-    console.log(`${'-'.padEnd(9)} | ${'/health (no D1: the floor)'.padEnd(27)} | ${String(n).padStart(3)} | ${fmt(percentile(floor, 50)).padStart(6)} | ${fmt(percentile(floor, 99)).padStart(6)}`);
-    for (const m of mailboxes) {
+    const tasks = [{ m: null, label: '/health (no D1: the floor)', n, task: health }, ...mailboxes.flatMap((m) => {
       const base = `${url}/api/v1/mailboxes/${encodeURIComponent(m.address)}`;
       const bearer = { authorization: `Bearer ${m.jwt}` };
       const requests = [
@@ -223,12 +221,15 @@ async function main() {
           if (body.data.length === 0) throw new Error('search: no hits');
         }],
       ];
-      for (const [label, task] of requests) {
-        // Warm up first: the first calls of a route run unoptimised code, which no busy isolate does.
-        for (let i = 0; i < 50; i++) await task();
-        const latencies = await timed(n, 1, task);
-        console.log(`${m.count.toLocaleString().padEnd(9)} | ${label.padEnd(27)} | ${String(n).padStart(3)} | ${fmt(percentile(latencies, 50)).padStart(6)} | ${fmt(percentile(latencies, 99)).padStart(6)}`);
-      }
+      return requests.map(([label, task]) => ({ m, label, n, task }));
+    })];
+    // Warm up first: the first calls of a route run unoptimised code, which no busy isolate does.
+    for (const { task } of tasks) for (let i = 0; i < 50; i++) await task();
+    // Then every (mailbox, request) pair in rounds, so drift while the runtime settles slows them all alike.
+    const results = await timedInterleaved(tasks);
+    for (const [i, { m, label }] of tasks.entries()) {
+      const latencies = results[i];
+      console.log(`${(m ? m.count.toLocaleString() : '-').padEnd(9)} | ${label.padEnd(27)} | ${String(n).padStart(3)} | ${fmt(percentile(latencies, 50)).padStart(6)} | ${fmt(percentile(latencies, 99)).padStart(6)}`);
     }
     peaks.push(['main Worker (seeded database, 2 KB/50 KB, lists, search)', w.mem.overall()]);
     console.log(`\nPeak memory of the runtime workerd: ${peaks.map(([label, mib]) => `${label} ${fmt(mib)} MiB`).join('; ')}`);

@@ -142,4 +142,23 @@ export async function timed(n, concurrency, task) {
   return latencies.sort((a, b) => a - b);
 }
 
+/**
+ * Sequential latencies of several tasks sampled in rounds (each task once per round, until it has run
+ * its own `n` times), so a runtime still warming up or settling slows every task alike instead of
+ * whichever runs first. Returns each task's latencies, sorted.
+ */
+export async function timedInterleaved(tasks) {
+  const latencies = tasks.map(() => []);
+  const rounds = Math.max(...tasks.map((t) => t.n));
+  for (let round = 0; round < rounds; round++) {
+    for (const [i, { n, task }] of tasks.entries()) {
+      if (round >= n) continue;
+      const start = performance.now();
+      await task(round);
+      latencies[i].push(performance.now() - start);
+    }
+  }
+  return latencies.map((l) => l.sort((a, b) => a - b));
+}
+
 export const fmt = (n, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
