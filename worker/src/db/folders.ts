@@ -2,6 +2,7 @@
 import { and, desc, eq, lt, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import { addressByIdRead, addressByNameRead, type AddressIdRef } from './addresses';
 import type { Db } from './client';
+import { keyByHashRead, type KeyWithMailboxAddress } from './keys';
 import { mailboxToken, mailsFts } from './fts';
 import { isReceivedFolder, type SearchText } from './mails';
 import { allOf, firstOf, perDatabase, readBatch } from './prepared';
@@ -112,6 +113,16 @@ export async function listFolderWithAddress(db: Db, opts: FolderPage): Promise<{
 export async function listNamedFolderWithAddress(db: Db, opts: NamedFolderPage): Promise<{ address: AddressRow | undefined; rows: FolderSummaryRow[]; total: number }> {
   const [address, rows, counts] = await readBatch(db, [addressByNameRead(db, opts.address), ...folderPageReads(db, opts)]);
   return { address, rows, total: totalOf(counts, opts.unread) };
+}
+
+/** `listNamedFolderWithAddress` with the API key whose hash is `keyHash` read too, for a caller whose key is checked afterwards. */
+export async function listNamedFolderWithKey(
+  db: Db,
+  keyHash: string,
+  opts: NamedFolderPage,
+): Promise<{ key: KeyWithMailboxAddress | undefined; address: AddressRow | undefined; rows: FolderSummaryRow[]; total: number }> {
+  const [key, address, rows, counts] = await readBatch(db, [keyByHashRead(db, keyHash), addressByNameRead(db, opts.address), ...folderPageReads(db, opts)]);
+  return { key, address, rows, total: totalOf(counts, opts.unread) };
 }
 
 const totalOf = (row: { messages: number; unread: number } | undefined, unread?: boolean) =>

@@ -1,7 +1,8 @@
 /** Queries on `api_keys`. */
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from './client';
-import { perDatabase } from './prepared';
+import type { BatchItem } from 'drizzle-orm/batch';
+import { firstOf, perDatabase } from './prepared';
 import { addresses, apiKeys, type AddressRow, type ApiKeyRow } from './schema';
 
 // Every /api/v1 request with a key reads the key and, for a mailbox key, its mailbox: one query.
@@ -12,7 +13,45 @@ const statements = perDatabase((db) => ({
     .leftJoin(addresses, eq(addresses.id, apiKeys.addressId))
     .where(eq(apiKeys.hash, sql.placeholder('hash')))
     .prepare(),
+  byHashForBatch: keyWithMailboxAddress(db).where(eq(apiKeys.hash, sql.placeholder('hash'))).prepare(),
 }));
+
+/**
+ * The key with the address of its mailbox (null for an admin key, or a mailbox that is gone), for
+ * batches: a batch hands rows back as objects keyed by column name, so a join of two whole tables
+ * (both have `id`) cannot be read from one; one extra column can.
+ */
+function keyWithMailboxAddress(db: Db) {
+  return db
+    .select({ key: apiKeys, mailboxAddress: sql<string | null>`(select a.address from addresses a where a.id = ${apiKeys.addressId})`.as('mailbox_address') })
+    .from(apiKeys);
+}
+
+export type KeyWithMailbox = { key: ApiKeyRow; mailbox: AddressRow | null };
+/** A key as a batch reads it: with its mailbox's address only. */
+export type KeyWithMailboxAddress = { key: ApiKeyRow; mailboxAddress: string | null };
+
+/** The key with this hash, as one read of a `readBatch` (db/prepared.ts). */
+export const keyByHashRead = (db: Db, hash: string) => firstOf(statements(db).byHashForBatch, { hash });
+
+/**
+ * `query` (keyed by `addressIdNamed(address)`) in one D1 batch with the key whose hash is `hash` (and
+ * its mailbox) and the address row named `address`, for a caller whose key is checked afterwards:
+ * nothing here decides access.
+ */
+export async function withKeyAndAddressNamed<Q extends BatchItem<'sqlite'>>(
+  db: Db,
+  hash: string,
+  address: string,
+  query: Q,
+): Promise<{ key: KeyWithMailboxAddress | undefined; address: AddressRow | undefined; result: Q['_']['result'] }> {
+  const [keys, rows, result] = await db.batch([
+    keyWithMailboxAddress(db).where(eq(apiKeys.hash, hash)),
+    db.select().from(addresses).where(eq(addresses.address, address)),
+    query,
+  ]);
+  return { key: keys[0], address: rows[0], result };
+}
 
 export async function insertKey(db: Db, row: Omit<ApiKeyRow, 'id'>): Promise<ApiKeyRow> {
   const [inserted] = await db.insert(apiKeys).values(row).returning();
@@ -21,7 +60,7 @@ export async function insertKey(db: Db, row: Omit<ApiKeyRow, 'id'>): Promise<Api
 }
 
 /** The key with this hash, and the mailbox a mailbox key is scoped to (null for admin keys). */
-export async function findKeyByHash(db: Db, hash: string): Promise<{ key: ApiKeyRow; mailbox: AddressRow | null } | null> {
+export async function findKeyByHash(db: Db, hash: string): Promise<KeyWithMailbox | null> {
   return (await statements(db).byHash.get({ hash })) ?? null;
 }
 

@@ -1,5 +1,6 @@
 /** Full-text search over one mailbox through the `mails_fts` trigram index. */
-import { and, desc, eq, or, sql } from 'drizzle-orm';
+import { and, desc, eq, or, sql, type SQL } from 'drizzle-orm';
+import type { AddressIdRef } from './addresses';
 import type { Db } from './client';
 import { mailboxToken, mailsFts } from './fts';
 import { containsText } from './contains';
@@ -11,7 +12,16 @@ export interface SearchHit {
   snippet: string;
 }
 
-type SearchOptions = { addressId: number; query: string; folder?: Folder; limit: number; snippetTokens?: number };
+type SearchOptions = { addressId: AddressIdRef; query: string; folder?: Folder; limit: number; snippetTokens?: number };
+
+/**
+ * `mailbox : "<token>" AND <rest>` for FTS5. A mailbox given by a subquery (`addressIdNamed`) gets its
+ * token built in SQL, the same text as `mailboxToken`; no such mailbox makes a token nothing carries.
+ */
+function mailboxMatch(addressId: AddressIdRef, rest: string): string | SQL {
+  if (typeof addressId === 'number') return `mailbox : "${mailboxToken(addressId)}" AND ${rest}`;
+  return sql`('mailbox : "mbx' || printf('%010d', coalesce(${addressId}, 0)) || 'x" AND ' || ${rest})`;
+}
 
 export async function searchMailbox(db: Db, opts: SearchOptions): Promise<SearchHit[]> {
   return searchQuery(db, opts);
@@ -27,7 +37,7 @@ export function searchQuery(db: Db, opts: SearchOptions) {
   // The mailbox token narrows the match inside FTS5, before any row is joined.
   const phrase = `"${opts.query.replace(/"/g, '""')}"`;
   const matcher = useIndex
-    ? sql`${sql.identifier('mails_fts')} MATCH ${`mailbox : "${mailboxToken(opts.addressId)}" AND {subject sender recipients body} : ${phrase}`}`
+    ? sql`${sql.identifier('mails_fts')} MATCH ${mailboxMatch(opts.addressId, `{subject sender recipients body} : ${phrase}`)}`
     : or(containsText(mailsFts.subject, opts.query), containsText(mailsFts.sender, opts.query), containsText(mailsFts.recipients, opts.query), containsText(mailsFts.body, opts.query));
   // snippet() needs a MATCH; the LIKE path cuts the body around the first occurrence instead.
   const snippet = useIndex

@@ -7,14 +7,13 @@
  */
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import { findAddressById } from '../db/addresses';
-import type { AddressRow } from '../db/schema';
 import type { AppEnv } from '../env';
 import { AppError } from '../lib/errors';
 import { resolveSession, SESSION_PREFIX } from '../services/accounts/sessions';
-import { KEY_PREFIX, recordKeyUse, resolveKey } from '../services/apikeys';
-import { mailboxPrincipal, type Principal } from '../services/principal';
-import { isAdminSession, liveAddress, verifyAddressSignature, verifyAddressToken } from '../services/tokens';
+import { KEY_PREFIX, keyHash, recordKeyUse, resolveKey } from '../services/apikeys';
+import { confirmPrincipal } from '../services/confirm-principal';
+import { isUnconfirmed, mailboxPrincipal, type Confirmation, type Principal } from '../services/principal';
+import { isAdminSession, verifyAddressSignature, verifyAddressToken } from '../services/tokens';
 import { checkAdminPassword } from './auth';
 import { enforceRateLimit } from './v1-ratelimit';
 
@@ -32,11 +31,9 @@ export async function principalForToken(c: Context<AppEnv>, token: string): Prom
   const { deps } = c.var;
   if (token.startsWith(KEY_PREFIX)) {
     // The key and its mailbox come in one query.
-    const { key, mailbox } = await resolveKey(deps, token);
-    c.executionCtx.waitUntil(recordKeyUse(deps, key));
-    if (key.type === 'admin') return { kind: 'admin', keyId: key.id, rateKey: `key:${key.id}` };
-    if (!mailbox) throw new AppError('invalid_token', 'The API key is invalid or has been revoked.');
-    return { kind: 'mailbox', addressId: mailbox.id, address: mailbox.address, keyId: key.id, rateKey: `key:${key.id}`, row: mailbox };
+    const { key, principal } = await resolveKey(deps, token);
+    if (key) c.executionCtx.waitUntil(recordKeyUse(deps, key));
+    return principal;
   }
   if (token.startsWith(SESSION_PREFIX)) {
     const { user, session } = await resolveSession(deps, token, (work) => c.executionCtx.waitUntil(work));
@@ -47,39 +44,42 @@ export async function principalForToken(c: Context<AppEnv>, token: string): Prom
 
 declare module 'hono' {
   interface ContextVariableMap {
-    /** Set (by `tokenCheckedWithData`) on a route that checks an address token against its row itself. */
-    checksTokenItself: boolean;
+    /** Set (by `credentialCheckedWithData`) on a route that checks an address token or API key against its row itself. */
+    checksCredentialItself: boolean;
   }
 }
 
 /**
  * Marks the hottest reads, a mailbox's first page, its search, its folders and one message (GET, no
- * cursor): their services read the address token's row in the same D1 round trip as the data
- * (services/folders.ts `listMessagesFor`, `searchMessagesFor`, `listFoldersFor`, `findMessageFor`),
- * so `v1Auth` only checks the token's signature and expiry and leaves a `token` principal, which the
- * route settles with `settleTokenPrincipal`. Mounted before `v1Auth`, on those routes alone.
+ * cursor): their services read the credential's row in the same D1 round trip as the data
+ * (services/folders.ts `listMessagesFor`, `searchMessagesFor`, `listFoldersFor`, `findMessageFor`).
+ * So `v1Auth` only checks an address token's signature and expiry (a `token` principal), or hashes
+ * an API key (a `key` principal), and the route settles the request with who the caller turned out
+ * to be (`settlePrincipal`). Mounted before `v1Auth`, on those routes alone.
  */
-export const tokenCheckedWithData = createMiddleware<AppEnv>(async (c, next) => {
+export const credentialCheckedWithData = createMiddleware<AppEnv>(async (c, next) => {
   if (c.req.method !== 'GET' || c.req.query('cursor') !== undefined) return next();
-  c.set('checksTokenItself', true);
+  c.set('checksCredentialItself', true);
   await next();
-  // A route settles the token when it answers with data. One that failed before that (a bad
-  // parameter, another mailbox, a missing message) is settled here: a rotated token turns the answer
-  // into its 401, and a live one is counted against the rate limit like any other request.
+  // A route settles the request when it answers with data. One that failed before that (a bad
+  // parameter, another mailbox, a missing message) is settled here: a rotated token or a revoked key
+  // turns the answer into its 401, and a live one is counted against the rate limit like any other.
   const principal = c.get('principal');
-  if (principal?.kind !== 'token' || isTokenRefusal(c.error)) return;
-  await settleTokenPrincipal(c, liveAddress(principal.claims, await findAddressById(c.var.deps.db, principal.claims.address_id)));
+  if (!principal || !isUnconfirmed(principal) || isCredentialRefusal(c.error)) return;
+  await settlePrincipal(c, await confirmPrincipal(c.var.deps, principal));
 });
 
-const isTokenRefusal = (err: unknown) => err instanceof AppError && (err.code === 'invalid_token' || err.code === 'token_expired');
+const isCredentialRefusal = (err: unknown) => err instanceof AppError && (err.code === 'invalid_token' || err.code === 'token_expired');
 
 /**
- * Once a route has checked a `token` principal against its address row (`mailbox`), the caller is that
- * mailbox, and the request counts against its rate limit now, not before: a rotated token spends nothing.
+ * Once a route has read a credential not yet checked (`token`, `key`) and found who the caller is
+ * (`confirmed`), the request is that caller's: it notes the key's use and counts against the rate
+ * limit now, not before, so a rotated token or revoked key spends nothing.
  */
-export async function settleTokenPrincipal(c: Context<AppEnv>, mailbox: AddressRow): Promise<void> {
-  if (c.var.principal.kind !== 'token') return;
-  c.set('principal', mailboxPrincipal(mailbox));
+export async function settlePrincipal(c: Context<AppEnv>, confirmed: Confirmation): Promise<void> {
+  if (!isUnconfirmed(c.var.principal)) return;
+  c.set('principal', confirmed.principal);
+  if (confirmed.key) c.executionCtx.waitUntil(recordKeyUse(c.var.deps, confirmed.key));
   await enforceRateLimit(c);
 }
 
@@ -89,9 +89,11 @@ export const v1Auth = createMiddleware<AppEnv>(async (c, next) => {
   const { deps } = c.var;
   const token = presentedToken(c.req.header('authorization'), c.req.header('x-mailapi-token'));
   let principal: Principal;
-  if (token && c.get('checksTokenItself') && isAddressToken(token)) {
+  if (token && c.get('checksCredentialItself') && isAddressToken(token)) {
     const claims = await verifyAddressSignature(deps, token);
     principal = { kind: 'token', claims, keyId: null, rateKey: `jwt:${claims.address_id}` };
+  } else if (token && c.get('checksCredentialItself') && token.startsWith(KEY_PREFIX)) {
+    principal = { kind: 'key', hash: await keyHash(token), keyId: null, rateKey: 'key:unconfirmed' };
   } else if (token) {
     principal = await principalForToken(c, token);
   } else if (await checkAdminPassword(c, c.req.header('x-admin-auth'))) {

@@ -7,6 +7,7 @@ import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { RateDecision } from '../durable/rate-limiter';
 import type { AppEnv } from '../env';
+import { isUnconfirmed } from '../services/principal';
 import { checkLimit, limitExceeded, MINUTE_MS, rateLimitHeaders } from '../services/rate-limit';
 
 export type EndpointClass = 'read' | 'write' | 'search';
@@ -19,9 +20,9 @@ export function endpointClass(method: string, path: string): EndpointClass {
 /** The per-minute limits of /api/v1 by endpoint class; `headers` names them as the door's clients expect. */
 export function rateLimit(headers: (decision: RateDecision, now: number) => Record<string, string> = rateLimitHeaders) {
   return createMiddleware<AppEnv>(async (c, next) => {
-    // A token not yet checked against its address row is limited by its route once it is
-    // (`firstPageRead`), so a rotated token cannot spend its address's budget.
-    if (c.var.principal.kind !== 'token') await enforceRateLimit(c, headers);
+    // A token or key not yet checked against its row is limited by its route once it is
+    // (`settlePrincipal`), so a rotated token or revoked key cannot spend anyone's budget.
+    if (!isUnconfirmed(c.var.principal)) await enforceRateLimit(c, headers);
     await next();
   });
 }

@@ -9,6 +9,7 @@ import { sha256Hex } from '../lib/bytes';
 import { randomToken } from '../lib/clock';
 import { AppError } from '../lib/errors';
 import type { Deps } from './deps';
+import type { Confirmation } from './principal';
 
 export const KEY_PREFIX = 'emk_';
 
@@ -40,12 +41,40 @@ export async function createKey(deps: Deps, input: NewKeyInput): Promise<{ row: 
  * The live key for a presented secret, with the mailbox a mailbox key is scoped to (read in the same
  * query), or `invalid_token` / `token_expired`. Revoked keys are invalid.
  */
-export async function resolveKey(deps: Deps, key: string): Promise<{ key: ApiKeyRow; mailbox: AddressRow | null }> {
-  const found = await findKeyByHash(deps.db, await sha256Hex(key));
-  const row = found?.key;
-  if (!row || row.revokedAt !== null) throw new AppError('invalid_token', 'The API key is invalid or has been revoked.');
-  if (row.expiresAt !== null && row.expiresAt <= deps.clock.now()) throw new AppError('token_expired', 'The API key has expired.');
-  return { key: row, mailbox: found.mailbox };
+export async function resolveKey(deps: Deps, key: string): Promise<Confirmation> {
+  return resolveKeyHash(deps, await sha256Hex(key));
+}
+
+/** `resolveKey` for a key already hashed (`keyHash`). */
+export async function resolveKeyHash(deps: Deps, hash: string): Promise<Confirmation> {
+  return confirmKey(deps, await findKeyByHash(deps.db, hash));
+}
+
+export const keyHash = (key: string) => sha256Hex(key);
+
+/**
+ * Who a key row (with its mailbox, read in the same query) makes the caller: an admin, or the one
+ * mailbox of a mailbox key. `invalid_token` for no row, a revoked key or a mailbox key whose mailbox
+ * is gone; `token_expired` past its expiry.
+ */
+export function confirmKey(deps: Deps, found: { key: ApiKeyRow; mailbox: AddressRow | null } | null | undefined): Confirmation & { key: ApiKeyRow } {
+  const key = liveKey(deps, found?.key);
+  return keyConfirmation(key, found!.mailbox);
+}
+
+/** The key if it is live: `invalid_token` for none or a revoked one, `token_expired` past its expiry. */
+export function liveKey(deps: Deps, key: ApiKeyRow | null | undefined): ApiKeyRow {
+  if (!key || key.revokedAt !== null) throw new AppError('invalid_token', 'The API key is invalid or has been revoked.');
+  if (key.expiresAt !== null && key.expiresAt <= deps.clock.now()) throw new AppError('token_expired', 'The API key has expired.');
+  return key;
+}
+
+/** Who a live key makes the caller: an admin, or its mailbox (`invalid_token` when that is gone). */
+export function keyConfirmation(key: ApiKeyRow, mailbox: AddressRow | null): Confirmation & { key: ApiKeyRow } {
+  const rateKey = `key:${key.id}`;
+  if (key.type === 'admin') return { key, principal: { kind: 'admin', keyId: key.id, rateKey } };
+  if (!mailbox) throw new AppError('invalid_token', 'The API key is invalid or has been revoked.');
+  return { key, principal: { kind: 'mailbox', addressId: mailbox.id, address: mailbox.address, keyId: key.id, rateKey, row: mailbox } };
 }
 
 export async function listApiKeys(deps: Deps, limit: number, offset: number) {

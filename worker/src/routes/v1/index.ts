@@ -4,7 +4,7 @@
  */
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../../env';
-import { tokenCheckedWithData, v1Auth } from '../../middleware/v1-auth';
+import { credentialCheckedWithData, v1Auth } from '../../middleware/v1-auth';
 import { v1RateLimit } from '../../middleware/v1-ratelimit';
 import { aiRoutes } from './ai';
 import { v1Router } from './common';
@@ -62,7 +62,7 @@ export function createV1App() {
   // Signup and log-in need no credential: they are what hands one out.
   app.route('/', publicAuthRoutes);
   for (const hot of ['/mailboxes/:address/messages', '/mailboxes/:address/messages/:uid', '/mailboxes/:address/search', '/mailboxes/:address/folders']) {
-    app.use(hot, tokenCheckedWithData);
+    app.use(hot, credentialCheckedWithData);
   }
   app.use('*', v1Auth, v1RateLimit);
   app.route('/', sessionRoutes);

@@ -1,6 +1,6 @@
 /** /api/v1/mailboxes/{address}: folders, full-text search, drafts. */
 import { createRoute, z } from '@hono/zod-openapi';
-import { settleTokenPrincipal } from '../../middleware/v1-auth';
+import { settlePrincipal } from '../../middleware/v1-auth';
 import { createDraft, findMessage, listFoldersFor, mailboxFor, searchMessagesFor, updateDraft, type DraftInput } from '../../services/folders';
 import { addressParam, meta, security, uidParam, v1Router } from './common';
 import { messageSummary } from './presenters';
@@ -83,14 +83,14 @@ const toDraft = (b: z.infer<typeof DraftBody>): DraftInput => ({
 
 export const mailboxRoutes = v1Router()
   .openapi(folders, async (c) => {
-    const { mailbox, folders: data } = await listFoldersFor(c.var.deps, c.var.principal, c.req.valid('param').address);
-    await settleTokenPrincipal(c, mailbox);
+    const { folders: data, confirmed } = await listFoldersFor(c.var.deps, c.var.principal, c.req.valid('param').address);
+    await settlePrincipal(c, confirmed);
     return c.json({ ok: true as const, success: true as const, data, meta: meta(c) }, 200);
   })
   .openapi(search, async (c) => {
     const { q, folder, limit } = c.req.valid('query');
-    const { mailbox, hits } = await searchMessagesFor(c.var.deps, c.var.principal, c.req.valid('param').address, { query: q, folder, limit });
-    await settleTokenPrincipal(c, mailbox);
+    const { hits, confirmed } = await searchMessagesFor(c.var.deps, c.var.principal, c.req.valid('param').address, { query: q, folder, limit });
+    await settlePrincipal(c, confirmed);
     const data = hits.map((h) => ({ ...messageSummary(h.mail), match: h.snippet }));
     return c.json({ ok: true as const, success: true as const, data, meta: { ...meta(c), total: data.length, limit, offset: 0, next_cursor: null } }, 200);
   })

@@ -1,7 +1,7 @@
 /** /api/v1/mailboxes/{address}/messages: list, read, download, flag, move, trash. */
 import { createRoute, z } from '@hono/zod-openapi';
 import { AppError } from '../../lib/errors';
-import { settleTokenPrincipal } from '../../middleware/v1-auth';
+import { settlePrincipal } from '../../middleware/v1-auth';
 import { findMessage, findMessageFor, listMessagesFor, mailboxFor, parseFolder, trashOrDelete, updateFlagsAndFolder } from '../../services/folders';
 import { getAttachmentContent, getFullMessage, getRawMessage } from '../../services/mailbox';
 import { contentDisposition, safeContentType } from '../presenters';
@@ -93,14 +93,14 @@ export const messageRoutes = v1Router()
     const q = c.req.valid('query');
     const folder = parseFolder(q.folder);
     const unread = q.unread === undefined ? undefined : q.unread === 'true';
-    const { mailbox, rows, total, nextCursor } = await listMessagesFor(c.var.deps, c.var.principal, address, { folder, limit: q.limit, offset: q.offset, cursor: q.cursor, unread });
-    await settleTokenPrincipal(c, mailbox);
+    const { rows, total, nextCursor, confirmed } = await listMessagesFor(c.var.deps, c.var.principal, address, { folder, limit: q.limit, offset: q.offset, cursor: q.cursor, unread });
+    await settlePrincipal(c, confirmed);
     return c.json({ ok: true as const, success: true as const, data: rows.map(messageSummary), meta: { ...meta(c), total, limit: q.limit, offset: q.cursor ? 0 : q.offset, next_cursor: nextCursor } }, 200);
   })
   .openapi(get, async (c) => {
     const { address, uid } = c.req.valid('param');
-    const { mailbox, row } = await findMessageFor(c.var.deps, c.var.principal, address, uid);
-    await settleTokenPrincipal(c, mailbox);
+    const { mailbox, row, confirmed } = await findMessageFor(c.var.deps, c.var.principal, address, uid);
+    await settlePrincipal(c, confirmed);
     const detail = await getFullMessage(c.var.deps, mailbox, row.id, { markSeen: false });
     const data = fullMessage(detail.mail, detail);
     if ((await etagFor(c, data)).notModified) return c.body(null, 304);

@@ -11,7 +11,7 @@ import { ownsAddress } from '../../db/users';
 import { AppError } from '../../lib/errors';
 import type { Deps } from '../deps';
 import { domainOf, isActiveDomain } from '../domains/registry';
-import type { Principal } from '../principal';
+import { isUnconfirmed, type Principal } from '../principal';
 import { allDomains } from '../domains/registry';
 import type { DomainRow } from '../../db/schema-accounts';
 import { hasPermission, listPermissions, type Permission } from './permissions';
@@ -24,8 +24,8 @@ export async function mayReadMailbox(deps: Deps, principal: Principal, address: 
   const wanted = address.trim().toLowerCase();
   if (readsEveryMailbox(principal)) return true;
   if (principal.kind === 'mailbox') return principal.address === wanted;
-  // An unconfirmed address token may do nothing until its address row is read (services/folders.ts).
-  if (principal.kind === 'token') return false;
+  // An unconfirmed address token or API key may do nothing until its row is read (services/folders.ts).
+  if (isUnconfirmed(principal)) return false;
   return (await ownsAddress(deps.db, principal.userId, wanted)) || hasPermission(deps, principal.userId, domainOf(wanted), 'view_mailbox');
 }
 
@@ -34,7 +34,7 @@ export async function maySendAs(deps: Deps, principal: Principal, address: strin
   const wanted = address.trim().toLowerCase();
   if (principal.kind === 'admin') return true;
   if (principal.kind === 'mailbox') return principal.address === wanted;
-  if (principal.kind === 'token') return false;
+  if (isUnconfirmed(principal)) return false;
   return (await ownsAddress(deps.db, principal.userId, wanted)) || hasPermission(deps, principal.userId, domainOf(wanted), 'send_mail');
 }
 

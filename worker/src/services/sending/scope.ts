@@ -9,13 +9,13 @@ import { ownedAddresses } from '../../db/users';
 import { AppError } from '../../lib/errors';
 import { mayReadMailbox } from '../accounts/access';
 import type { Deps } from '../deps';
-import type { Principal } from '../principal';
+import { isUnconfirmed, type Principal } from '../principal';
 
 /** Sender address ids a listing is limited to; undefined means every sender (admins). */
 export async function listingScope(deps: Deps, principal: Principal): Promise<number[] | undefined> {
   if (principal.kind === 'admin') return undefined;
   if (principal.kind === 'mailbox') return [principal.addressId];
-  if (principal.kind === 'token') return [];
+  if (isUnconfirmed(principal)) return [];
   // A user's listing covers the addresses they own; domain-wide readers open a message by id.
   return (await ownedAddresses(deps.db, principal.userId)).map((a) => a.id);
 }
