@@ -53,6 +53,7 @@ const workerProject = defineProject({
           DEFAULT_SEND_BALANCE: '1000',
           SEND_RATE_PER_MINUTE: '1000',
           MAX_RECIPIENTS: '50',
+          IMPORT_MAX_MESSAGES: '400',
           V1_RATE_READ_PER_MINUTE: '600',
           V1_RATE_WRITE_PER_MINUTE: '120',
           V1_RATE_SEARCH_PER_MINUTE: '60',

@@ -30,6 +30,7 @@ declare namespace Cloudflare {
 		DEFAULT_SEND_BALANCE: string;
 		SEND_RATE_PER_MINUTE: string;
 		MAX_RECIPIENTS: string;
+		IMPORT_MAX_MESSAGES: string;
 		V1_RATE_READ_PER_MINUTE: string;
 		V1_RATE_WRITE_PER_MINUTE: string;
 		V1_RATE_SEARCH_PER_MINUTE: string;

@@ -66,6 +66,8 @@ const configSchema = z.object({
   DEFAULT_SEND_BALANCE: int(0),
   SEND_RATE_PER_MINUTE: int(10),
   MAX_RECIPIENTS: int(50, 1, 1000),
+  // Each imported message is one D1 query; Cloudflare allows 1,000 per invocation (Workers Paid), 50 (Free).
+  IMPORT_MAX_MESSAGES: int(400, 1, 100_000),
   V1_RATE_READ_PER_MINUTE: int(600),
   V1_RATE_WRITE_PER_MINUTE: int(120),
   V1_RATE_SEARCH_PER_MINUTE: int(60),
@@ -134,6 +136,8 @@ export interface Config {
   sendRatePerMinute: number;
   /** Envelope recipients per message (To + Cc + Bcc). */
   maxRecipients: number;
+  /** IMPORT_MAX_MESSAGES: messages one import request may hold (each is a D1 query in that request). */
+  importMaxMessages: number;
   /** Requests per key per minute on /api/v1, by endpoint class; 0 means unlimited. */
   v1RateLimits: { read: number; write: number; search: number };
   /** Requests per token on the Mail API door (/compat/mailapi); 0 means unlimited. */
@@ -220,6 +224,7 @@ export function loadConfig(env: Record<string, unknown>): Config {
     defaultSendBalance: v.DEFAULT_SEND_BALANCE,
     sendRatePerMinute: v.SEND_RATE_PER_MINUTE,
     maxRecipients: v.MAX_RECIPIENTS,
+    importMaxMessages: v.IMPORT_MAX_MESSAGES,
     v1RateLimits: { read: v.V1_RATE_READ_PER_MINUTE, write: v.V1_RATE_WRITE_PER_MINUTE, search: v.V1_RATE_SEARCH_PER_MINUTE },
     mailApiRateLimits: { perMinute: v.MAILAPI_RATE_PER_MINUTE, perHour: v.MAILAPI_RATE_PER_HOUR },
     adminAuthFailuresPerMinute: v.ADMIN_AUTH_FAILURES_PER_MINUTE,

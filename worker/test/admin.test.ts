@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { admin, bearer, call, createAddress, deliverFixture, fixture, json, testEnv } from './helpers';
+import { admin, bearer, call, createAddress, deliverFixture, envWith, fixture, json, testEnv } from './helpers';
 
-const importTo = (to: string, body: BodyInit, headers: Record<string, string> = admin) =>
-  call(`/admin/mails/import?to=${encodeURIComponent(to)}`, { method: 'POST', body, headers: { ...headers, 'content-type': 'application/octet-stream' } });
+const importTo = (to: string, body: BodyInit, headers: Record<string, string> = admin, e?: Env) =>
+  call(`/admin/mails/import?to=${encodeURIComponent(to)}`, { method: 'POST', body, headers: { ...headers, 'content-type': 'application/octet-stream' } }, e);
+
+const mboxOf = (n: number, tag: string) =>
+  Array.from({ length: n }, (_, i) => `From s@sender.test Mon Mar  2 10:00:00 2026\nFrom: s@sender.test\nSubject: ${tag} ${i}\nMessage-ID: <${tag}-${i}@sender.test>\n\nBody ${i}\n`).join('\n');
 
 describe('admin authentication', () => {
   it('refuses a missing or wrong x-admin-auth with 401 on every admin route', async () => {
@@ -77,6 +80,24 @@ describe('admin addresses', () => {
 });
 
 describe('POST /admin/mails/import', () => {
+  it('refuses an mbox of more than IMPORT_MAX_MESSAGES messages whole (413, nothing stored), and says its limits on GET', async () => {
+    const e = envWith({ IMPORT_MAX_MESSAGES: '3' });
+    const { jwt } = await createAddress('imp-cap', undefined, e);
+    const tooMany = await importTo('imp-cap@example.com', mboxOf(4, 'cap'), admin, e);
+    expect(tooMany.status).toBe(413);
+    const { error } = await json(tooMany);
+    expect(error.code).toBe('payload_too_large');
+    expect(error.message).toContain('holds 4 messages; one request imports at most 3 (IMPORT_MAX_MESSAGES)');
+    expect((await json(await call('/api/parsed_mails', { headers: bearer(jwt) }, e))).count).toBe(0);
+
+    const fits = await json(await importTo('imp-cap@example.com', mboxOf(3, 'cap'), admin, e));
+    expect(fits).toMatchObject({ imported: 3, duplicates: 0, failed: [] });
+
+    const limits = await call('/admin/mails/import', { headers: admin }, e);
+    expect(await json(limits)).toEqual({ ok: true, max_messages: 3, max_message_bytes: 26214400, max_bytes: 100 * 1024 * 1024 });
+    expect((await call('/admin/mails/import')).status).toBe(401);
+  });
+
   it('stores one raw message through the ingest path, byte for byte', async () => {
     const { jwt } = await createAddress('imp');
     const res = await importTo('imp@example.com', fixture('attachments.eml'));

@@ -8,7 +8,7 @@ import { idParam, pageQuery, validate } from '../lib/validate';
 import { checkAdminPassword, requireAdmin } from '../middleware/auth';
 import { createAddress, deleteAddress, findAddress, getAddress, grantSendBalance, listAddresses, rotateToken } from '../services/addresses';
 import { activeDomainNames } from '../services/domains/registry';
-import { importMail } from '../services/import';
+import { importLimits, importMail } from '../services/import';
 import { dashboardCounts } from '../services/stats';
 import { listSummaries, listWithRaw } from '../services/mailbox';
 import { issueAddressToken, issueAdminSession } from '../services/tokens';
@@ -105,6 +105,8 @@ export const adminRoutes = new Hono<AppEnv>()
     const { rows, count } = await listSummaries(c.var.deps, mailbox, page);
     return c.json({ results: rows.map(mailSummary), count });
   })
+  // What one import may hold, so a client can split a large mbox into requests that fit.
+  .get('/mails/import', (c) => c.json({ ok: true, ...importLimits(c.var.deps), max_bytes: MAX_IMPORT_BYTES }))
   .post(
     '/mails/import',
     bodyLimit({

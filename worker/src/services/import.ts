@@ -15,6 +15,11 @@ export interface ImportReport {
   mail_ids: number[];
 }
 
+/** What one import request may hold, for clients that split an mbox (scripts/import-mbox.mjs). */
+export function importLimits(deps: Deps) {
+  return { max_messages: deps.config.importMaxMessages, max_message_bytes: deps.config.maxMessageBytes };
+}
+
 export async function importMail(deps: Deps, recipient: string, data: Bytes): Promise<ImportReport> {
   const mailbox = await resolveMailbox(deps, recipient);
   if (!isMbox(data)) {
@@ -24,6 +29,15 @@ export async function importMail(deps: Deps, recipient: string, data: Bytes): Pr
   }
   const messages = splitMbox(data);
   if (messages.length === 0) throw new AppError('invalid_mime', 'The mbox file holds no message.');
+  // Every message is a D1 query of this one request, and Cloudflare caps those per invocation: a
+  // larger mbox would fail part way through there (while passing locally), so it is refused whole.
+  const max = deps.config.importMaxMessages;
+  if (messages.length > max) {
+    throw new AppError(
+      'payload_too_large',
+      `This mbox holds ${messages.length} messages; one request imports at most ${max} (IMPORT_MAX_MESSAGES). Send it in parts: \`npm run import-mbox\` does.`,
+    );
+  }
   // The whole mbox is announced for indexing once, at the end, not once per message.
   return announcingOnce(deps, (gathering) => importEach(gathering, mailbox, messages));
 }
