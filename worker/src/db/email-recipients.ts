@@ -1,5 +1,5 @@
 /** Queries on `email_recipients` and `email_events`: each recipient's outcome and the timeline. */
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, type SQL } from 'drizzle-orm';
 import type { Db } from './client';
 import { emailEvents, emailRecipients, type EmailEventRow, type EmailRecipientRow, type RecipientStatus } from './schema-sending';
 import type { NewEvent } from './emails';
@@ -9,6 +9,19 @@ export async function recipientsOf(db: Db, emailIds: number[]): Promise<EmailRec
   return db.select().from(emailRecipients).where(inArray(emailRecipients.emailId, emailIds)).orderBy(asc(emailRecipients.id));
 }
 
+// D1 binds at most 100 parameters per statement, and an event row binds 5.
+const EVENT_ROWS_PER_INSERT = 20;
+
+/** Inserts of `rows` into `email_events`, in statements of at most 100 parameters. */
+export function eventInserts(db: Db, rows: NewEmailEvent[]) {
+  const statements = [];
+  for (let i = 0; i < rows.length; i += EVENT_ROWS_PER_INSERT) statements.push(db.insert(emailEvents).values(rows.slice(i, i + EVENT_ROWS_PER_INSERT)));
+  return statements;
+}
+
+// The email may be named by a subquery when it is inserted in the same batch (db/emails.ts).
+type NewEmailEvent = Omit<typeof emailEvents.$inferInsert, 'emailId'> & { emailId: number | SQL<number> };
+
 export type RecipientPatch = Partial<Pick<EmailRecipientRow, 'status' | 'via' | 'smtpCode' | 'dsnCode' | 'smtpResponse' | 'providerId'>> & {
   updatedAt: number;
 };
@@ -17,7 +30,7 @@ export type RecipientPatch = Partial<Pick<EmailRecipientRow, 'status' | 'via' | 
 export function outcomeStatements(db: Db, emailId: number, updates: { id: number; patch: RecipientPatch }[], events: NewEvent[]) {
   return [
     ...updates.map((u) => db.update(emailRecipients).set(u.patch).where(eq(emailRecipients.id, u.id))),
-    ...(events.length ? [db.insert(emailEvents).values(events.map((e) => ({ ...e, emailId })))] : []),
+    ...eventInserts(db, events.map((e) => ({ ...e, emailId }))),
   ];
 }
 
@@ -35,7 +48,8 @@ export async function setRecipientsStatus(db: Db, emailId: number, from: Recipie
 }
 
 export async function addEvents(db: Db, emailId: number, events: NewEvent[]): Promise<void> {
-  if (events.length) await db.insert(emailEvents).values(events.map((e) => ({ ...e, emailId })));
+  const [first, ...rest] = eventInserts(db, events.map((e) => ({ ...e, emailId })));
+  if (first) await db.batch([first, ...rest]);
 }
 
 export async function eventsOf(db: Db, emailId: number): Promise<EmailEventRow[]> {

@@ -2,6 +2,7 @@
 import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, min, or, sql, type SQL } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from './client';
+import { eventInserts } from './email-recipients';
 import type { WebhookRow } from './schema-webhooks';
 import { enabledWebhooksQuery } from './webhooks';
 import { emailEvents, emailRecipients, emails, type EmailRow, type EmailStatus, type NewEmail } from './schema-sending';
@@ -19,7 +20,6 @@ const emailIdOf = (publicId: string) => sql<number>`(select ${emails.id} from ${
 
 // D1 binds at most 100 parameters per statement.
 const RECIPIENT_ROWS_PER_INSERT = 9;
-const EVENT_ROWS_PER_INSERT = 20;
 
 /**
  * Stores emails with their recipients and first events (and `also`) in one D1 batch: all of it or
@@ -35,8 +35,7 @@ export async function insertEmails(db: Db, items: EmailInsert[], also: BatchItem
     for (let i = 0; i < recipients.length; i += RECIPIENT_ROWS_PER_INSERT) {
       statements.push(db.insert(emailRecipients).values(recipients.slice(i, i + RECIPIENT_ROWS_PER_INSERT)));
     }
-    const events = item.events.map((e) => ({ ...e, emailId }));
-    for (let i = 0; i < events.length; i += EVENT_ROWS_PER_INSERT) statements.push(db.insert(emailEvents).values(events.slice(i, i + EVENT_ROWS_PER_INSERT)));
+    statements.push(...eventInserts(db, item.events.map((e) => ({ ...e, emailId }))));
   }
   const [first, ...rest] = statements;
   if (!first) return undefined;

@@ -96,6 +96,22 @@ describe('delivery through the SMTP relay provider', () => {
     expect((await relayReceived()).filter((m) => m.to.some((t) => t.endsWith(`-${tag}@far.test`)))).toHaveLength(2);
   });
 
+  it('records the outcome of every one of 50 recipients in one attempt (50 events: more than one D1 statement may bind)', async () => {
+    const e = smtpEnv();
+    const sender = await createAddress(`wide-${unique()}`, undefined, e);
+    const tag = unique();
+    const to = Array.from({ length: 50 }, (_, i) => `r${i}-${tag}@far.test`);
+    const id = await send(sender.jwt, { to, subject: 'to many', text: 'x' }, e);
+    const result = await runQueue(e, id, 1);
+    expect(result.retryMessages).toEqual([]);
+    const email = await getEmail(sender.jwt, id);
+    expect(email.status).toBe('sent');
+    expect(email.recipients.map((r: any) => r.status)).toEqual(Array(50).fill('sent'));
+    expect(email.events.filter((ev: any) => ev.type === 'sent').map((ev: any) => ev.recipient)).toEqual(to);
+    // Sent once: a failed outcome write would have retried the whole message.
+    expect((await relayReceived()).filter((m) => m.to.some((t) => t.endsWith(`-${tag}@far.test`)))).toHaveLength(1);
+  });
+
   it('dispatches a batch of messages together; a duplicate of one in the same batch is acknowledged, not sent twice', async () => {
     const e = smtpEnv();
     const sender = await createAddress(`batch-${unique()}`, undefined, e);
