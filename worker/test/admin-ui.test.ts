@@ -1,6 +1,6 @@
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { admin, bearer, call, createAddress, deliver, json, TestEmailMessage, testEnv } from './helpers';
+import { admin, bearer, call, createAddress, deliver, envWith, json, TestEmailMessage, testEnv } from './helpers';
 
 describe('admin sessions (POST /admin/session)', () => {
   it('exchanges the password for a short-lived token that works as x-admin-token', async () => {
@@ -62,6 +62,16 @@ describe('admin dashboard data', () => {
   it('tells clients the domains before they have a token (GET /api/public_config)', async () => {
     const res = await call('/api/public_config');
     expect(await json(res)).toEqual({ domains: ['example.com', 'mail.test'], admin_only_create: false, max_message_bytes: 26214400, signup: true, ai_enabled: false });
+  });
+
+  it('seeds a long DOMAINS list (more rows than one D1 statement may bind)', async () => {
+    const many = Array.from({ length: 40 }, (_, i) => `seed${i}.test`);
+    const e = envWith({ DOMAINS: ['example.com', ...many].join(',') });
+    const res = await call('/api/public_config', {}, e);
+    expect(res.status).toBe(200);
+    expect((await json(res)).domains).toEqual(expect.arrayContaining(many));
+    const { address } = await createAddress('seeded', 'seed39.test', e);
+    expect(address).toBe('seeded@seed39.test');
   });
 });
 

@@ -16,12 +16,21 @@ export async function findDomainByName(db: Db, name: string): Promise<DomainRow 
  * for the same name: such a row is activated and opened, keeping its DKIM key if it has one.
  */
 export async function insertSeedDomains(db: Db, names: string[], now: number): Promise<void> {
-  if (names.length === 0) return;
-  await db
-    .insert(domains)
-    .values(names.map((name) => ({ name, status: 'active' as const, open: true, createdAt: now, approvedAt: now })))
-    .onConflictDoUpdate({ target: domains.name, set: { status: 'active', open: true, approvedAt: sql`coalesce(${domains.approvedAt}, ${now})` } });
+  const statements = [];
+  // D1 binds at most 100 parameters per statement: a row binds 5, the conflict clause a few more.
+  for (let i = 0; i < names.length; i += SEED_ROWS_PER_INSERT) {
+    statements.push(
+      db
+        .insert(domains)
+        .values(names.slice(i, i + SEED_ROWS_PER_INSERT).map((name) => ({ name, status: 'active' as const, open: true, createdAt: now, approvedAt: now })))
+        .onConflictDoUpdate({ target: domains.name, set: { status: 'active', open: true, approvedAt: sql`coalesce(${domains.approvedAt}, ${now})` } }),
+    );
+  }
+  const [first, ...rest] = statements;
+  if (first) await db.batch([first, ...rest]);
 }
+
+const SEED_ROWS_PER_INSERT = 15;
 
 export async function insertDomain(db: Db, values: { name: string; status: 'pending' | 'active'; createdBy: number | null; now: number }): Promise<DomainRow | null> {
   const rows = await db
