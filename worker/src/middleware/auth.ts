@@ -12,7 +12,7 @@ import type { AddressRow } from '../db/schema';
 import { resolveSession, SESSION_PREFIX } from '../services/accounts/sessions';
 import { authorizeSender } from '../services/accounts/access';
 import { findAddress, recordActivity } from '../services/addresses';
-import { mailboxFor } from '../services/folders';
+import { mailboxFor } from '../services/mailbox-access';
 import type { MailboxReader } from '../services/mailbox';
 import type { Principal } from '../services/principal';
 import { isAdminSession, verifyAddressSignature, verifyAddressToken, type AddressTokenClaims } from '../services/tokens';

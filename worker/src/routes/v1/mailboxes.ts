@@ -1,7 +1,8 @@
 /** /api/v1/mailboxes/{address}: folders, full-text search, drafts. */
 import { createRoute, z } from '@hono/zod-openapi';
 import { settlePrincipal } from '../../middleware/v1-auth';
-import { createDraft, findMessage, listFoldersFor, mailboxFor, searchMessagesFor, updateDraft, type DraftInput } from '../../services/folders';
+import { createDraft, findMessage, listFoldersFor, searchMessagesFor, updateDraft, type DraftInput } from '../../services/folders';
+import { mailboxFor } from '../../services/mailbox-access';
 import { addressParam, meta, security, uidParam, v1Router } from './common';
 import { messageSummary } from './presenters';
 import { commonErrors, envelope, Folder, listEnvelope, MessageSummary, ok, SearchHit } from './schemas';

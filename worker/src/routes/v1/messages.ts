@@ -2,7 +2,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { AppError } from '../../lib/errors';
 import { settlePrincipal } from '../../middleware/v1-auth';
-import { findMessage, findMessageFor, listMessagesFor, mailboxFor, parseFolder, trashOrDelete, updateFlagsAndFolder } from '../../services/folders';
+import { findMessage, findMessageFor, listMessagesFor, parseFolder, trashOrDelete, updateFlagsAndFolder } from '../../services/folders';
+import { mailboxFor } from '../../services/mailbox-access';
 import { getAttachmentContent, getFullMessage, getRawMessage } from '../../services/mailbox';
 import { contentDisposition, safeContentType } from '../presenters';
 import { addressParam, etagFor, limitParam, meta, offsetParam, security, uidParam, v1Router } from './common';

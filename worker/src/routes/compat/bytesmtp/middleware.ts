@@ -6,7 +6,7 @@
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../../../env';
 import { AppError } from '../../../lib/errors';
-import { mailboxFor } from '../../../services/folders';
+import { mailboxFor } from '../../../services/mailbox-access';
 import { enforceLimit, HOUR_MS } from '../../../services/rate-limit';
 
 export type LimitedEndpoint = 'send' | 'inbox' | 'read' | 'delete';

@@ -5,7 +5,8 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../../../env';
 import { validate } from '../../../lib/validate';
-import { findMessageInFolder, listFolders, listMessages, mailboxFor, searchMessages } from '../../../services/folders';
+import { findMessageInFolder, listFolders, listMessages, searchMessages } from '../../../services/folders';
+import { mailboxFor } from '../../../services/mailbox-access';
 import { getAttachmentContent, getFullMessage } from '../../../services/mailbox';
 import { contentDisposition, safeContentType } from '../../presenters';
 import { folderFromMailApi, folderToMailApi, fullMessage, messageSummary, searchHit } from './presenters';
