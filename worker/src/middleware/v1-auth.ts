@@ -32,7 +32,7 @@ export async function principalForToken(c: Context<AppEnv>, token: string): Prom
   if (token.startsWith(KEY_PREFIX)) {
     // The key and its mailbox come in one query.
     const { key, principal } = await resolveKey(deps, token);
-    if (key) c.executionCtx.waitUntil(recordKeyUse(deps, key));
+    c.executionCtx.waitUntil(recordKeyUse(deps, key));
     return principal;
   }
   if (token.startsWith(SESSION_PREFIX)) {

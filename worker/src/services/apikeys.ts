@@ -11,6 +11,9 @@ import { AppError } from '../lib/errors';
 import type { Deps } from './deps';
 import type { Confirmation } from './principal';
 
+/** Who a live key makes the caller, with the key's row. */
+type KeyConfirmation = Confirmation & { key: ApiKeyRow };
+
 export const KEY_PREFIX = 'emk_';
 
 export interface NewKeyInput {
@@ -41,12 +44,12 @@ export async function createKey(deps: Deps, input: NewKeyInput): Promise<{ row: 
  * The live key for a presented secret, with the mailbox a mailbox key is scoped to (read in the same
  * query), or `invalid_token` / `token_expired`. Revoked keys are invalid.
  */
-export async function resolveKey(deps: Deps, key: string): Promise<Confirmation> {
+export async function resolveKey(deps: Deps, key: string): Promise<KeyConfirmation> {
   return resolveKeyHash(deps, await sha256Hex(key));
 }
 
 /** `resolveKey` for a key already hashed (`keyHash`). */
-export async function resolveKeyHash(deps: Deps, hash: string): Promise<Confirmation> {
+export async function resolveKeyHash(deps: Deps, hash: string): Promise<KeyConfirmation> {
   return confirmKey(deps, await findKeyByHash(deps.db, hash));
 }
 
@@ -57,7 +60,7 @@ export const keyHash = (key: string) => sha256Hex(key);
  * mailbox of a mailbox key. `invalid_token` for no row, a revoked key or a mailbox key whose mailbox
  * is gone; `token_expired` past its expiry.
  */
-export function confirmKey(deps: Deps, found: { key: ApiKeyRow; mailbox: AddressRow | null } | null | undefined): Confirmation & { key: ApiKeyRow } {
+export function confirmKey(deps: Deps, found: { key: ApiKeyRow; mailbox: AddressRow | null } | null | undefined): KeyConfirmation {
   const key = liveKey(deps, found?.key);
   return keyConfirmation(key, found!.mailbox);
 }
@@ -70,7 +73,7 @@ export function liveKey(deps: Deps, key: ApiKeyRow | null | undefined): ApiKeyRo
 }
 
 /** Who a live key makes the caller: an admin, or its mailbox (`invalid_token` when that is gone). */
-export function keyConfirmation(key: ApiKeyRow, mailbox: AddressRow | null): Confirmation & { key: ApiKeyRow } {
+export function keyConfirmation(key: ApiKeyRow, mailbox: AddressRow | null): KeyConfirmation {
   const rateKey = `key:${key.id}`;
   if (key.type === 'admin') return { key, principal: { kind: 'admin', keyId: key.id, rateKey } };
   if (!mailbox) throw new AppError('invalid_token', 'The API key is invalid or has been revoked.');
