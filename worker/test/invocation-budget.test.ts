@@ -1,0 +1,67 @@
+/**
+ * D1 queries per Worker invocation, which Cloudflare caps (Workers Paid: 1,000; Free: 50; a batch is
+ * one) and local D1 does not. These pin what each kind of invocation spends, with the production
+ * domain cache, so a change that multiplies queries fails here instead of on Cloudflare. The limits
+ * they are held to are the ones README and docs/scale.md state.
+ */
+import { describe, expect, it } from 'vitest';
+import { admin, call, createAddress, deliver, json, TestEmailMessage, testEnv } from './helpers';
+import { D1RoundTrips } from './d1-round-trips';
+import { heldEnv, runQueue } from './v1/sending';
+import { v1 } from './v1/helpers';
+
+const FREE_PLAN = 50;
+const PAID_PLAN = 1_000;
+
+function counted() {
+  const trips = new D1RoundTrips(testEnv.DB);
+  // As deployed: domains cached for 30 s (tests elsewhere read them every time).
+  return { trips, env: { ...heldEnv({ DOMAIN_CACHE_SECONDS: '30', IMPORT_MAX_MESSAGES: '400' }), DB: trips.binding } as Env };
+}
+
+const mail = (to: string, i: number) => new TextEncoder().encode(`From: a@sender.test\r\nTo: ${to}\r\nSubject: budget ${i}\r\nMessage-ID: <budget-${to}-${i}@x>\r\n\r\nhello ${i}\r\n`);
+
+describe('D1 queries per invocation', () => {
+  it('a received message: one batch (two when the isolate has not seen the mailbox lately)', async () => {
+    const { trips, env } = counted();
+    const { address } = await createAddress('budget-inbox', undefined, env);
+    await deliver(new TestEmailMessage('a@sender.test', address, mail(address, 0)), env);
+    trips.count = 0;
+    await deliver(new TestEmailMessage('a@sender.test', address, mail(address, 1)), env);
+    expect(trips.count).toBe(1);
+  });
+
+  it('an mbox import of IMPORT_MAX_MESSAGES (400) messages: one per message, within the paid plan', async () => {
+    const { trips, env } = counted();
+    const { address } = await createAddress('budget-import', undefined, env);
+    const mbox = Array.from({ length: 400 }, (_, i) => `From a@sender.test Mon Mar  2 10:00:00 2026\n${new TextDecoder().decode(mail(address, i)).replace(/\r\n/g, '\n')}`).join('\n');
+    trips.count = 0;
+    const res = await call(`/admin/mails/import?to=${encodeURIComponent(address)}`, { method: 'POST', body: mbox, headers: { ...admin, 'content-type': 'application/mbox' } }, env);
+    expect((await json(res)).imported).toBe(400);
+    expect(trips.count).toBeLessThanOrEqual(405);
+    expect(trips.count).toBeLessThan(PAID_PLAN);
+  });
+
+  it('a v1 batch of 100 messages is accepted in a handful; a send-queue batch stays within the paid plan, and 5 messages within the free one', async () => {
+    const { trips, env } = counted();
+    const sender = await createAddress('budget-sender', undefined, env);
+    const { address: mine } = await createAddress('budget-rcpt', undefined, env);
+    const items = Array.from({ length: 100 }, (_, i) => ({ to: [mine, `ext${i}@far.test`], subject: `b${i}`, text: 'x' }));
+    trips.count = 0;
+    const accepted = await v1(sender.jwt, '/emails/batch', { method: 'POST', body: JSON.stringify(items) }, env);
+    expect(accepted.status).toBe(202);
+    expect(trips.count).toBeLessThanOrEqual(10);
+    const ids = (await json(accepted)).data.map((d: { id: string }) => d.id);
+
+    // A full consumer batch (max_batch_size = 10), each message to one of our mailboxes and one outside.
+    trips.count = 0;
+    expect((await runQueue(env, ids.slice(0, 10))).retryMessages).toEqual([]);
+    const perMessage = trips.count / 10;
+    expect(trips.count).toBeLessThan(PAID_PLAN);
+    // docs/scale.md: on Workers Free, max_batch_size = 5 for edgemail-send.
+    trips.count = 0;
+    expect((await runQueue(env, ids.slice(10, 15))).retryMessages).toEqual([]);
+    expect(trips.count).toBeLessThan(FREE_PLAN);
+    expect(perMessage).toBeLessThanOrEqual(6);
+  });
+});
