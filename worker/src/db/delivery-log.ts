@@ -1,5 +1,6 @@
 /** Writes to `delivery_log`, the record behind the v1 delivery statistics. */
 import type { Db } from './client';
+import { chunksOf } from './chunks';
 import { deliveryLog } from './schema';
 
 export interface DeliveryEntry {
@@ -29,9 +30,7 @@ export function deliveryRow(e: DeliveryEntry, now: number) {
 /** The inserts that log `entries`, for callers that write them in a batch with other statements. */
 export function deliveryLogStatements(db: Db, entries: DeliveryEntry[], now: number) {
   const rows = entries.map((e) => deliveryRow(e, now));
-  const statements = [];
-  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) statements.push(db.insert(deliveryLog).values(rows.slice(i, i + ROWS_PER_INSERT)));
-  return statements;
+  return chunksOf(rows, ROWS_PER_INSERT).map((chunk) => db.insert(deliveryLog).values(chunk));
 }
 
 export async function logDeliveries(db: Db, entries: DeliveryEntry[], now: number): Promise<void> {

@@ -1,6 +1,7 @@
 /** Queries on `domains`. */
 import { asc, eq, getTableColumns, sql } from 'drizzle-orm';
 import type { Db } from './client';
+import { chunksOf } from './chunks';
 import { domains, users, type DomainRow } from './schema-accounts';
 
 export async function listDomainRows(db: Db): Promise<DomainRow[]> {
@@ -16,17 +17,13 @@ export async function findDomainByName(db: Db, name: string): Promise<DomainRow 
  * for the same name: such a row is activated and opened, keeping its DKIM key if it has one.
  */
 export async function insertSeedDomains(db: Db, names: string[], now: number): Promise<void> {
-  const statements = [];
   // D1 binds at most 100 parameters per statement: a row binds 5, the conflict clause a few more.
-  for (let i = 0; i < names.length; i += SEED_ROWS_PER_INSERT) {
-    statements.push(
-      db
-        .insert(domains)
-        .values(names.slice(i, i + SEED_ROWS_PER_INSERT).map((name) => ({ name, status: 'active' as const, open: true, createdAt: now, approvedAt: now })))
-        .onConflictDoUpdate({ target: domains.name, set: { status: 'active', open: true, approvedAt: sql`coalesce(${domains.approvedAt}, ${now})` } }),
-    );
-  }
-  const [first, ...rest] = statements;
+  const [first, ...rest] = chunksOf(names, SEED_ROWS_PER_INSERT).map((chunk) =>
+    db
+      .insert(domains)
+      .values(chunk.map((name) => ({ name, status: 'active' as const, open: true, createdAt: now, approvedAt: now })))
+      .onConflictDoUpdate({ target: domains.name, set: { status: 'active', open: true, approvedAt: sql`coalesce(${domains.approvedAt}, ${now})` } }),
+  );
   if (first) await db.batch([first, ...rest]);
 }
 

@@ -1,6 +1,7 @@
 /** Queries on `email_recipients` and `email_events`: each recipient's outcome and the timeline. */
 import { and, asc, eq, inArray, type SQL } from 'drizzle-orm';
 import type { Db } from './client';
+import { chunksOf } from './chunks';
 import { emailEvents, emailRecipients, type EmailEventRow, type EmailRecipientRow, type RecipientStatus } from './schema-sending';
 import type { NewEvent } from './emails';
 
@@ -14,9 +15,7 @@ const EVENT_ROWS_PER_INSERT = 20;
 
 /** Inserts of `rows` into `email_events`, in statements of at most 100 parameters. */
 export function eventInserts(db: Db, rows: NewEmailEvent[]) {
-  const statements = [];
-  for (let i = 0; i < rows.length; i += EVENT_ROWS_PER_INSERT) statements.push(db.insert(emailEvents).values(rows.slice(i, i + EVENT_ROWS_PER_INSERT)));
-  return statements;
+  return chunksOf(rows, EVENT_ROWS_PER_INSERT).map((chunk) => db.insert(emailEvents).values(chunk));
 }
 
 // The email may be named by a subquery when it is inserted in the same batch (db/emails.ts).

@@ -2,6 +2,7 @@
 import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, min, or, sql, type SQL } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from './client';
+import { chunksOf } from './chunks';
 import { eventInserts } from './email-recipients';
 import type { WebhookRow } from './schema-webhooks';
 import { enabledWebhooksQuery } from './webhooks';
@@ -32,9 +33,7 @@ export async function insertEmails(db: Db, items: EmailInsert[], also: BatchItem
     statements.push(db.insert(emails).values(item.email));
     const emailId = emailIdOf(item.email.publicId);
     const recipients = item.recipients.map((r) => ({ ...r, emailId }));
-    for (let i = 0; i < recipients.length; i += RECIPIENT_ROWS_PER_INSERT) {
-      statements.push(db.insert(emailRecipients).values(recipients.slice(i, i + RECIPIENT_ROWS_PER_INSERT)));
-    }
+    for (const chunk of chunksOf(recipients, RECIPIENT_ROWS_PER_INSERT)) statements.push(db.insert(emailRecipients).values(chunk));
     statements.push(...eventInserts(db, item.events.map((e) => ({ ...e, emailId }))));
   }
   const [first, ...rest] = statements;

@@ -1,6 +1,7 @@
 /** Queries on `suppressions`: recipients that hard-bounced, per sending domain. */
 import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Db } from './client';
+import { chunksOf } from './chunks';
 import { suppressions, type SuppressionRow } from './schema-sending';
 
 export type NewSuppression = Omit<typeof suppressions.$inferInsert, 'id'>;
@@ -17,9 +18,8 @@ export async function suppressedAmong(db: Db, domain: string, addresses: string[
 
 /** Inserts suppressions; a recipient already suppressed for that domain keeps its first record. */
 export function suppressionStatements(db: Db, rows: NewSuppression[]) {
-  const statements = [];
-  for (let i = 0; i < rows.length; i += 10) statements.push(db.insert(suppressions).values(rows.slice(i, i + 10)).onConflictDoNothing());
-  return statements;
+  // About nine bound parameters a row; D1 allows 100 per statement.
+  return chunksOf(rows, 10).map((chunk) => db.insert(suppressions).values(chunk).onConflictDoNothing());
 }
 
 export interface SuppressionFilter {

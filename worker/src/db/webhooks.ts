@@ -1,6 +1,7 @@
 /** Queries on `webhooks`, `webhook_deliveries` and `webhook_attempts`. */
 import { and, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from './client';
+import { chunksOf } from './chunks';
 import { allOf, perDatabase, type PreparedRead } from './prepared';
 import { webhookAttempts, webhookDeliveries, webhooks, type WebhookDeliveryRow, type WebhookRow } from './schema-webhooks';
 
@@ -48,9 +49,7 @@ export async function deleteWebhook(db: Db, id: number): Promise<void> {
 const DELIVERY_ROWS_PER_INSERT = 9;
 
 export async function insertDeliveries(db: Db, rows: NewDelivery[]): Promise<void> {
-  const statements = [];
-  for (let i = 0; i < rows.length; i += DELIVERY_ROWS_PER_INSERT) statements.push(db.insert(webhookDeliveries).values(rows.slice(i, i + DELIVERY_ROWS_PER_INSERT)));
-  const [first, ...rest] = statements;
+  const [first, ...rest] = chunksOf(rows, DELIVERY_ROWS_PER_INSERT).map((chunk) => db.insert(webhookDeliveries).values(chunk));
   if (first) await db.batch([first, ...rest]);
 }
 
