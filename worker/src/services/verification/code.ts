@@ -24,12 +24,22 @@ const NUMBER_GLUE = /[\d().+\-/:,·' ]/;
 const PROMO_AFTER = /\b(?:off|discount|checkout|save|sale|coupon|promo|deal|free shipping)\b|%|rabatt|descuento|réduction|скидк|折|割引|할인/i;
 const UNIT_AFTER = /^\s?(?:%|kg|km|mb|gb|px|items?|pcs|points?|pts|miles|usd|eur|元|円|원|руб|zł|€|\$)/i;
 
-/** Scores every candidate in `text`; `inSubject` gives a small bonus (codes put there are deliberate). */
+/**
+ * How many code-shaped tokens of one text are scored. A code sits near the top of the mail that
+ * carries it, and a text with more candidates than this before its code is a newsletter, a receipt
+ * or a table of numbers, not a code mail; scoring every one would make a text of figures cost CPU
+ * on every delivery for nothing.
+ */
+export const MAX_CANDIDATES = 30;
+
+/** Scores the first MAX_CANDIDATES candidates in `text`; `inSubject` gives a small bonus (codes put there are deliberate). */
 export function scoreCodes(text: string, inSubject: boolean): CodeCandidate[] {
   const words = findCodeWords(text);
   if (words.length === 0) return [];
   const out: CodeCandidate[] = [];
+  let seen = 0;
   for (const m of text.matchAll(CANDIDATE)) {
+    if (++seen > MAX_CANDIDATES) break;
     const start = m.index;
     const end = start + m[0].length;
     if (overlapsWord(words, start, end)) continue;

@@ -5,7 +5,7 @@
  */
 import { scoreCodes, type CodeCandidate } from './code';
 import { readHtml } from './html';
-import { findCodeWords, LINK_CONTEXT, LINK_ACTION } from './keywords';
+import { hasCodeWord, LINK_CONTEXT, LINK_ACTION } from './keywords';
 import { pickLink, textLinks, type LinkCandidate } from './link';
 
 export interface VerificationInput {
@@ -40,7 +40,7 @@ export function extractVerification(input: VerificationInput): Verification {
   const html = input.html?.slice(0, MAX_HTML_CHARS) ?? null;
   // Most mail has no code: a cheap look for any code word or sign-in word before parsing HTML.
   const haystack = `${subject}\n${text ?? ''}\n${html ?? ''}`;
-  if (findCodeWords(haystack).length === 0 && !LINK_CONTEXT.test(haystack) && !LINK_ACTION.test(haystack)) return NO_VERIFICATION;
+  if (!hasCodeWord(haystack) && !LINK_CONTEXT.test(haystack) && !LINK_ACTION.test(haystack)) return NO_VERIFICATION;
 
   const fromHtml = html ? readHtml(html) : null;
   const bodies = [text, fromHtml?.text.slice(0, MAX_TEXT_CHARS)].filter((b): b is string => !!b);

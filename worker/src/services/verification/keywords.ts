@@ -103,11 +103,25 @@ export function findCodeWords(text: string): KeywordHit[] {
     const end = start + m[0].length;
     while (next < strongCount && hits[next]!.end <= start) next++;
     if (next < strongCount && hits[next]!.start < end) continue;
-    if (FALSE_CODE_PREFIX.test(text.slice(Math.max(0, start - 24), start))) continue;
+    if (namesSomethingElse(text, start)) continue;
     hits.push({ start, end, strong: false });
   }
   return hits.sort((a, b) => a.start - b.start);
 }
+
+/**
+ * Whether `findCodeWords(text)` would find anything, stopping at the first word: the check every
+ * received message goes through, most of which have no code word at all.
+ */
+export function hasCodeWord(text: string): boolean {
+  for (const _ of text.matchAll(STRONG)) return true;
+  // With no strong word in the text, no weak one can sit inside one.
+  for (const m of text.matchAll(WEAK)) if (!namesSomethingElse(text, m.index)) return true;
+  return false;
+}
+
+/** "promo code", "zip code": the words right before a weak code word make it name something else. */
+const namesSomethingElse = (text: string, start: number) => FALSE_CODE_PREFIX.test(text.slice(Math.max(0, start - 24), start));
 
 /** Action words of a sign-in or confirmation link, in its label, its context or its URL. */
 export const LINK_ACTION = new RegExp(

@@ -1,5 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { extractVerification } from '.';
+import { MAX_CANDIDATES } from './code';
+import { findCodeWords, hasCodeWord } from './keywords';
 
 const text = (body: string, subject = 'Hello') => extractVerification({ subject, text: body, html: null });
 const html = (body: string, subject = 'Hello') => extractVerification({ subject, text: null, html: body });
@@ -62,6 +65,16 @@ describe('verification codes', () => {
     expect(extractVerification({ subject: 'Your code', text: null, html })).toMatchObject({ code: '482913' });
   });
 
+  it('scores the first MAX_CANDIDATES code-shaped tokens of a text and no more', () => {
+    // Invoice numbers, far from any code word: candidates that score nothing.
+    const figures = (n: number) => Array.from({ length: n }, (_, i) => `Invoice ${10_001 + i}`).join('\n\n\n');
+    const codeAfter = (n: number) => `${figures(n)}\n\n\nYour verification code is 482913.`;
+    expect(text(codeAfter(MAX_CANDIDATES - 1)).code).toBe('482913');
+    expect(text(codeAfter(MAX_CANDIDATES)).code).toBeNull();
+    // The subject and each body are texts of their own.
+    expect(text(figures(MAX_CANDIDATES), 'Your verification code is 482913').code).toBe('482913');
+  });
+
   it('lowers the confidence when two different codes compete', () => {
     const found = text('Your verification code: 111222\nYour backup verification code: 333444');
     expect(found.code).not.toBeNull();
@@ -97,5 +110,18 @@ describe('verification links', () => {
 
   it('ignores javascript: and mailto: links', () => {
     expect(html('<a href="javascript:alert(1)">Verify now</a><a href="mailto:x@example.org">Confirm</a>').link).toBeNull();
+  });
+});
+
+describe('the cheap look for a code word', () => {
+  it('agrees with findCodeWords on any text made of code words, false prefixes and filler', () => {
+    const pieces = ['code', 'Code', 'verification code', 'promo code', 'zip code', 'pin', 'spin', '验证码', 'коде', 'код', ' ', '\n', 'x', '482913', '-', 'otp'];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 12 }), (parts) => {
+        const t = parts.join('');
+        expect(hasCodeWord(t)).toBe(findCodeWords(t).length > 0);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
