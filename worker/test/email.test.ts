@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../src/lib/bytes';
-import { admin, bearer, call, createAddress, deliver, deliverFixture, envWith, fixture, json, TestEmailMessage } from './helpers';
+import { admin, bearer, call, createAddress, deliver, deliverFixture, envWith, fixture, json, searchIndexSettled, TestEmailMessage } from './helpers';
+import { adminKey, mailboxPath, v1 } from './v1/helpers';
 
 async function parsedList(jwt: string) {
   return json<{ results: any[]; count: number }>(await call('/api/parsed_mails?limit=50', { headers: bearer(jwt) }));
@@ -34,6 +35,23 @@ describe('email() receiving', () => {
     expect(mail.html).toContain('<b>482913</b>');
     expect(mail.message_id).toBe('<alt-1@sender.test>');
     expect(mail.headers.find((h: any) => h.key === 'received')).toBeDefined();
+  });
+
+  it('previews and indexes an HTML-only newsletter as it reads: entities decoded, inline tags joined, padding skipped', async () => {
+    const { jwt } = await createAddress('html-preview');
+    const html =
+      `<div style="display:none">Don&#39;t miss our sale${'&zwnj;&nbsp;'.repeat(120)}</div>` +
+      '<h1>Caf&eacute; news</h1><p>Hello <b>Ann</b>, your code is <strong>482913</strong>.</p><p>S<span>ale</span> ends &ldquo;soon&rdquo;.</p>';
+    const message = `From: news@sender.test\r\nTo: html-preview@example.com\r\nSubject: News\r\nMessage-ID: <html-preview@sender.test>\r\nContent-Type: text/html; charset=utf-8\r\n\r\n${html}\r\n`;
+    await deliver(new TestEmailMessage('news@sender.test', 'html-preview@example.com', new TextEncoder().encode(message)));
+    const [summary] = (await parsedList(jwt)).results;
+    expect(summary.snippet).toBe('Don\'t miss our sale Café news Hello Ann, your code is 482913. Sale ends “soon”.');
+    await searchIndexSettled();
+    const key = await adminKey();
+    const found = async (q: string) => (await json(await v1(key, `${mailboxPath('html-preview@example.com')}/search?q=${encodeURIComponent(q)}`))).data.map((m: any) => m.subject);
+    expect(await found("don't miss")).toEqual(['News']);
+    expect(await found('Ann, your code')).toEqual(['News']);
+    expect(await found('Sale ends')).toEqual(['News']);
   });
 
   it('keeps attachment metadata: filename (RFC 2231), type, size, content-id, disposition', async () => {

@@ -1,24 +1,35 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { htmlToText } from './parse';
+import { decodeHTML } from 'entities';
+import { htmlToText, snippetOfText } from './parse';
 
-/** What htmlToText did before it became one pass: the definition it must keep matching. */
-const byRegex = (html: string) =>
-  html
-    .replace(/<style[\s\S]*?<\/style>|<script[\s\S]*?<\/script>|<[^>]+>/gi, ' ')
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&amp;/g, '&')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"');
+const INLINE = /^<\/?(?:a|abbr|b|bdi|bdo|big|cite|code|data|del|dfn|em|font|i|ins|kbd|mark|q|s|samp|small|span|strike|strong|sub|sup|time|tt|u|var|wbr)[\s/>]/i;
+
+/**
+ * What htmlToText did before it became one pass (a regex per kind of markup), with inline
+ * elements' tags removed rather than made spaces: the definition it must keep matching.
+ */
+const byRegex = (html: string) => {
+  const stripped = html.replace(/<style[\s\S]*?<\/style>|<script[\s\S]*?<\/script>|<[^>]+>/gi, (tag) => (!/^<(style|script)/i.test(tag) && INLINE.test(tag) ? '' : ' '));
+  return decodeHTML(stripped).replace(/\u00a0/g, ' ');
+};
 
 // Pieces that make tags, unclosed tags, raw-text elements (any case) and entities likely.
-const piece = fc.constantFrom('<', '>', '<>', '<b>', '</b>', '<style>', '<STYLE a="1">', '</style>', '</Style>', '<script>', '</SCRIPT>', '</script', 'style', 'x', ' ', '\n', '&amp;', '&lt;', '&nbsp;', 'é', '验证');
+const piece = fc.constantFrom('<', '>', '<>', '<b>', '</b>', '<span class="x">', '</SPAN >', '<br/>', '<h1>', '<bx>', '<style>', '<STYLE a="1">', '</style>', '</Style>', '<script>', '</SCRIPT>', '</script', 'style', 'x', ' ', '\n', '&amp;', '&lt;', '&nbsp;', '&#39;', '&rsquo;', '&', ';', 'é', '验证');
 const html = fc.array(piece, { maxLength: 40 }).map((parts) => parts.join(''));
 
 describe('htmlToText', () => {
   it('drops tags, style and script elements and decodes the common entities', () => {
-    expect(htmlToText('<p>Hi&nbsp;<b>Ann</b></p><style>p{color:red}</style><SCRIPT>x()</SCRIPT>&lt;3 &amp; more')).toBe(' Hi  Ann    <3 & more');
+    expect(htmlToText('<p>Hi&nbsp;<b>Ann</b></p><style>p{color:red}</style><SCRIPT>x()</SCRIPT>&lt;3 &amp; more')).toBe(' Hi Ann   <3 & more');
+  });
+
+  it('joins what inline elements split and keeps blocks apart, as a browser renders them', () => {
+    expect(htmlToText('Your code is <b>482913</b>. <a href="https://x.test/v">Verify</a>, <span style="x">S</span>ale')).toBe('Your code is 482913. Verify, Sale');
+    expect(htmlToText('<td>one</td><td>two</td>line<br>next<h1>Title</h1>')).toBe(' one  two line next Title ');
+  });
+
+  it('decodes every named and numeric entity', () => {
+    expect(htmlToText('Don&#39;t miss &ldquo;this&rdquo; &mdash; caf&eacute; &#x1F600; &copy;&nbsp;2026')).toBe('Don\'t miss “this” — café 😀 © 2026');
   });
 
   it('keeps text that only looks like markup: "<>", an unclosed "<", an unclosed <style>', () => {
@@ -34,5 +45,12 @@ describe('htmlToText', () => {
     expect(htmlToText('<style'.repeat(200_000)).length).toBe(6 * 200_000);
     expect(htmlToText(`${'<'.repeat(300_000)}x`)).toBe(`${'<'.repeat(300_000)}x`);
     expect(htmlToText('<style>'.repeat(200_000))).toBe(' '.repeat(200_000));
+  });
+});
+
+describe('snippetOfText', () => {
+  it('reads past the invisible padding newsletters put after their preview text', () => {
+    const padded = `Big news inside${'\u200c\u00a0'.repeat(150)}\u034f\u00ad\ufeffHello Ann, here it is.`;
+    expect(snippetOfText(padded)).toBe('Big news inside Hello Ann, here it is.');
   });
 });

@@ -1,4 +1,5 @@
 /** Turns raw MIME into the fields we store, tolerating anything postal-mime cannot make sense of. */
+import { decodeHTML } from 'entities';
 import PostalMime, { type Address, type Email } from 'postal-mime';
 import { latin1Decode, type Bytes } from '../lib/bytes';
 
@@ -70,9 +71,11 @@ export async function parseMessage(raw: Bytes): Promise<ParsedMessage> {
 
 /**
  * Readable text of an HTML body, for previews and the search index (not for display): style and
- * script elements and tags become spaces, the common entities are decoded. One pass, linear in the
- * input whatever it holds: the regex this replaces rescanned to the end of the text for every
- * unclosed "<style" or "<", so a 1 MB wall of them cost seconds of CPU and failed the delivery.
+ * script elements are dropped, tags of inline elements vanish ("<b>Ann</b>," reads "Ann,") and
+ * every other tag becomes a space, and entities are decoded (named and numeric, "&#39;" and
+ * "&rsquo;" alike, so a search for "don't" finds "Don&#39;t"). One pass, linear in the input
+ * whatever it holds: the regex this replaces rescanned to the end of the text for every unclosed
+ * "<style" or "<", so a 1 MB wall of them cost seconds of CPU and failed the delivery.
  */
 export function htmlToText(html: string): string {
   const out: string[] = [];
@@ -97,18 +100,30 @@ export function htmlToText(html: string): string {
       lt = html.indexOf('<', lt + 1);
       continue;
     }
-    out.push(html.slice(copied, lt), ' ');
+    out.push(html.slice(copied, lt), raw || !isInlineTag(html, lt) ? ' ' : '');
     copied = end;
     lt = html.indexOf('<', end);
   }
   out.push(html.slice(copied));
-  return out
-    .join('')
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&amp;/g, '&')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"');
+  const text = out.join('');
+  // A non-breaking space is a space to a preview and to search.
+  return text.includes('&') ? decodeHTML(text).replace(/\u00a0/g, ' ') : text;
+}
+
+/** Elements that sit inside a line of text: their tags separate nothing. */
+const INLINE_ELEMENTS = new Set(['a', 'abbr', 'b', 'bdi', 'bdo', 'big', 'cite', 'code', 'data', 'del', 'dfn', 'em', 'font', 'i', 'ins', 'kbd', 'mark', 'q', 's', 'samp', 'small', 'span', 'strike', 'strong', 'sub', 'sup', 'time', 'tt', 'u', 'var', 'wbr']);
+
+/** Whether the tag at `lt` opens or closes an inline element ("<b>", "</span >", "<a href=…>"). */
+function isInlineTag(html: string, lt: number): boolean {
+  let i = html.charCodeAt(lt + 1) === 0x2f ? lt + 2 : lt + 1;
+  const start = i;
+  // Letters only (no inline element has a digit), at most 6 of them ("strike", "strong").
+  while (i - start <= 6 && ((html.charCodeAt(i) | 0x20) - 0x61) >>> 0 < 26) i++;
+  if (i === start || i - start > 6) return false;
+  const after = html.charCodeAt(i);
+  // The name ends at whitespace, "/" or ">": "<bx>" and "<h1>" are other elements.
+  if (after !== 0x3e && after !== 0x2f && after !== 0x20 && after !== 0x09 && after !== 0x0a && after !== 0x0d && after !== 0x0c) return false;
+  return INLINE_ELEMENTS.has(html.slice(start, i).toLowerCase());
 }
 
 const RAW_TEXT_OPEN = /<(style|script)/iy;
@@ -141,11 +156,17 @@ export function snippetOf(message: Pick<ParsedMessage, 'text' | 'html'>, max = 2
 /** The preview of already-readable text; only its start is looked at, whatever its length. */
 export function snippetOfText(text: string, max = 200): string {
   const head = text.length > max * 16 ? text.slice(0, max * 16) : text;
-  let collapsed = head.replace(/\s+/g, ' ').trim();
+  let collapsed = readable(head);
   // A start that is nearly all whitespace: fall back to the whole text.
-  if (collapsed.length <= max && head.length < text.length) collapsed = text.replace(/\s+/g, ' ').trim();
+  if (collapsed.length <= max && head.length < text.length) collapsed = readable(text);
   return collapsed.length > max ? `${collapsed.slice(0, max - 1)}…` : collapsed;
 }
+
+// Zero-width and soft-hyphen characters: newsletters pad their preview text with hundreds of them
+// ("&zwnj;&nbsp;" after the preheader) to keep the body out of the inbox preview.
+const INVISIBLE = /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u2060-\u2064\u3164\ufeff]/g;
+
+const readable = (text: string) => text.replace(INVISIBLE, '').replace(/\s+/g, ' ').trim();
 
 function flatten(list: Address[] | undefined): MailboxAddress[] {
   const out: MailboxAddress[] = [];
