@@ -9,8 +9,12 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
 import { configDefaults, defineConfig, defineProject } from 'vitest/config';
+
+// The test relays' certificate authority must be in NODE_EXTRA_CA_CERTS before Miniflare loads (it
+// reads the variable once): a static import would be hoisted above this, so the pool comes after.
+await import('./worker/test/relay-tls-ca');
+const { cloudflareTest, readD1Migrations } = await import('@cloudflare/vitest-pool-workers');
 
 const fixturesDir = fileURLToPath(new URL('./worker/test/fixtures', import.meta.url));
 const fixtures = Object.fromEntries(

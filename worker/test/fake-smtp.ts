@@ -7,30 +7,38 @@
  * - `…bounce…`   → 550 5.1.1 (hard bounce)
  * - anything else → 250
  * A body containing `REJECT-DATA` is refused after DATA with 554 5.7.1. AUTH needs user `relay`,
- * password `relay-pass`. `GET /_received` on the control port lists accepted messages (envelope and
- * raw source); `POST /_reset` forgets them and the flaky counters.
+ * password `relay-pass`. `GET /_received` on the control port lists accepted messages (envelope, raw
+ * source, and whether the session was encrypted); `POST /_reset` forgets them and the flaky counters.
+ *
+ * Four listeners share those rules: plain SMTP without STARTTLS (`smtpRelayPort`), STARTTLS
+ * (`smtpRelayStartTlsPort`) and implicit TLS (`smtpRelayTlsPort`) with a certificate for localhost
+ * from the authority relay-tls-ca.ts makes workerd trust, and STARTTLS with a self-signed certificate
+ * (`smtpRelayUntrustedPort`). The TLS ones take AUTH only once the session is encrypted.
  */
+import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SMTPServer, type SMTPServerAddress } from 'smtp-server';
+import { join } from 'node:path';
+import { SMTPServer, type SMTPServerAddress, type SMTPServerOptions } from 'smtp-server';
 import type { TestProject } from 'vitest/node';
+import { RELAY_TLS_DIR } from './relay-tls-ca';
 
 interface Received {
   from: string;
   to: string[];
   raw: string;
+  secure: boolean;
 }
 
 export default async function setup(project: TestProject) {
   const received: Received[] = [];
   const seen = new Set<string>();
 
-  const smtp = new SMTPServer({
+  const relay = (transport: Partial<SMTPServerOptions>) => new SMTPServer({
     name: 'relay.test',
     authMethods: ['PLAIN', 'LOGIN'],
-    allowInsecureAuth: true,
-    disabledCommands: ['STARTTLS'],
     logger: false,
+    ...transport,
     onAuth(auth, _session, callback) {
       if (auth.username === 'relay' && auth.password === 'relay-pass') return callback(null, { user: 'relay' });
       return callback(Object.assign(new Error('5.7.8 Authentication credentials invalid'), { responseCode: 535 }));
@@ -56,12 +64,25 @@ export default async function setup(project: TestProject) {
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()),
           raw,
+          secure: session.secure,
         });
         callback(null, '2.0.0 Ok: queued as fake');
       });
     },
   });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+  const tlsDir = process.env[RELAY_TLS_DIR]!;
+  const certificate = (name: string) => ({ key: readFileSync(join(tlsDir, `${name}.key`)), cert: readFileSync(join(tlsDir, `${name}.pem`)) });
+  const servers = {
+    smtpRelayPort: relay({ allowInsecureAuth: true, disabledCommands: ['STARTTLS'] }),
+    smtpRelayStartTlsPort: relay(certificate('relay')),
+    smtpRelayTlsPort: relay({ secure: true, ...certificate('relay') }),
+    smtpRelayUntrustedPort: relay(certificate('untrusted')),
+  };
+  for (const server of Object.values(servers)) {
+    // A client that gives up on our certificate drops the connection: that is the test, not a fault.
+    server.on('error', () => undefined);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  }
 
   const control = createHttpServer((req, res) => {
     if (req.method === 'POST' && req.url === '/_reset') {
@@ -75,10 +96,10 @@ export default async function setup(project: TestProject) {
   });
   await new Promise<void>((resolve) => control.listen(0, '127.0.0.1', resolve));
 
-  project.provide('smtpRelayPort', (smtp.server.address() as AddressInfo).port);
+  for (const [name, server] of Object.entries(servers)) project.provide(name as keyof typeof servers, (server.server.address() as AddressInfo).port);
   project.provide('smtpControlUrl', `http://127.0.0.1:${(control.address() as AddressInfo).port}`);
   return async () => {
-    await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    for (const server of Object.values(servers)) await new Promise<void>((resolve) => server.close(() => resolve()));
     await new Promise<void>((resolve) => control.close(() => resolve()));
   };
 }

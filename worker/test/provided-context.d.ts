@@ -11,7 +11,11 @@ declare module 'vitest' {
     aiUrl: string;
     /** Base URL of worker/test/fake-files.ts: files to attach by URL (`/files/…`, `/redirect/…`, `/held/<name>`). */
     filesUrl: string;
+    /** The fake relays of fake-smtp.ts: plain, STARTTLS, implicit TLS, and STARTTLS with an untrusted certificate. */
     smtpRelayPort: number;
+    smtpRelayStartTlsPort: number;
+    smtpRelayTlsPort: number;
+    smtpRelayUntrustedPort: number;
     /** The local webhook receiver (fake-webhook.ts). */
     webhookUrl: string;
     smtpControlUrl: string;

@@ -149,6 +149,49 @@ describe('delivery through the SMTP relay provider', () => {
     expect(email.last_error).toContain('AUTH: 535');
   });
 
+  it.each([
+    ['STARTTLS on a submission port', 'starttls', 'smtpRelayStartTlsPort'],
+    ['implicit TLS (port 465 style)', 'tls', 'smtpRelayTlsPort'],
+  ] as const)('sends over %s, logging in and handing over the message only inside TLS', async (_name, security, port) => {
+    // These relays take AUTH only on an encrypted session, with a certificate for localhost.
+    const e = smtpEnv({ SMTP_RELAY_HOST: 'localhost', SMTP_RELAY_PORT: String(inject(port)), SMTP_RELAY_SECURITY: security });
+    const sender = await createAddress(`tls-${security}-${unique()}`, undefined, e);
+    const to = `someone-${unique()}@far.test`;
+    const id = await send(sender.jwt, { to, subject: `over ${security}`, text: 'sealed' }, e);
+    expect((await runQueue(e, id, 1)).retryMessages).toEqual([]);
+    expect((await getEmail(sender.jwt, id)).recipients[0]).toMatchObject({ status: 'sent', via: 'smtp', smtp_code: 250 });
+    const relayed = (await relayReceived()).filter((m) => m.to.includes(to));
+    expect(relayed.map((m) => m.secure)).toEqual([true]);
+    expect(relayed[0]!.raw).toContain(`Subject: over ${security}`);
+  });
+
+  it.each([
+    ['STARTTLS', 'starttls', 'smtpRelayUntrustedPort'],
+    ['implicit TLS, to a port that speaks plain SMTP', 'tls', 'smtpRelayPort'],
+  ] as const)('defers, and says why in plain words, when TLS with the relay fails (%s)', async (_name, security, port) => {
+    const e = smtpEnv({ SMTP_RELAY_HOST: 'localhost', SMTP_RELAY_PORT: String(inject(port)), SMTP_RELAY_SECURITY: security });
+    const sender = await createAddress(`tls-bad-${security}-${unique()}`, undefined, e);
+    const to = `someone-${unique()}@far.test`;
+    const id = await send(sender.jwt, { to, subject: 's', text: 'x' }, e);
+    expect((await runQueue(e, id, 1)).retryMessages).toHaveLength(1);
+    const recipient = (await getEmail(sender.jwt, id)).recipients[0];
+    expect(recipient.status).toBe('deferred');
+    expect(recipient.smtp_response).toContain('TLS with localhost failed');
+    expect(recipient.smtp_response).toContain('certificate is not trusted');
+    expect((await relayReceived()).filter((m) => m.to.includes(to))).toEqual([]);
+  });
+
+  it('refuses to log in or send in clear text when STARTTLS is configured and the relay does not offer it', async () => {
+    const e = smtpEnv({ SMTP_RELAY_SECURITY: 'starttls' });
+    const sender = await createAddress(`tls-none-${unique()}`, undefined, e);
+    const to = `someone-${unique()}@far.test`;
+    const id = await send(sender.jwt, { to, subject: 's', text: 'x' }, e);
+    await runQueue(e, id, 1);
+    const recipient = (await getEmail(sender.jwt, id)).recipients[0];
+    expect(recipient.smtp_response).toContain('does not offer STARTTLS');
+    expect((await relayReceived()).filter((m) => m.to.includes(to))).toEqual([]);
+  });
+
   it('defers every recipient when the relay cannot be reached', async () => {
     const e = smtpEnv({ SMTP_RELAY_PORT: '1' });
     const sender = await createAddress(`down-${unique()}`, undefined, e);

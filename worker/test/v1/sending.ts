@@ -60,6 +60,14 @@ export async function runQueue(e: Env, id: string | string[], attempts = 1) {
   return { ...(await getQueueResult(batch, ctx)), delays };
 }
 
-export async function relayReceived(): Promise<{ from: string; to: string[]; raw: string }[]> {
-  return (await fetch(`${inject('smtpControlUrl')}/_received`)).json() as Promise<{ from: string; to: string[]; raw: string }[]>;
+/** What the fake relays accepted: envelope, raw source, and whether the session was encrypted. */
+export interface RelayedMessage {
+  from: string;
+  to: string[];
+  raw: string;
+  secure: boolean;
+}
+
+export async function relayReceived(): Promise<RelayedMessage[]> {
+  return (await fetch(`${inject('smtpControlUrl')}/_received`)).json() as Promise<RelayedMessage[]>;
 }

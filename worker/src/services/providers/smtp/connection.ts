@@ -21,22 +21,27 @@ export class SmtpConnection {
   private buffered = '';
   private readonly decoder = new TextDecoder();
   private readonly encoder = new TextEncoder();
+  /** TLS was asked for and nothing has been read through it yet: a failure now is the handshake's. */
+  private handshaking: boolean;
 
   private constructor(
     socket: Socket,
     private readonly timeoutMs: number,
+    private readonly host: string,
+    tls: boolean,
   ) {
     this.socket = socket;
     this.reader = socket.readable.getReader();
     this.writer = socket.writable.getWriter();
+    this.handshaking = tls;
   }
 
   /** Opens the TCP (or, with `tls`, TLS) connection; STARTTLS is upgraded later by `startTls()`. */
   static async open(host: string, port: number, security: SmtpSecurity, timeoutMs: number): Promise<SmtpConnection> {
     const secureTransport = security === 'tls' ? 'on' : security === 'starttls' ? 'starttls' : 'off';
     const socket = connect({ hostname: host, port }, { secureTransport, allowHalfOpen: false });
-    const connection = new SmtpConnection(socket, timeoutMs);
-    await withTimeout(socket.opened, timeoutMs, `connecting to ${host}:${port} timed out`);
+    const connection = new SmtpConnection(socket, timeoutMs, host, security === 'tls');
+    await connection.handshake(withTimeout(socket.opened, timeoutMs, `connecting to ${host}:${port} timed out`), 'opening');
     return connection;
   }
 
@@ -59,7 +64,7 @@ export class SmtpConnection {
   }
 
   async write(bytes: Uint8Array): Promise<void> {
-    await withTimeout(this.writer.write(bytes), this.timeoutMs, 'writing to the SMTP server timed out');
+    await this.handshake(withTimeout(this.writer.write(bytes), this.timeoutMs, 'writing to the SMTP server timed out'));
   }
 
   /** Upgrades the connection to TLS after a 220 reply to STARTTLS. */
@@ -70,6 +75,7 @@ export class SmtpConnection {
     this.reader = this.socket.readable.getReader();
     this.writer = this.socket.writable.getWriter();
     this.buffered = '';
+    this.handshaking = true;
   }
 
   /** Says QUIT without waiting long for the answer, then closes the socket. */
@@ -90,9 +96,27 @@ export class SmtpConnection {
         this.buffered = this.buffered.slice(end + 1);
         return line;
       }
-      const { value, done } = await withTimeout(this.reader.read(), this.timeoutMs, 'the SMTP server did not answer in time');
+      const { value, done } = await this.handshake(withTimeout(this.reader.read(), this.timeoutMs, 'the SMTP server did not answer in time'));
       if (done) throw new Error('the SMTP server closed the connection');
+      this.handshaking = false;
       this.buffered += this.decoder.decode(value, { stream: true });
+    }
+  }
+
+  /**
+   * Names a failure during the TLS handshake for what it almost always is. workerd reports an
+   * untrusted or misnamed certificate as "internal error; reference = …", or, with implicit TLS, as
+   * a connection it could not make, which sends whoever reads the recipient's status looking in the
+   * wrong place.
+   */
+  private async handshake<T>(step: Promise<T>, phase: 'opening' | 'upgraded' = 'upgraded'): Promise<T> {
+    if (!this.handshaking) return step;
+    try {
+      return await step;
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      const unreachable = phase === 'opening' ? 'nothing answers on this port, or ' : '';
+      throw new Error(`TLS with ${this.host} failed: ${unreachable}the relay's certificate is not trusted or not issued for ${this.host}, or it does not speak TLS on this port (${reason})`);
     }
   }
 }
