@@ -74,6 +74,11 @@ describe('web UI in headless Chromium', () => {
     expect(download.suggestedFilename()).toBe('numbers.bin');
     expect(readFileSync((await download.path())!).equals(attachmentBytes)).toBe(true);
 
+    // An HTML-only mail's text view is the text of its HTML, said to be so.
+    await page.getByTestId('view-text').click();
+    await expect.poll(() => page.getByTestId('text-body').textContent()).toBe('Hello Alice, the numbers are attached.');
+    await page.getByTestId('text-from-html').waitFor();
+
     await page.getByTestId('view-raw').click();
     await expect.poll(() => page.getByTestId('raw-body').textContent()).toContain('Content-Disposition: attachment; filename="numbers.bin"');
 

@@ -42,6 +42,7 @@ export const en = {
   download: 'Download',
   viewHtml: 'HTML',
   viewText: 'Text',
+  textFromHtml: 'This mail has no text part: this is the text of its HTML.',
   viewRaw: 'Source',
   remoteBlocked: 'Remote images are blocked ({n}).',
   loadImages: 'Load images',

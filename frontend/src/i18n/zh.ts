@@ -44,6 +44,7 @@ export const zh: Messages = {
   download: '下载',
   viewHtml: 'HTML',
   viewText: '纯文本',
+  textFromHtml: '这封邮件没有纯文本部分：以下是其 HTML 的文字。',
   viewRaw: '源码',
   remoteBlocked: '已阻止远程图片（{n}）。',
   loadImages: '加载图片',
