@@ -85,6 +85,8 @@ describe('web UI in headless Chromium', () => {
     await page.getByTestId('reply').click();
     await expect.poll(() => page.getByTestId('compose-to').inputValue()).toBe(bob.address);
     expect(await page.getByTestId('compose-subject').inputValue()).toBe('Re: Numbers for you');
+    // The HTML-only original is quoted by its text.
+    expect(await page.getByTestId('compose-body').inputValue()).toContain('\n> Hello Alice, the numbers are attached.');
     await page.getByTestId('compose-body').fill('Thanks Bob!');
     await page.getByTestId('compose-send').click();
     await expect.poll(() => page.getByTestId('compose-status').textContent()).toBe('Sent.');

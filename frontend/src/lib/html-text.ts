@@ -37,3 +37,8 @@ export function htmlAsText(html: string): string {
     .replace(/\n{3,}/g, '\n\n')
     .trim();
 }
+
+/** A mail's text part, or for an HTML-only mail the text of its HTML: what the Text view, a reply's quote and a forward show. */
+export function readableText(mail: { text: string | null; html: string | null }): string {
+  return mail.text ?? (mail.html ? htmlAsText(mail.html) : '');
+}
