@@ -13,7 +13,7 @@ import { configDefaults, defineConfig, defineProject } from 'vitest/config';
 
 // The test relays' certificate authority must be in NODE_EXTRA_CA_CERTS before Miniflare loads (it
 // reads the variable once): a static import would be hoisted above this, so the pool comes after.
-await import('./worker/test/relay-tls-ca');
+await import('./scripts/relay-tls-ca.mjs');
 const { cloudflareTest, readD1Migrations } = await import('@cloudflare/vitest-pool-workers');
 
 const fixturesDir = fileURLToPath(new URL('./worker/test/fixtures', import.meta.url));

@@ -12,7 +12,7 @@
  *
  * Four listeners share those rules: plain SMTP without STARTTLS (`smtpRelayPort`), STARTTLS
  * (`smtpRelayStartTlsPort`) and implicit TLS (`smtpRelayTlsPort`) with a certificate for localhost
- * from the authority relay-tls-ca.ts makes workerd trust, and STARTTLS with a self-signed certificate
+ * from the authority scripts/relay-tls-ca.mjs makes workerd trust, and STARTTLS with a self-signed certificate
  * (`smtpRelayUntrustedPort`). The TLS ones take AUTH only once the session is encrypted.
  */
 import { readFileSync } from 'node:fs';
@@ -21,7 +21,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerOptions } from 'smtp-server';
 import type { TestProject } from 'vitest/node';
-import { RELAY_TLS_DIR } from './relay-tls-ca';
+import { RELAY_TLS_DIR } from '../../scripts/relay-tls-ca.mjs';
 
 interface Received {
   from: string;

@@ -14,11 +14,11 @@ import { join } from 'node:path';
 /** The directory holding `relay.key`/`relay.pem` (signed by the trusted authority, for localhost) and `untrusted.key`/`untrusted.pem` (self-signed). */
 export const RELAY_TLS_DIR = 'EDGEMAIL_TEST_RELAY_TLS_DIR';
 
-function openssl(args: string[], dir: string) {
+function openssl(args, dir) {
   execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
-function makeCertificates(): string {
+function makeCertificates() {
   const dir = mkdtempSync(join(tmpdir(), 'edgemail-relay-tls-'));
   const days = ['-days', '2'];
   openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', ...days, '-subj', '/CN=Edgemail test relay CA', '-keyout', 'ca.key', '-out', 'ca.pem',
