@@ -2,6 +2,7 @@
 import { and, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from './client';
+import { chunksOf } from './chunks';
 import { containsText } from './contains';
 import { firstOf, perDatabase } from './prepared';
 import { addresses, type AddressRow } from './schema';
@@ -109,6 +110,14 @@ export async function findIdleAddressIds(db: Db, cutoff: number, limit: number):
     .orderBy(addresses.lastActiveAt)
     .limit(limit);
   return rows.map((r) => r.id);
+}
+
+/** Addresses by name, in one round trip (names beyond a statement's bound parameters go in more statements of one batch). */
+export async function findAddressesByNames(db: Db, names: readonly string[]): Promise<AddressRow[]> {
+  const [first, ...rest] = chunksOf(names, 90).map((chunk) => db.select().from(addresses).where(inArray(addresses.address, chunk)));
+  if (!first) return [];
+  if (rest.length === 0) return first;
+  return (await db.batch([first, ...rest])).flat();
 }
 
 /** Several addresses by id, in one query. */

@@ -94,12 +94,8 @@ const insertDeliveryLog = batchStatement((db) =>
   }),
 );
 
-/**
- * Inserts everything one message writes in a single transaction and returns the new mail id, and what
- * `andRead` (a prepared select run last in the same transaction) found. Throws when the same delivery
- * is already stored (unique dedupe key), leaving nothing behind.
- */
-export async function insertMailRecord<R = undefined>(db: Db, record: MailRecord, log?: DeliveryEntry, andRead?: PreparedRead<R>): Promise<{ id: number; read: R | undefined }> {
+/** The statements one stored message writes: mail, contents, counters, pending search text, attachments, log. */
+function recordStatements(db: Db, record: MailRecord, log?: DeliveryEntry) {
   const { mail } = record;
   const key = { addressId: mail.addressId, dedupeKey: mail.dedupeKey };
   // D1 binds null, never undefined.
@@ -112,12 +108,40 @@ export async function insertMailRecord<R = undefined>(db: Db, record: MailRecord
     ...record.attachments.map((a) => insertAttachment(db, { ...key, ...a, content: a.content ?? null, blobKey: a.blobKey ?? null })),
   ];
   if (log) statements.push(insertDeliveryLog(db, deliveryRow(log, mail.createdAt)));
+  return statements;
+}
+
+/**
+ * Inserts everything one message writes in a single transaction and returns the new mail id, and what
+ * `andRead` (a prepared select run last in the same transaction) found. Throws when the same delivery
+ * is already stored (unique dedupe key), leaving nothing behind.
+ */
+export async function insertMailRecord<R = undefined>(db: Db, record: MailRecord, log?: DeliveryEntry, andRead?: PreparedRead<R>): Promise<{ id: number; read: R | undefined }> {
+  const { ids, read } = await insertMailRecords(db, [record], andRead, log);
+  return { id: ids[0]!, read };
+}
+
+/**
+ * Several messages (one message's copies for several mailboxes) in one transaction: all stored, or,
+ * when any of them is already stored, none. Ids in the order of `records`.
+ */
+export async function insertMailRecords<R = undefined>(db: Db, records: MailRecord[], andRead?: PreparedRead<R>, log?: DeliveryEntry): Promise<{ ids: number[]; read: R | undefined }> {
+  const statements = [];
+  // Where each record's mail insert (the one that returns its id) sits in the batch.
+  const firsts: number[] = [];
+  for (const record of records) {
+    firsts.push(statements.length);
+    statements.push(...recordStatements(db, record, log));
+  }
   const extra = andRead ? boundRead(db, andRead) : undefined;
   if (extra) statements.push(extra.statement);
   const results = await db.$client.batch(statements);
-  const id = (results[0]?.results[0] as { id?: number } | undefined)?.id;
-  if (id === undefined) throw new Error('mail insert returned no id');
-  return { id, read: extra?.read(results.at(-1)) };
+  const ids = firsts.map((at) => {
+    const id = (results[at]?.results[0] as { id?: number } | undefined)?.id;
+    if (id === undefined) throw new Error('mail insert returned no id');
+    return id;
+  });
+  return { ids, read: extra?.read(results.at(-1)) };
 }
 
 /** The id of the stored copy of a delivery, if there is one (served by the unique dedupe index). */

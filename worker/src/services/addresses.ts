@@ -4,6 +4,7 @@ import {
   deleteAddressRow,
   findAddressById,
   findAddressByName,
+  findAddressesByNames,
   insertAddress,
   searchAddresses,
   touchAddress,
@@ -88,6 +89,37 @@ export async function resolveMailbox(deps: Deps, recipient: string): Promise<Add
   if (!existing) throw new AppError('mailbox_not_found', 'No such mailbox here.');
   rememberMailbox(deps.db, existing, now);
   return existing;
+}
+
+/**
+ * resolveMailbox for the recipients of one message: the rows of those this isolate has not seen
+ * lately are read in one D1 round trip, not one each. Each recipient gets its row or the error
+ * resolveMailbox would throw (an address still unknown goes through resolveMailbox itself, which
+ * creates it where the catch-all policy says so).
+ */
+export async function resolveMailboxes(deps: Deps, recipients: readonly string[]): Promise<Map<string, AddressRow | AppError>> {
+  const out = new Map<string, AddressRow | AppError>();
+  const now = deps.clock.now();
+  const unseen: string[] = [];
+  for (const recipient of recipients) {
+    const address = recipient.trim().toLowerCase();
+    const cached = cachedMailbox(deps.db, address, now);
+    if (cached) out.set(recipient, cached);
+    else unseen.push(recipient);
+  }
+  const found = new Map((await findAddressesByNames(deps.db, unseen.map((r) => r.trim().toLowerCase()))).map((row) => [row.address, row]));
+  for (const recipient of unseen) {
+    try {
+      // With its row read above, resolveMailbox only checks the domain and remembers the row.
+      const row = found.get(recipient.trim().toLowerCase());
+      if (row) rememberMailbox(deps.db, row, now);
+      out.set(recipient, await resolveMailbox(deps, recipient));
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      out.set(recipient, err);
+    }
+  }
+  return out;
 }
 
 async function mustFind(deps: Deps, address: string): Promise<AddressRow> {

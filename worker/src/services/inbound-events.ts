@@ -13,7 +13,15 @@ import { receivedData } from './webhooks/payloads';
 
 /** `endpoints`: the enabled webhooks, when the delivery's batch already read them. */
 export async function onMailReceived(deps: Deps, mailbox: AddressRow, record: MailRecord['mail'], parsed: ParsedMessage, endpoints?: WebhookRow[]): Promise<void> {
-  const mail = {
+  await onCopiesReceived(deps, [{ mailbox, record }], parsed, endpoints);
+}
+
+/**
+ * The same for one message stored in several mailboxes (ingestCopies): the copies answer the same
+ * messages, so replies are looked for once, and their `email.received` events are written together.
+ */
+export async function onCopiesReceived(deps: Deps, copies: { mailbox: AddressRow; record: MailRecord['mail'] }[], parsed: ParsedMessage, endpoints?: WebhookRow[]): Promise<void> {
+  const mails = copies.map(({ record }) => ({
     ...record,
     publicId: record.publicId ?? null,
     messageId: record.messageId ?? null,
@@ -25,18 +33,18 @@ export async function onMailReceived(deps: Deps, mailbox: AddressRow, record: Ma
     verificationCode: record.verificationCode ?? null,
     verificationLink: record.verificationLink ?? null,
     verificationConfidence: record.verificationConfidence ?? null,
-  };
-  try {
-    await noteReply(deps, mail);
-  } catch (err) {
-    // The message is stored: failing the delivery now would only make the sender retry into a duplicate.
-    console.error(JSON.stringify({ level: 'error', event: 'reply_detection_failed', mailbox: mailbox.id, error: String(err) }));
+  }));
+  if (mails[0]) {
+    try {
+      await noteReply(deps, mails[0]);
+    } catch (err) {
+      // The message is stored: failing the delivery now would only make the sender retry into a duplicate.
+      console.error(JSON.stringify({ level: 'error', event: 'reply_detection_failed', mailbox: copies[0]!.mailbox.id, error: String(err) }));
+    }
   }
-  await emitEvents(deps, [
-    {
-      type: 'email.received',
-      address: mailbox.address,
-      data: receivedData(mail, mailbox.address, parsed, deps.config.publicUrl ?? ''),
-    },
-  ], endpoints);
+  await emitEvents(
+    deps,
+    copies.map(({ mailbox }, i) => ({ type: 'email.received' as const, address: mailbox.address, data: receivedData(mails[i]!, mailbox.address, parsed, deps.config.publicUrl ?? '') })),
+    endpoints,
+  );
 }

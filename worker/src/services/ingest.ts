@@ -6,7 +6,7 @@
  * (see delivery-identity.ts). Search indexing happens after, off the delivery path (search-index.ts).
  */
 import { logDeliveries, type DeliveryEntry } from '../db/delivery-log';
-import { findMailIdByDedupeKey, insertMailRecord } from '../db/mail-store';
+import { findMailIdByDedupeKey, insertMailRecord, insertMailRecords } from '../db/mail-store';
 import type { MailRecord } from '../db/mails';
 import type { AddressRow } from '../db/schema';
 import type { WebhookRow } from '../db/schema-webhooks';
@@ -19,7 +19,7 @@ import { deliveryIdentity } from './delivery-identity';
 import { forgetMailbox } from './mailbox-cache';
 import type { Deps } from './deps';
 import { parseMessage, plainTextOf, snippetOfText, type ParsedMessage } from './parse';
-import { onMailReceived } from './inbound-events';
+import { onCopiesReceived, onMailReceived } from './inbound-events';
 import { scheduleIndexing } from './search-index';
 import { extractVerification, NO_VERIFICATION } from './verification';
 
@@ -93,6 +93,48 @@ export async function ingestMessage(deps: Deps, incoming: IncomingMessage): Prom
   return { status: 'stored', mailId };
 }
 
+/** One message for several of our mailboxes, delivered to each as `envelopeTo` its own address. */
+export interface IncomingCopies {
+  mailboxes: AddressRow[];
+  envelopeFrom: string;
+  raw: Bytes;
+  parsed: ParsedMessage;
+}
+
+/**
+ * Stores one message in several inboxes (a send to our own addresses) in one D1 batch, where
+ * ingestMessage would spend a round trip per mailbox: a send to 50 of them would otherwise pass the
+ * 50 queries a Workers Free invocation may make. Answers the new mail ids in the order of
+ * `mailboxes`, or null when it cannot, and nothing is stored then: a message too large, or whose
+ * bytes go to R2 (each copy's objects are its own), or a batch that fails because a copy is already
+ * stored (a retried send) or a mailbox was deleted meanwhile. The caller then ingests copy by copy,
+ * which sorts each of those out.
+ */
+export async function ingestCopies(deps: Deps, incoming: IncomingCopies): Promise<number[] | null> {
+  const { mailboxes, raw, parsed } = incoming;
+  if (raw.byteLength > deps.config.maxMessageBytes) return null;
+  const threshold = blobThreshold(deps, 'INBOX');
+  if (raw.byteLength > threshold || parsed.attachments.some((a) => a.content.byteLength > threshold)) return null;
+  const dedupeKey = await deliveryIdentity(raw);
+  // The copies differ only in whose they are: parsing, preview and verification extraction run once.
+  const [first, ...others] = mailboxes;
+  if (!first) return [];
+  const shared = await buildRecord(deps, { ...incoming, mailbox: first, envelopeTo: first.address }, parsed, dedupeKey, 'INBOX', threshold, false);
+  const records = [shared, ...others.map((mailbox) => ({ ...shared, mail: { ...shared.mail, addressId: mailbox.id, recipient: mailbox.address, publicId: newPublicId() } }))];
+  let ids: number[];
+  let endpoints: WebhookRow[] | undefined;
+  try {
+    ({ ids, read: endpoints } = await insertMailRecords(deps.db, records, enabledWebhooksRead(deps.db)));
+  } catch {
+    return null;
+  }
+  await scheduleIndexing(deps, ids);
+  await onCopiesReceived(deps, mailboxes.map((mailbox, i) => ({ mailbox, record: records[i]!.mail })), parsed, endpoints);
+  return ids;
+}
+
+const newPublicId = () => `msg_${randomToken(20)}`;
+
 async function buildRecord(
   deps: Deps,
   incoming: IncomingMessage,
@@ -146,7 +188,7 @@ async function buildRecord(
     search: searchTextOf(parsed, deps.config.searchBodyChars, plain),
     mail: {
       addressId: mailbox.id,
-      publicId: `msg_${randomToken(20)}`,
+      publicId: newPublicId(),
       folder,
       dedupeKey,
       messageId: parsed.messageId,

@@ -23,7 +23,7 @@ import type { RecipientResult } from '../providers/types';
 import { withoutBlindFields } from '../raw-message';
 import { buildEmailMime, withBccHeader } from './build';
 import { domainOf, servesDomain } from './domains';
-import { deliverInternally } from './internal';
+import { deliverInternally, deliverInternallyTogether } from './internal';
 import { loadPayload, loadRaw, storeRaw } from './payload';
 import { emailStatus, PENDING, recipientStatus } from './status';
 import type { Mailbox } from './types';
@@ -158,13 +158,19 @@ async function deliver(deps: Deps, from: string, pending: EmailRecipientRow[], r
   const parsed = await parseMessage(delivered);
   const own = (address: string) => copies?.get(address);
   const shared = outbound.filter((a) => !own(a));
-  const [mine, theirs, single] = await Promise.all([
-    Promise.all(
+  // Our own mailboxes that get the same bytes are stored together, in one D1 batch.
+  const together = internal.filter((a) => !own(a));
+  const internalResults = async () => {
+    const settled = together.length > 1 ? await deliverInternallyTogether(deps, from, together, delivered, parsed) : new Map<string, RecipientResult>();
+    return Promise.all(
       internal.map(async (address) => {
         const copy = own(address);
-        return copy ? deliverInternally(deps, from, address, copy, await parseMessage(copy)) : deliverInternally(deps, from, address, delivered, parsed);
+        return settled.get(address) ?? (copy ? deliverInternally(deps, from, address, copy, await parseMessage(copy)) : deliverInternally(deps, from, address, delivered, parsed));
       }),
-    ),
+    );
+  };
+  const [mine, theirs, single] = await Promise.all([
+    internalResults(),
     shared.length ? deps.provider.send({ from, recipients: shared, raw: delivered, parsed }) : Promise.resolve([]),
     Promise.all(
       outbound.filter((a) => own(a)).map(async (address) => {
