@@ -67,6 +67,7 @@ declare namespace Cloudflare {
 		TRACK_CLICKS: string;
 		WEBHOOK_ALLOW_PRIVATE: string;
 		WEBHOOK_TIMEOUT_MS: string;
+		WEBHOOK_POSTS_PER_INVOCATION: string;
 		JWT_SECRET: string;
 		ADMIN_PASSWORDS: string;
 		PASSWORDS: string;

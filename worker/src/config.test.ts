@@ -93,11 +93,13 @@ describe('loadConfig', () => {
   it('reads tracking and webhook settings: off by default per send, on globally, private targets refused', () => {
     const d = loadConfig({ ...base });
     expect(d.tracking).toEqual({ enabled: true, opens: false, clicks: false, secret: base.JWT_SECRET });
-    expect(d.webhooks).toEqual({ allowPrivate: false, timeoutMs: 10_000 });
+    expect(d.webhooks).toEqual({ allowPrivate: false, timeoutMs: 10_000, postsPerInvocation: 40 });
     expect(d.publicUrl).toBeNull();
     const c = loadConfig({ ...base, TRACKING: 'off', TRACK_OPENS: 'true', TRACKING_SECRET: 's'.repeat(20), WEBHOOK_ALLOW_PRIVATE: 'yes', PUBLIC_URL: 'https://mail.example.org/' });
     expect(c.tracking).toEqual({ enabled: false, opens: true, clicks: false, secret: 's'.repeat(20) });
     expect(c.webhooks.allowPrivate).toBe(true);
+    expect(loadConfig({ ...base, WEBHOOK_POSTS_PER_INVOCATION: '900' }).webhooks.postsPerInvocation).toBe(900);
+    expect(() => loadConfig({ ...base, WEBHOOK_POSTS_PER_INVOCATION: '0' })).toThrow(/WEBHOOK_POSTS_PER_INVOCATION/);
     expect(c.publicUrl).toBe('https://mail.example.org');
     expect(() => loadConfig({ ...base, PUBLIC_URL: 'mail.example.org' })).toThrow(/PUBLIC_URL/);
     expect(() => loadConfig({ ...base, TRACKING_SECRET: 'short' })).toThrow(/TRACKING_SECRET/);

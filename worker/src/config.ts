@@ -104,6 +104,7 @@ const configSchema = z.object({
   TRACKING_SECRET: optional.pipe(z.string().min(16, 'TRACKING_SECRET must be at least 16 characters').optional()),
   WEBHOOK_ALLOW_PRIVATE: bool(false),
   WEBHOOK_TIMEOUT_MS: int(10_000, 100, 30_000),
+  WEBHOOK_POSTS_PER_INVOCATION: int(40, 1, 1_000),
 });
 
 export interface Config {
@@ -171,8 +172,12 @@ export interface Config {
    * (TRACKING_SECRET, else JWT_SECRET; services/tracking/tokens.ts derives its own key from it).
    */
   tracking: { enabled: boolean; opens: boolean; clicks: boolean; secret: string };
-  /** Webhook delivery: whether loopback/private targets are allowed (local development), and the per-attempt timeout. */
-  webhooks: { allowPrivate: boolean; timeoutMs: number };
+  /**
+   * Webhook delivery: whether loopback/private targets are allowed (local development), the
+   * per-attempt timeout, and how many posts one consumer invocation makes (Workers Free allows 50
+   * subrequests per invocation; the consumer's D1 queries and one queue send take a few).
+   */
+  webhooks: { allowPrivate: boolean; timeoutMs: number; postsPerInvocation: number };
 }
 
 export type ProviderConfig =
@@ -255,7 +260,7 @@ export function loadConfig(env: Record<string, unknown>): Config {
     remoteAttachments: { mode: v.REMOTE_ATTACHMENTS, timeoutMs: v.REMOTE_ATTACHMENT_TIMEOUT_MS },
     publicUrl: v.PUBLIC_URL?.replace(/\/+$/, '') ?? null,
     tracking: { enabled: v.TRACKING === 'on', opens: v.TRACK_OPENS, clicks: v.TRACK_CLICKS, secret: v.TRACKING_SECRET ?? v.JWT_SECRET },
-    webhooks: { allowPrivate: v.WEBHOOK_ALLOW_PRIVATE, timeoutMs: v.WEBHOOK_TIMEOUT_MS },
+    webhooks: { allowPrivate: v.WEBHOOK_ALLOW_PRIVATE, timeoutMs: v.WEBHOOK_TIMEOUT_MS, postsPerInvocation: v.WEBHOOK_POSTS_PER_INVOCATION },
   };
   cache.set(env, config);
   return config;

@@ -124,6 +124,40 @@ describe('webhook delivery', () => {
     expect(again).toMatchObject({ enabled: true, disabled_reason: null, disabled_at: null, failing_since: null });
   });
 
+  it('posts at most WEBHOOK_POSTS_PER_INVOCATION per batch and puts the rest back on the queue, unattempted and without spending a retry', async () => {
+    const base = webhookEnv({ WEBHOOK_POSTS_PER_INVOCATION: '2' });
+    // The real (held) queue, with what the consumer sends to it recorded.
+    const requeued: unknown[] = [];
+    const queue = base.WEBHOOK_QUEUE;
+    const e: Env = { ...base, WEBHOOK_QUEUE: { send: queue.send.bind(queue), sendBatch: (msgs: Iterable<MessageSendRequest>, o?: QueueSendBatchOptions) => (requeued.push(...[...msgs].map((m) => m.body)), queue.sendBatch(msgs, o)) } as Queue };
+    const admin = await adminKey();
+    const box = await createAddress(`cap-${unique()}`, undefined, e);
+    const key = unique();
+    const hook = await createWebhook(admin, { url: receiverUrl('ok', key), events: ['email.received'], mailbox: box.address }, e);
+    for (let i = 0; i < 5; i++) await deliver(inbound(box.address, `capped ${i}`), e);
+    const ids = (await deliveries(admin, hook.id, e)).map((d) => d.id as string);
+    expect(ids).toHaveLength(5);
+
+    requeued.length = 0;
+    const batch = await runWebhooks(e, ids);
+    expect((await received(key)).length).toBe(2);
+    // Every message is settled: two delivered, three handed to new queue messages; none retried.
+    expect(batch.retryMessages).toEqual([]);
+    expect(batch.explicitAcks).toHaveLength(5);
+    const after = await deliveries(admin, hook.id, e);
+    const left = after.filter((d) => d.status === 'pending');
+    expect(after.filter((d) => d.status === 'delivered')).toHaveLength(2);
+    expect(left.map((d) => d.attempts)).toEqual([0, 0, 0]);
+    expect(requeued).toEqual(expect.arrayContaining(left.map((d) => ({ kind: 'webhook', id: d.id }))));
+    expect(requeued).toHaveLength(3);
+
+    // The next invocations take them up.
+    await runWebhooks(e, left.slice(0, 2).map((d) => d.id));
+    await runWebhooks(e, [left[2]!.id]);
+    expect((await received(key)).length).toBe(5);
+    expect((await deliveries(admin, hook.id, e)).every((d) => d.status === 'delivered')).toBe(true);
+  });
+
   it('a success resets the failure clock', async () => {
     const e = webhookEnv();
     const admin = await adminKey();

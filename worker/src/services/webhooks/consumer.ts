@@ -21,9 +21,14 @@ const LEASE_MS = 60_000;
 export async function processWebhookJobs(deps: Deps, messages: readonly Message<WebhookJob>[]): Promise<void> {
   const byId = new Map<string, Message<WebhookJob>[]>();
   for (const m of messages) byId.set(m.body.id, [...(byId.get(m.body.id) ?? []), m]);
+  // Every post is a subrequest, which Workers Free caps at 50 per invocation (Paid: 1,000): what a
+  // larger batch holds beyond WEBHOOK_POSTS_PER_INVOCATION goes back on the queue for another one.
+  const ids = [...byId.keys()];
+  const now = new Map(ids.slice(0, deps.config.webhooks.postsPerInvocation).map((id) => [id, byId.get(id)!]));
+  await postponeDeliveries(deps, ids.slice(now.size).map((id) => byId.get(id)!));
   try {
-    const retryIn = await runDeliveries(deps, [...byId.keys()]);
-    for (const [id, [message, ...duplicates]] of byId) {
+    const retryIn = await runDeliveries(deps, [...now.keys()]);
+    for (const [id, [message, ...duplicates]] of now) {
       // A duplicate queue message of the same delivery is settled with the first.
       for (const d of duplicates) d.ack();
       const delay = retryIn.get(id);
@@ -32,8 +37,23 @@ export async function processWebhookJobs(deps: Deps, messages: readonly Message<
     }
   } catch (err) {
     // Claims, loads or the write failed: every message is looked at again (a claimed one once its lease ends).
-    console.error(JSON.stringify({ level: 'error', event: 'webhook_batch_failed', deliveries: byId.size, error: String(err) }));
-    for (const m of messages) m.retry({ delaySeconds: 60 });
+    console.error(JSON.stringify({ level: 'error', event: 'webhook_batch_failed', deliveries: now.size, error: String(err) }));
+    for (const m of [...now.values()].flat()) m.retry({ delaySeconds: 60 });
+  }
+}
+
+/**
+ * Re-enqueues deliveries this invocation has no subrequests left for, as fresh queue messages (a
+ * retry would spend one of the message's max_retries on a delivery never attempted). Should the
+ * queue refuse, the messages are retried instead.
+ */
+async function postponeDeliveries(deps: Deps, later: Message<WebhookJob>[][]): Promise<void> {
+  if (later.length === 0) return;
+  try {
+    await deps.webhookOutbox.enqueue(later.map(([first]) => ({ kind: 'webhook', id: first!.body.id })));
+    for (const m of later.flat()) m.ack();
+  } catch {
+    for (const m of later.flat()) m.retry();
   }
 }
 
