@@ -105,6 +105,7 @@ const workerProject = defineProject({
           // Tests that post to the local receiver (worker/test/fake-webhook.ts) turn this on.
           WEBHOOK_ALLOW_PRIVATE: 'false',
           WEBHOOK_TIMEOUT_MS: '10000',
+          WEBHOOK_POSTS_PER_INVOCATION: '40',
           TEST_MIGRATIONS: await readD1Migrations(fileURLToPath(new URL('./migrations', import.meta.url))),
           TEST_FIXTURES: fixtures,
         },
