@@ -10,4 +10,12 @@ export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
   c.header('X-Request-Id', requestId);
   c.set('deps', createDeps(c.env));
   await next();
+  // A Response built by hand (a redirect, an idempotent replay) does not carry what c.header set.
+  if (c.res.headers.get('X-Request-Id') !== requestId) c.res = withHeader(c.res, 'X-Request-Id', requestId);
 });
+
+function withHeader(res: Response, name: string, value: string): Response {
+  const copy = new Response(res.body, res);
+  copy.headers.set(name, value);
+  return copy;
+}

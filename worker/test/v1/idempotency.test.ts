@@ -19,6 +19,9 @@ describe('Idempotency-Key', () => {
     const again = await post(sender.jwt, 'order-42', body);
     expect(again.status).toBe(202);
     expect(again.headers.get('idempotency-replayed')).toBe('true');
+    // A replay is a new request: its own request id, not none and not the first one's.
+    expect(again.headers.get('x-request-id')).toMatch(/^req_/);
+    expect(again.headers.get('x-request-id')).not.toBe(first.headers.get('x-request-id'));
     expect(await again.text()).toBe(firstBody);
     expect((await json(await v1(sender.jwt, '/emails'))).meta.total).toBe(1);
     expect((await json(await call('/api/settings', { headers: bearer(sender.jwt) }))).send_balance).toBe(999);

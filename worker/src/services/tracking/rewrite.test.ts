@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addTracking, linkTargets } from './rewrite';
+import { addTracking, linkTargets, MAX_TRACKED_URL_BYTES } from './rewrite';
 
 describe('tracking rewrite', () => {
   const html = `<html><body><p><a href="https://shop.test/a?x=1&amp;y=2">A</a> <a class=c href='http://b.test/'>B</a>
@@ -8,6 +8,13 @@ describe('tracking rewrite', () => {
 
   it('finds http(s) link targets, decoding entities, each once', () => {
     expect(linkTargets(html)).toEqual(['https://shop.test/a?x=1&y=2', 'http://b.test/', 'https://c.test/bare']);
+  });
+
+  it('leaves links longer than MAX_TRACKED_URL_BYTES alone: tracked, they would pass Cloudflare\'s 16 KB URL limit', () => {
+    const longest = `https://long.test/${'é'.repeat((MAX_TRACKED_URL_BYTES - 18) / 2)}`;
+    expect(new TextEncoder().encode(longest).byteLength).toBe(MAX_TRACKED_URL_BYTES);
+    const tooLong = `${longest}x`;
+    expect(linkTargets(`<a href="${longest}">a</a><a href="${tooLong}">b</a>`)).toEqual([longest]);
   });
 
   it('rewrites only those links and adds the pixel before </body>', () => {

@@ -22,7 +22,13 @@ function decodeAttribute(value: string): string {
 
 const encodeAttribute = (value: string) => value.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
 
-const trackable = (url: string) => /^https?:\/\/[^\s]/i.test(url.trim());
+/**
+ * A tracked link carries its URL base64-encoded (4/3 as long) and Cloudflare refuses URLs over 16 KB,
+ * so longer links are left as they are rather than turned into links that cannot be followed.
+ */
+export const MAX_TRACKED_URL_BYTES = 8_000;
+
+const trackable = (url: string) => /^https?:\/\/[^\s]/i.test(url.trim()) && new TextEncoder().encode(url).byteLength <= MAX_TRACKED_URL_BYTES;
 
 /** The http(s) link targets of `<a href>` elements, decoded, in document order (duplicates kept once). */
 export function linkTargets(html: string): string[] {

@@ -33,15 +33,24 @@ function keyFor(secret: string): Promise<CryptoKey> {
 
 export const newTrackId = () => randomToken(22);
 
-const b64url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+function b64url(bytes: Uint8Array): string {
+  // In chunks: spreading a long link's bytes into one call would overflow the stack.
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 8192) binary += String.fromCharCode(...bytes.subarray(i, i + 8192));
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
 
+/** Only the canonical spelling: base64 leaves a last character's low bits unused, and a token whose
+ * unused bits were changed must not verify, or "any changed byte fails" would not hold. */
 function fromB64url(text: string): Uint8Array | null {
   if (!/^[A-Za-z0-9_-]*$/.test(text)) return null;
+  let bytes: Uint8Array;
   try {
-    return Uint8Array.from(atob(text.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+    bytes = Uint8Array.from(atob(text.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
   } catch {
     return null;
   }
+  return b64url(bytes) === text ? bytes : null;
 }
 
 async function mac(secret: string, parts: string[]): Promise<Uint8Array> {
