@@ -16,7 +16,6 @@ export const ERROR_STATUS = {
   token_expired: 401,
   unauthorized: 401,
   invalid_credentials: 401,
-  forbidden: 403,
   access_denied: 403,
   send_quota_exhausted: 403,
   sender_not_allowed: 403,

@@ -133,7 +133,7 @@ export async function findMessageById(deps: Deps, mailbox: AddressRow, id: numbe
  */
 export async function findMessageInFolder(deps: Deps, mailbox: AddressRow, id: number, folder: Folder): Promise<MailRow> {
   const row = await findById(deps.db, mailbox.id, id);
-  if (!row || row.folder !== folder) throw new AppError('message_not_found', `No such message in ${folder}.`);
+  if (!row || row.folder !== folder) throw new AppError('message_not_found', 'No such message in this folder.');
   return row;
 }
 

@@ -25,6 +25,7 @@ export function sessionInfo(row: SessionRow, currentId: number | null) {
 
 export function domainInfo(row: DomainRow & { creatorEmail?: string | null }): DomainJson {
   return {
+    id: row.id,
     domain: row.name,
     status: row.status,
     active: row.status === 'active',

@@ -55,6 +55,7 @@ export const SessionInfo = z
 
 export const Domain = z
   .object({
+    id: z.number().int().openapi({ description: 'What AI requests name as `domain_id`. The DOMAINS entries are 1, 2, … in order.', example: 1 }),
     domain: z.string().openapi({ example: 'newdomain.com' }),
     status: z.enum(['pending', 'active']),
     active: z.boolean(),

@@ -46,6 +46,7 @@ export interface SignupJson extends SessionJson {
 }
 
 export interface DomainJson {
+  id: number;
   domain: string;
   status: 'pending' | 'active';
   active: boolean;

@@ -13,7 +13,7 @@ const GenerateBody = z
     feature: z.enum(AI_FEATURES).openapi({ description: 'compose: write from the prompt; reply/summarize: about message_id (or the prompt as the email); improve: rewrite the draft in prompt' }),
     prompt: z.string().openapi({ description: 'Instructions, or the email/draft to work on', example: 'Write a short follow-up about our Q2 budget proposal' }),
     message_id: z.string().min(1).max(64).optional().openapi({ description: 'uid (msg_…) of a message the key may read; context for reply and summarize' }),
-    domain_id: z.number().int().min(1).optional().openapi({ description: 'Domain written for (1-based position in DOMAINS)' }),
+    domain_id: z.number().int().min(1).optional().openapi({ description: 'Domain written for: its `id` in GET /domains (the DOMAINS entries are 1, 2, … in order)' }),
     provider: z.enum(AI_PROVIDERS).optional().openapi({ description: 'A configured provider; default AI_PROVIDER' }),
     model: z.string().min(1).max(200).optional().openapi({ description: 'Model override (admin keys only: models differ in cost)' }),
     stream: z.boolean().default(false).openapi({ description: 'Answer as Server-Sent Events: delta, then done (or error)' }),

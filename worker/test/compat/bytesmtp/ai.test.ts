@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createAddress, envWith, json } from '../../helpers';
 import { bothEnv, generate as v1Generate, openaiEnv, sent } from '../../v1/ai-helpers';
-import { adminKey, mailboxKey } from '../../v1/helpers';
+import { adminKey, mailboxKey, v1 } from '../../v1/helpers';
 import { expectError, post } from './helpers';
 
 let admin: string;
@@ -37,7 +37,11 @@ describe('POST /api/ai/generate', () => {
     const [own] = await sent('marker-bs-mailbox');
     expect(own).toMatchObject({ protocol: 'openai', auth: 'sk-test', model: 'fake-echo', stream: false });
     expect(own!.system).toContain(`The user writes as ${box.address}.`);
-    await generate(admin, { feature: 'compose', prompt: 'Announce the new office (marker-bs-domain)', domain_id: 2 }, openaiEnv());
+    // domain_id is the domain's id as GET /api/v1/domains lists it (mail.test is the second DOMAINS entry).
+    const domains = (await json(await v1(admin, '/domains'))).data as { id: number; domain: string }[];
+    const mailTest = domains.find((d) => d.domain === 'mail.test')!;
+    expect(mailTest.id).toBe(2);
+    await generate(admin, { feature: 'compose', prompt: 'Announce the new office (marker-bs-domain)', domain_id: mailTest.id }, openaiEnv());
     const [forDomain] = await sent('marker-bs-domain');
     expect(forDomain!.system).toContain('The user writes on behalf of mail.test.');
   });

@@ -43,7 +43,6 @@ export const CODE_MAP: Partial<Record<ErrorCode, MailApiCode>> = {
   invalid_token: 'INVALID_TOKEN',
   token_expired: 'TOKEN_EXPIRED',
   access_denied: 'ACCESS_DENIED',
-  forbidden: 'ACCESS_DENIED',
   domain_not_allowed: 'DOMAIN_NOT_ALLOWED',
   sender_not_allowed: 'SENDER_NOT_AUTHORIZED',
   mailbox_not_found: 'MAILBOX_NOT_FOUND',

@@ -27,7 +27,6 @@ const NAMES: Partial<Record<ErrorCode, Named>> = {
   unauthorized: ['invalid_api_key', 403],
   // Mailbox keys and address tokens only send: Resend's "sending access" keys.
   access_denied: ['restricted_api_key', 401],
-  forbidden: ['restricted_api_key', 401],
   // Sending from an address or domain the key may not use: Resend's 403 for unverified domains.
   sender_not_allowed: ['validation_error', 403],
   domain_not_allowed: ['validation_error', 403],
