@@ -106,6 +106,7 @@ const workerProject = defineProject({
           WEBHOOK_ALLOW_PRIVATE: 'false',
           WEBHOOK_TIMEOUT_MS: '10000',
           WEBHOOK_POSTS_PER_INVOCATION: '40',
+          SMTP_PROXY_ADDRESS: '',
           TEST_MIGRATIONS: await readD1Migrations(fileURLToPath(new URL('./migrations', import.meta.url))),
           TEST_FIXTURES: fixtures,
         },

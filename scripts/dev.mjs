@@ -97,7 +97,8 @@ build();
 const url = `http://127.0.0.1:${port}`;
 // Own process groups, so stopping us stops workerd too (killing only npx/wrangler leaves it bound).
 const children = [
-  spawn(wrangler, ['dev', '--port', String(port), '--ip', '127.0.0.1'], { stdio: 'inherit', env, detached: true }),
+  // The web UI's SMTP example names the local proxy.
+  spawn(wrangler, ['dev', '--port', String(port), '--ip', '127.0.0.1', '--var', `SMTP_PROXY_ADDRESS:127.0.0.1:${smtpPort}`], { stdio: 'inherit', env, detached: true }),
   spawn('node', ['smtp-proxy/dist/main.js'], {
     stdio: 'inherit',
     detached: true,

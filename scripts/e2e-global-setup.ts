@@ -46,6 +46,8 @@ export default async function setup(project: TestProject) {
     REMOTE_ATTACHMENTS: 'any',
     // As `npm start` sets it: the webhook tests' receiver listens on 127.0.0.1.
     WEBHOOK_ALLOW_PRIVATE: 'true',
+    // What the web UI's SMTP example names (the UI test checks it).
+    SMTP_PROXY_ADDRESS: 'smtp.e2e.test:2587',
   });
   project.provide('workerUrl', worker.url);
   project.provide('dnsUrl', dns.url);

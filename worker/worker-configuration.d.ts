@@ -68,6 +68,7 @@ declare namespace Cloudflare {
 		WEBHOOK_ALLOW_PRIVATE: string;
 		WEBHOOK_TIMEOUT_MS: string;
 		WEBHOOK_POSTS_PER_INVOCATION: string;
+		SMTP_PROXY_ADDRESS: string;
 		JWT_SECRET: string;
 		ADMIN_PASSWORDS: string;
 		PASSWORDS: string;

@@ -229,6 +229,8 @@ describe('web UI in headless Chromium', () => {
     expect(await page.getByTestId('jwt').textContent()).toBe(carol.jwt);
     for (const id of ['example-header', 'example-body', 'example-smtp']) expect(await page.getByTestId(id).textContent()).toContain(carol.jwt);
     expect(await page.getByTestId('example-smtp').textContent()).toContain(`smtp.login("jwt"`);
+    // The server the operator named (SMTP_PROXY_ADDRESS), with STARTTLS as a remote proxy needs.
+    await expect.poll(() => page.getByTestId('example-smtp').textContent()).toContain('smtplib.SMTP("smtp.e2e.test", 2587)\nsmtp.starttls()\n');
     expect(await page.getByTestId('example-smtp').textContent()).toContain(carol.address);
     await page.getByTestId('forget').click();
     await page.getByTestId('create-random').waitFor();

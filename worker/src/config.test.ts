@@ -99,6 +99,9 @@ describe('loadConfig', () => {
     expect(c.tracking).toEqual({ enabled: false, opens: true, clicks: false, secret: 's'.repeat(20) });
     expect(c.webhooks.allowPrivate).toBe(true);
     expect(loadConfig({ ...base, WEBHOOK_POSTS_PER_INVOCATION: '900' }).webhooks.postsPerInvocation).toBe(900);
+    expect(d.smtpProxyAddress).toBeNull();
+    expect(loadConfig({ ...base, SMTP_PROXY_ADDRESS: 'smtp.example.org:587' }).smtpProxyAddress).toBe('smtp.example.org:587');
+    expect(() => loadConfig({ ...base, SMTP_PROXY_ADDRESS: 'smtp.example.org' })).toThrow(/SMTP_PROXY_ADDRESS/);
     expect(() => loadConfig({ ...base, WEBHOOK_POSTS_PER_INVOCATION: '0' })).toThrow(/WEBHOOK_POSTS_PER_INVOCATION/);
     expect(c.publicUrl).toBe('https://mail.example.org');
     expect(() => loadConfig({ ...base, PUBLIC_URL: 'mail.example.org' })).toThrow(/PUBLIC_URL/);

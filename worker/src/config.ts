@@ -97,6 +97,12 @@ const configSchema = z.object({
   BYTESMTP_DELETE_PER_HOUR: int(100),
   REMOTE_ATTACHMENTS: z.enum(['public', 'any', 'off'], { error: 'REMOTE_ATTACHMENTS must be public, any or off' }).default('public'),
   REMOTE_ATTACHMENT_TIMEOUT_MS: int(10_000, 100, 120_000),
+  SMTP_PROXY_ADDRESS: optional.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, { error: 'SMTP_PROXY_ADDRESS must be host:port, such as smtp.example.org:587' })
+      .optional(),
+  ),
   PUBLIC_URL: optional.pipe(z.url({ error: 'PUBLIC_URL must be a URL such as https://mail.example.org' }).optional()),
   TRACKING: z.enum(['on', 'off']).default('on'),
   TRACK_OPENS: bool(false),
@@ -164,6 +170,8 @@ export interface Config {
    * from any host including loopback and private networks (`any`, for local development), or never.
    */
   remoteAttachments: { mode: 'public' | 'any' | 'off'; timeoutMs: number };
+  /** SMTP_PROXY_ADDRESS: where the SMTP proxy listens (host:port), for the web UI's example; null when not said. */
+  smtpProxyAddress: string | null;
   /** PUBLIC_URL without a trailing slash: the origin tracking links and webhook payloads point at; null uses the request's. */
   publicUrl: string | null;
   /**
@@ -259,6 +267,7 @@ export function loadConfig(env: Record<string, unknown>): Config {
     bytesmtpRateLimits: { send: v.BYTESMTP_SEND_PER_HOUR, inbox: v.BYTESMTP_INBOX_PER_HOUR, read: v.BYTESMTP_READ_PER_HOUR, delete: v.BYTESMTP_DELETE_PER_HOUR },
     remoteAttachments: { mode: v.REMOTE_ATTACHMENTS, timeoutMs: v.REMOTE_ATTACHMENT_TIMEOUT_MS },
     publicUrl: v.PUBLIC_URL?.replace(/\/+$/, '') ?? null,
+    smtpProxyAddress: v.SMTP_PROXY_ADDRESS ?? null,
     tracking: { enabled: v.TRACKING === 'on', opens: v.TRACK_OPENS, clicks: v.TRACK_CLICKS, secret: v.TRACKING_SECRET ?? v.JWT_SECRET },
     webhooks: { allowPrivate: v.WEBHOOK_ALLOW_PRIVATE, timeoutMs: v.WEBHOOK_TIMEOUT_MS, postsPerInvocation: v.WEBHOOK_POSTS_PER_INVOCATION },
   };

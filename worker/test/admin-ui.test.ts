@@ -61,7 +61,9 @@ describe('admin dashboard data', () => {
 
   it('tells clients the domains before they have a token (GET /api/public_config)', async () => {
     const res = await call('/api/public_config');
-    expect(await json(res)).toEqual({ domains: ['example.com', 'mail.test'], admin_only_create: false, max_message_bytes: 26214400, signup: true, ai_enabled: false });
+    expect(await json(res)).toEqual({ domains: ['example.com', 'mail.test'], admin_only_create: false, max_message_bytes: 26214400, signup: true, ai_enabled: false, smtp_proxy: null });
+    const told = await call('/api/public_config', {}, envWith({ SMTP_PROXY_ADDRESS: 'smtp.example.org:587' }));
+    expect((await json(told)).smtp_proxy).toBe('smtp.example.org:587');
   });
 
   it('seeds a long DOMAINS list (more rows than one D1 statement may bind)', async () => {

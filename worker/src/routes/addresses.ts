@@ -29,6 +29,7 @@ export const addressRoutes = new Hono<AppEnv>()
       max_message_bytes: config.maxMessageBytes,
       signup: config.signup,
       ai_enabled: aiEnabled(config.ai, c.var.deps.aiBinding !== null),
+      smtp_proxy: config.smtpProxyAddress,
     };
     return c.json(body);
   })

@@ -137,6 +137,8 @@ export interface PublicConfig {
   signup: boolean;
   /** Whether POST /api/v1/ai/generate is configured (the UI shows its AI buttons only then). */
   ai_enabled: boolean;
+  /** Where the SMTP proxy listens (host:port, SMTP_PROXY_ADDRESS), or null when the operator has not said. */
+  smtp_proxy: string | null;
 }
 
 export interface AdminStats {
