@@ -65,7 +65,9 @@ const page = (limit: number, offset: number) => `limit=${limit}&offset=${offset}
 
 export interface SendInput {
   from_name?: string;
-  to_mail: string[];
+  /** One address (which `to_name` may name) or several. */
+  to_mail: string | string[];
+  to_name?: string;
   cc?: string[];
   bcc?: string[];
   subject: string;

@@ -34,6 +34,31 @@ export function fileToBase64(file: File): Promise<string> {
 }
 
 /** Splits "a@x, b@y; c@z" into addresses. */
-export function splitAddresses(text: string): string[] {
-  return text.split(/[\s,;]+/).map((s) => s.trim()).filter(Boolean);
+/**
+ * Recipients as typed: "Bob <bob@example.com>, \"Doe, Jane\" <jane@example.com>; carol@example.com
+ * dave@example.com". Entries are separated by commas or semicolons outside quotes and angle
+ * brackets, and bare addresses also by spaces; names are kept. Nothing is validated here: the server
+ * names what is not an address.
+ */
+export function parseRecipients(text: string): { name?: string; address: string }[] {
+  const entries: string[] = [];
+  let current = '';
+  let quoted = false;
+  let angled = false;
+  for (const c of text) {
+    if (c === '"') quoted = !quoted;
+    else if (!quoted && c === '<') angled = true;
+    else if (!quoted && c === '>') angled = false;
+    if (!quoted && !angled && (c === ',' || c === ';')) {
+      entries.push(current);
+      current = '';
+    } else current += c;
+  }
+  entries.push(current);
+  return entries.flatMap((entry) => {
+    const named = /^(.*)<([^<>]*)>\s*$/s.exec(entry.trim());
+    if (!named) return entry.split(/\s+/).filter(Boolean).map((address) => ({ address }));
+    const name = named[1]!.trim().replace(/^"(.*)"$/s, '$1').replace(/\\(.)/g, '$1');
+    return [name ? { name, address: named[2]!.trim() } : { address: named[2]!.trim() }];
+  });
 }

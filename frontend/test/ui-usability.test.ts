@@ -1,0 +1,177 @@
+/**
+ * The web UI for keyboard users and when things go wrong: rows open with Enter, every control is
+ * reachable by Tab, failed calls say so, forwarding keeps attachments, recipients may carry names,
+ * a revoked address can be forgotten, and the admin list pages past 50.
+ */
+import type { Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
+import { freshPage, useChromium } from './browser';
+
+const base = () => inject('workerUrl');
+const browser = useChromium();
+
+async function newPage(): Promise<Page> {
+  const page = await freshPage(browser(), { viewport: { width: 1200, height: 800 }, acceptDownloads: true });
+  page.on('dialog', (dialog) => dialog.accept());
+  return page;
+}
+
+async function apiNewAddress(name: string) {
+  const res = await fetch(`${base()}/api/new_address`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name }) });
+  if (!res.ok) throw new Error(await res.text());
+  return (await res.json()) as { address: string; jwt: string; address_id: number };
+}
+
+async function signInAs(page: Page, who: { address: string; jwt: string }, tab: string) {
+  await page.goto(`${base()}/#/login`);
+  await page.evaluate((entry) => {
+    localStorage.setItem('edgemail.addresses', JSON.stringify([entry]));
+    localStorage.setItem('edgemail.current', JSON.stringify(entry.address));
+  }, { address: who.address, jwt: who.jwt });
+  await page.goto(`${base()}/#/${tab}`);
+  await page.reload();
+}
+
+async function deliver(to: string, subject: string, withAttachment = false) {
+  const raw = [
+    'From: Dora <dora@sender.test>', `To: ${to}`, `Subject: ${subject}`, `Message-ID: <${Date.now()}-${Math.random()}@sender.test>`, 'MIME-Version: 1.0',
+    ...(withAttachment
+      ? ['Content-Type: multipart/mixed; boundary="b1"', '', '--b1', 'Content-Type: text/plain; charset=UTF-8', '', 'The report is attached.',
+         '--b1', 'Content-Type: application/pdf; name="report.pdf"', 'Content-Disposition: attachment; filename="report.pdf"', 'Content-Transfer-Encoding: base64', '', btoa('%PDF-1.4 quarterly report'), '--b1--', '']
+      : ['Content-Type: text/plain; charset=UTF-8', '', 'Hello there.', '']),
+  ].join('\r\n');
+  const res = await fetch(`${base()}/cdn-cgi/handler/email?from=dora@sender.test&to=${encodeURIComponent(to)}`, { method: 'POST', body: raw });
+  if (!res.ok) throw new Error(`deliver: ${res.status} ${await res.text()}`);
+}
+
+async function inbox(jwt: string) {
+  return (await (await fetch(`${base()}/api/parsed_mails`, { headers: { authorization: `Bearer ${jwt}` } })).json()) as { results: any[] };
+}
+
+const focusedTestId = (page: Page) => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName ?? null);
+
+describe('web UI: keyboard, failures, forwarding', () => {
+  it('opens a message with the keyboard, and says so when a delete or a download fails', async () => {
+    const me = await apiNewAddress('ux-keys');
+    await deliver(me.address, 'Keyboard only', true);
+    const page = await newPage();
+    await signInAs(page, me, 'inbox');
+    await page.getByTestId('mail-row').first().waitFor();
+
+    // Tab from the search box reaches the row: Enter opens it.
+    await page.getByTestId('search').focus();
+    let reached = false;
+    for (let i = 0; i < 5 && !reached; i++) {
+      await page.keyboard.press('Tab');
+      reached = (await focusedTestId(page)) === 'mail-row';
+    }
+    expect(reached).toBe(true);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('subject').textContent()).toBe('Keyboard only');
+
+    // A download the server refuses: an error, not silence.
+    await page.route('**/api/mails/*/attachments/*', (route) => route.fulfill({ status: 500, body: 'boom' }));
+    await page.getByTestId('download-0').click();
+    await expect.poll(() => page.getByTestId('message-error').textContent()).toContain('report.pdf could not be downloaded');
+    await page.unroute('**/api/mails/*/attachments/*');
+
+    // A delete the server refuses: said, and the message stays.
+    await page.route('**/api/mails/*', (route) => (route.request().method() === 'DELETE' ? route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ ok: false, error: { code: 'internal_error', message: 'Internal error (req_x).' } }) }) : route.fallback()));
+    await page.getByTestId('delete').click();
+    await expect.poll(() => page.getByTestId('message-error').textContent()).toContain('The message was not deleted: Internal error (req_x).');
+    await page.goto(`${base()}/#/inbox`);
+    await page.getByTestId('delete-row').first().click();
+    await expect.poll(() => page.getByTestId('inbox-error').textContent()).toContain('The message was not deleted');
+    expect(await page.getByTestId('mail-row').count()).toBe(1);
+    expect((await inbox(me.jwt)).results).toHaveLength(1);
+    await page.context().close();
+  });
+
+  it('forwards with the attachments, sends to a recipient written with a name, and starts a fresh compose after a reply', async () => {
+    const me = await apiNewAddress('ux-fwd');
+    const friend = await apiNewAddress('ux-friend');
+    await deliver(me.address, 'Quarterly report', true);
+    const page = await newPage();
+    await signInAs(page, me, 'inbox');
+    await page.getByTestId('mail-row').first().click();
+    await page.getByTestId('forward').click();
+    await expect.poll(() => page.getByTestId('compose-file').allTextContents()).toEqual([expect.stringContaining('report.pdf')]);
+    await page.getByTestId('compose-to').fill(`Friend Name <${friend.address}>`);
+    await page.getByTestId('compose-send').click();
+    await expect.poll(() => page.getByTestId('compose-status').textContent()).toBe('Sent.');
+    const [forwarded] = (await inbox(friend.jwt)).results;
+    expect(forwarded).toMatchObject({ subject: 'Fwd: Quarterly report', to: [{ name: 'Friend Name', address: friend.address }] });
+    const full = (await (await fetch(`${base()}/api/parsed_mail/${forwarded.id}`, { headers: { authorization: `Bearer ${friend.jwt}` } })).json()) as { attachments: unknown[] };
+    expect(full.attachments).toEqual([expect.objectContaining({ filename: 'report.pdf', size: '%PDF-1.4 quarterly report'.length })]);
+
+    // The file input is a Tab stop (after the HTML switch), and a file can be taken off again.
+    await page.getByTestId('compose-files').setInputFiles([{ name: 'a.txt', mimeType: 'text/plain', buffer: Buffer.from('a') }]);
+    await page.getByTestId('compose-files').setInputFiles([{ name: 'b.txt', mimeType: 'text/plain', buffer: Buffer.from('b') }]);
+    expect(await page.getByTestId('compose-file').count()).toBe(2);
+    await page.getByTestId('remove-file-0').click();
+    expect(await page.getByTestId('compose-file').allTextContents()).toEqual([expect.stringContaining('b.txt')]);
+    await page.getByLabel('Send as HTML').focus();
+    await page.keyboard.press('Tab');
+    expect(await focusedTestId(page)).toBe('compose-files');
+
+    // Reply fills the form; the Compose tab afterwards is a new, empty message.
+    await page.goto(`${base()}/#/inbox`);
+    await page.getByTestId('mail-row').first().click();
+    await page.getByTestId('reply').click();
+    await expect.poll(() => page.getByTestId('compose-subject').inputValue()).toBe('Re: Quarterly report');
+    await page.getByTestId('tab-compose').click();
+    await expect.poll(() => page.getByTestId('compose-subject').inputValue()).toBe('');
+    expect(await page.getByTestId('compose-body').inputValue()).toBe('');
+    expect(await page.getByTestId('compose-to').inputValue()).toBe('');
+
+    // Send later refuses a time in the past before anything is queued.
+    await page.getByTestId('compose-to').fill(friend.address);
+    await page.getByTestId('compose-later').check();
+    expect(await page.getByTestId('compose-at').getAttribute('min')).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d$/);
+    await page.getByTestId('compose-at').evaluate((input: HTMLInputElement) => input.removeAttribute('min'));
+    await page.getByTestId('compose-at').fill('2020-01-01T10:00');
+    const sentCount = async () => ((await (await fetch(`${base()}/api/v1/emails`, { headers: { authorization: `Bearer ${me.jwt}` } })).json()) as { data: unknown[] }).data.length;
+    const before = await sentCount();
+    await page.getByTestId('compose-send').click();
+    await expect.poll(() => page.getByTestId('compose-status').textContent()).toBe('Pick a time in the future.');
+    expect(await sentCount()).toBe(before);
+    await page.context().close();
+  });
+
+  it('offers to forget an address whose token no longer works', async () => {
+    const me = await apiNewAddress('ux-revoked');
+    const page = await newPage();
+    await signInAs(page, me, 'inbox');
+    await page.getByTestId('empty').waitFor();
+    // Its password is changed elsewhere: the old token is dead.
+    const rotated = await fetch(`${base()}/api/rotate_token`, { method: 'POST', headers: { authorization: `Bearer ${me.jwt}` } });
+    expect(rotated.status).toBe(200);
+    await page.getByTestId('refresh').click();
+    await page.getByTestId('forget-revoked').click();
+    await expect.poll(() => page.evaluate(() => localStorage.getItem('edgemail.addresses'))).toBe('[]');
+    await page.context().close();
+  });
+
+  it('admin: the address list pages past 50, and a failed create is reported next to its form', async () => {
+    // 51 addresses with a shared name part, so a search shows them all and nothing else.
+    await Promise.all(Array.from({ length: 51 }, (_, i) => apiNewAddress(`ux-many-${String(i).padStart(2, '0')}`)));
+    const page = await newPage();
+    await page.goto(`${base()}/#/admin`);
+    await page.getByTestId('admin-password').fill(inject('adminPassword'));
+    await page.getByTestId('admin-login').click();
+    await page.getByTestId('admin-stats').waitFor();
+    await page.getByTestId('admin-search').fill('ux-many-');
+    await expect.poll(() => page.getByTestId('admin-addresses-title').textContent()).toContain('(51)');
+    expect(await page.getByTestId('admin-row').count()).toBe(50);
+    await page.getByTestId('admin-more').click();
+    await expect.poll(() => page.getByTestId('admin-row').count()).toBe(51);
+    expect(await page.getByTestId('admin-more').count()).toBe(0);
+    expect(new Set(await page.getByTestId('admin-row-address').allTextContents()).size).toBe(51);
+
+    await page.getByTestId('admin-new-name').fill('ux-many-00');
+    await page.getByTestId('admin-create').click();
+    await expect.poll(() => page.getByTestId('admin-address-error').textContent()).toMatch(/taken|exists/i);
+    expect(await page.getByTestId('admin-address-error').isVisible()).toBe(true);
+    await page.context().close();
+  });
+});
