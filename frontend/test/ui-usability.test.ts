@@ -138,6 +138,29 @@ describe('web UI: keyboard, failures, forwarding', () => {
     await page.context().close();
   });
 
+  it('logs in with a token pasted with its header, links URLs in plain text, quotes with "wrote:", and titles the tab', async () => {
+    const me = await apiNewAddress('ux-text');
+    await deliver(me.address, 'Plain with a link');
+    const raw = ['From: Dora <dora@sender.test>', `To: ${me.address}`, 'Subject: Read this', `Message-ID: <${Date.now()}-link@sender.test>`, 'Content-Type: text/plain; charset=UTF-8', '', 'Details at https://example.org/terms?v=2. Thanks!', ''].join('\r\n');
+    await fetch(`${base()}/cdn-cgi/handler/email?from=dora@sender.test&to=${encodeURIComponent(me.address)}`, { method: 'POST', body: raw });
+    const page = await newPage();
+    await page.goto(base());
+    await page.getByTestId('login-token').fill(`Authorization: Bearer ${me.jwt}`);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await expect.poll(() => page.getByTestId('address-switcher').inputValue()).toBe(me.address);
+    await expect.poll(() => page.title()).toBe('Inbox · Edgemail');
+    await page.getByTestId('mail-row').filter({ hasText: 'Read this' }).click();
+    const link = page.getByTestId('text-body').locator('a');
+    await expect.poll(() => link.getAttribute('href')).toBe('https://example.org/terms?v=2');
+    expect(await link.getAttribute('target')).toBe('_blank');
+    expect(await link.getAttribute('rel')).toContain('noopener');
+    expect((await page.getByTestId('text-body').textContent())!.trim()).toBe('Details at https://example.org/terms?v=2. Thanks!');
+    await page.getByTestId('reply').click();
+    await expect.poll(() => page.getByTestId('compose-body').inputValue()).toMatch(/\n\nOn .+, Dora <dora@sender\.test> wrote:\n> Details at/);
+    await expect.poll(() => page.title()).toBe('Compose · Edgemail');
+    await page.context().close();
+  });
+
   it('offers to forget an address whose token no longer works', async () => {
     const me = await apiNewAddress('ux-revoked');
     const page = await newPage();

@@ -32,6 +32,7 @@ export const en = {
   pickFutureTime: 'Pick a time in the future.',
   pickNearerTime: 'A send can be scheduled at most 30 days ahead.',
   removeFile: 'Remove {name}',
+  quoteHeader: 'On {date}, {sender} wrote:',
   adminSessionExpired: 'Your admin session has expired: log in again.',
   balanceInvalid: 'A balance is a whole number, 0 or more.',
   empty: 'No messages yet.',

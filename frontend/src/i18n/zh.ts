@@ -34,6 +34,7 @@ export const zh: Messages = {
   pickFutureTime: '请选择一个将来的时间。',
   pickNearerTime: '定时发送最多只能提前 30 天。',
   removeFile: '移除 {name}',
+  quoteHeader: '{sender} 于 {date} 写道：',
   adminSessionExpired: '管理会话已过期，请重新登录。',
   balanceInvalid: '余额必须是 0 或更大的整数。',
   empty: '还没有邮件。',
