@@ -161,6 +161,27 @@ describe('web UI: keyboard, failures, forwarding', () => {
     await page.context().close();
   });
 
+  it('arrow keys on the address switcher do not switch mailbox', async () => {
+    const first = await apiNewAddress('ux-switch-a');
+    const second = await apiNewAddress('ux-switch-b');
+    const page = await newPage();
+    await page.goto(`${base()}/#/login`);
+    await page.evaluate((entries) => {
+      localStorage.setItem('edgemail.addresses', JSON.stringify(entries));
+      localStorage.setItem('edgemail.current', JSON.stringify(entries[0].address));
+    }, [first, second].map((a) => ({ address: a.address, jwt: a.jwt })));
+    await page.goto(`${base()}/#/inbox`);
+    await page.reload();
+    await page.getByTestId('empty').waitFor();
+    await page.getByTestId('address-switcher').focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.waitForTimeout(300);
+    expect(await page.evaluate(() => JSON.parse(localStorage.getItem('edgemail.current')!))).toBe(first.address);
+    expect(await page.getByTestId('address-switcher').inputValue()).toBe(first.address);
+    await page.context().close();
+  });
+
   it('offers to forget an address whose token no longer works', async () => {
     const me = await apiNewAddress('ux-revoked');
     const page = await newPage();
