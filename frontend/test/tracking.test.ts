@@ -1,34 +1,13 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
 import { freshPage, startRecorder, useChromium } from './browser';
+import { apiNewAddress, base, deliverRaw as deliver, signInAs } from './ui-helpers';
 
-const base = () => inject('workerUrl');
 const browser = useChromium();
 
 const newPage = (): Promise<Page> => freshPage(browser());
 
 const unique = () => `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4).toString(36)}`;
-
-async function apiNewAddress(name: string) {
-  const res = await fetch(`${base()}/api/new_address`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name }) });
-  if (!res.ok) throw new Error(await res.text());
-  return (await res.json()) as { address: string; jwt: string };
-}
-
-async function signInAs(page: Page, who: { address: string; jwt: string }, tab: string) {
-  await page.goto(`${base()}/#/login`);
-  await page.evaluate((entry) => {
-    localStorage.setItem('edgemail.addresses', JSON.stringify([entry]));
-    localStorage.setItem('edgemail.current', JSON.stringify(entry.address));
-  }, who);
-  await page.goto(`${base()}/#/${tab}`);
-  await page.reload();
-}
-
-async function deliver(from: string, to: string, raw: string) {
-  const res = await fetch(`${base()}/cdn-cgi/handler/email?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`, { method: 'POST', body: raw });
-  if (!res.ok) throw new Error(`deliver: ${res.status} ${await res.text()}`);
-}
 
 const unQp = (raw: string) => raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
 

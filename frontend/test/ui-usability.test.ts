@@ -5,32 +5,11 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
-import { freshPage, useChromium } from './browser';
+import { useChromium } from './browser';
+import { acceptingPage, apiNewAddress, base, deliverRaw, signInAs } from './ui-helpers';
 
-const base = () => inject('workerUrl');
 const browser = useChromium();
-
-async function newPage(): Promise<Page> {
-  const page = await freshPage(browser(), { viewport: { width: 1200, height: 800 }, acceptDownloads: true });
-  page.on('dialog', (dialog) => dialog.accept());
-  return page;
-}
-
-async function apiNewAddress(name: string) {
-  const res = await fetch(`${base()}/api/new_address`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name }) });
-  if (!res.ok) throw new Error(await res.text());
-  return (await res.json()) as { address: string; jwt: string; address_id: number };
-}
-
-async function signInAs(page: Page, who: { address: string; jwt: string }, tab: string) {
-  await page.goto(`${base()}/#/login`);
-  await page.evaluate((entry) => {
-    localStorage.setItem('edgemail.addresses', JSON.stringify([entry]));
-    localStorage.setItem('edgemail.current', JSON.stringify(entry.address));
-  }, { address: who.address, jwt: who.jwt });
-  await page.goto(`${base()}/#/${tab}`);
-  await page.reload();
-}
+const newPage = () => acceptingPage(browser());
 
 async function deliver(to: string, subject: string, withAttachment = false) {
   const raw = [
@@ -40,8 +19,7 @@ async function deliver(to: string, subject: string, withAttachment = false) {
          '--b1', 'Content-Type: application/pdf; name="report.pdf"', 'Content-Disposition: attachment; filename="report.pdf"', 'Content-Transfer-Encoding: base64', '', btoa('%PDF-1.4 quarterly report'), '--b1--', '']
       : ['Content-Type: text/plain; charset=UTF-8', '', 'Hello there.', '']),
   ].join('\r\n');
-  const res = await fetch(`${base()}/cdn-cgi/handler/email?from=dora@sender.test&to=${encodeURIComponent(to)}`, { method: 'POST', body: raw });
-  if (!res.ok) throw new Error(`deliver: ${res.status} ${await res.text()}`);
+  await deliverRaw('dora@sender.test', to, raw);
 }
 
 async function inbox(jwt: string) {
@@ -142,7 +120,7 @@ describe('web UI: keyboard, failures, forwarding', () => {
     const me = await apiNewAddress('ux-text');
     await deliver(me.address, 'Plain with a link');
     const raw = ['From: Dora <dora@sender.test>', `To: ${me.address}`, 'Subject: Read this', `Message-ID: <${Date.now()}-link@sender.test>`, 'Content-Type: text/plain; charset=UTF-8', '', 'Details at https://example.org/terms?v=2. Thanks!', ''].join('\r\n');
-    await fetch(`${base()}/cdn-cgi/handler/email?from=dora@sender.test&to=${encodeURIComponent(me.address)}`, { method: 'POST', body: raw });
+    await deliverRaw('dora@sender.test', me.address, raw);
     const page = await newPage();
     await page.goto(base());
     await page.getByTestId('login-token').fill(`Authorization: Bearer ${me.jwt}`);
@@ -168,7 +146,7 @@ describe('web UI: keyboard, failures, forwarding', () => {
     await page.goto(`${base()}/#/login`);
     await page.evaluate((entries) => {
       localStorage.setItem('edgemail.addresses', JSON.stringify(entries));
-      localStorage.setItem('edgemail.current', JSON.stringify(entries[0].address));
+      localStorage.setItem('edgemail.current', JSON.stringify(entries[0]!.address));
     }, [first, second].map((a) => ({ address: a.address, jwt: a.jwt })));
     await page.goto(`${base()}/#/inbox`);
     await page.reload();

@@ -1,38 +1,15 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
-import { freshPage, startRecorder, useChromium } from './browser';
+import { startRecorder, useChromium } from './browser';
+import { acceptingPage, apiNewAddress, base, deliverRaw as deliver, signInAs } from './ui-helpers';
 
-const base = () => inject('workerUrl');
 const browser = useChromium();
 
-async function newPage(viewport = { width: 1200, height: 800 }): Promise<Page> {
-  const page = await freshPage(browser(), { viewport, acceptDownloads: true });
-  page.on('dialog', (dialog) => dialog.accept());
+async function newPage(viewport?: { width: number; height: number }): Promise<Page> {
+  const page = await acceptingPage(browser());
+  if (viewport) await page.setViewportSize(viewport);
   return page;
-}
-
-async function apiNewAddress(name: string) {
-  const res = await fetch(`${base()}/api/new_address`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name }) });
-  if (!res.ok) throw new Error(await res.text());
-  return (await res.json()) as { address: string; jwt: string; address_id: number };
-}
-
-/** Makes `who` the browser's current address (as logging in with its password does) and opens `tab`. */
-async function signInAs(page: Page, who: { address: string; jwt: string }, tab: string) {
-  await page.goto(`${base()}/#/login`);
-  await page.evaluate((entry) => {
-    localStorage.setItem('edgemail.addresses', JSON.stringify([entry]));
-    localStorage.setItem('edgemail.current', JSON.stringify(entry.address));
-  }, { address: who.address, jwt: who.jwt });
-  await page.goto(`${base()}/#/${tab}`);
-  await page.reload();
-}
-
-/** Delivers through wrangler's local Email Routing endpoint, as the README tells users to. */
-async function deliver(from: string, to: string, raw: string) {
-  const res = await fetch(`${base()}/cdn-cgi/handler/email?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`, { method: 'POST', body: raw });
-  if (!res.ok) throw new Error(`deliver: ${res.status} ${await res.text()}`);
 }
 
 const attachmentBytes = Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 31 + 5) & 0xff));
