@@ -18,6 +18,8 @@ export const ERROR_STATUS = {
   invalid_credentials: 401,
   access_denied: 403,
   send_quota_exhausted: 403,
+  /** send_quota_exhausted as Sendmux names it, on its paths (/emails/send, /emails/send/batch). */
+  insufficient_credits: 403,
   sender_not_allowed: 403,
   domain_not_allowed: 403,
   signup_disabled: 403,
@@ -108,12 +110,12 @@ export function errorBody(err: AppError): ErrorBody {
  * The /api/v1 error envelope: adds whether a retry can help, every item error when there are
  * several, and the request id. `success` mirrors `ok` for clients written against that name.
  */
-export function v1ErrorBody(err: AppError, requestId: string) {
+export function v1ErrorBody(err: AppError, requestId: string, docsUrl: string) {
   const { error } = errorBody(err);
   return {
     ok: false as const,
     success: false as const,
-    error: { ...error, retryable: isRetryable(err.code), ...(err.errors ? { errors: err.errors } : {}) },
+    error: { ...error, doc_url: `${docsUrl}#error-${err.code}`, retryable: isRetryable(err.code), ...(err.errors ? { errors: err.errors } : {}) },
     meta: { request_id: requestId },
   };
 }

@@ -6,7 +6,7 @@
  */
 import type { Context } from 'hono';
 import type { AppEnv } from '../env';
-import { errorBody, v1ErrorBody, type AppError } from '../lib/errors';
+import { AppError, errorBody, v1ErrorBody } from '../lib/errors';
 
 export interface ErrorDialect {
   /** Path prefix the dialect applies to, e.g. `/compat/resend/`. */
@@ -17,8 +17,21 @@ export interface ErrorDialect {
 
 const v1Dialect: ErrorDialect = {
   prefix: '/api/v1/',
-  render: (c, err) => c.json(v1ErrorBody(err, c.get('requestId') ?? 'unknown'), err.status),
+  // doc_url points at the code's row in the docs page's error table, on PUBLIC_URL when it is set.
+  render: (c, err) => {
+    const origin = c.get('deps')?.config.publicUrl ?? new URL(c.req.url).origin;
+    const said = SENDMUX_PATHS.test(c.req.path) ? asSendmux(err) : err;
+    return c.json(v1ErrorBody(said, c.get('requestId') ?? 'unknown', `${origin}/api/v1/docs`), said.status);
+  },
 };
+
+/** The paths Sendmux's Sending API defines (seed 003): there, a used-up balance has Sendmux's name. */
+const SENDMUX_PATHS = /^\/api\/v1\/emails\/send(\/batch)?\/?$/;
+
+function asSendmux(err: AppError): AppError {
+  if (err.code !== 'send_quota_exhausted') return err;
+  return new AppError('insufficient_credits', err.message, err.param, err.retryAfter, err.errors);
+}
 
 /** The original API's envelope, for every path no dialect claims. */
 const fallback = (c: Context<AppEnv>, err: AppError) => c.json(errorBody(err), err.status);

@@ -9,9 +9,13 @@ export function v1Router() {
   return new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
       if (result.success) return;
-      const issue = result.error.issues[0];
-      const param = issue?.path.join('.') || undefined;
-      throw new AppError('validation_failed', issue ? `${param ? `${param}: ` : ''}${issue.message}` : 'Invalid request.', param);
+      // The first problem is the error; every problem is in errors[], so a client can fix them all at once.
+      const problems = result.error.issues.map((issue) => {
+        const param = issue.path.join('.') || undefined;
+        return { code: 'validation_failed' as const, message: `${param ? `${param}: ` : ''}${issue.message}`, ...(param ? { param } : {}) };
+      });
+      const [first] = problems;
+      throw new AppError('validation_failed', first?.message ?? 'Invalid request.', first?.param, undefined, problems.length > 1 ? problems : undefined);
     },
   });
 }

@@ -3,6 +3,8 @@
  * openapi.json, lists every operation with its parameters and responses, and can call the API
  * with a key typed into the page.
  */
+import { errorTableHtml } from './error-reference';
+
 const SCRIPT = `
 const $ = (t, a = {}, ...k) => { const e = document.createElement(t); Object.assign(e, a); e.append(...k); return e; };
 const spec = await (await fetch('openapi.json')).json();
@@ -38,6 +40,7 @@ for (const [path, ops] of Object.entries(spec.paths)) {
 const STYLE = `body{font:15px/1.5 system-ui,sans-serif;max-width:960px;margin:0 auto;padding:16px;color:#15171a}
 details{border:1px solid #dde1e6;border-radius:8px;padding:8px 12px;margin:8px 0}summary{cursor:pointer}
 label{display:block;margin:6px 0;font-size:13px;color:#5f6670}input,textarea{display:block;width:100%;padding:6px;border:1px solid #dde1e6;border-radius:6px;font:inherit}
+table{border-collapse:collapse;width:100%;font-size:14px}td,th{border-bottom:1px solid #dde1e6;padding:6px;text-align:left;vertical-align:top}tr:target{background:#fff7d6}
 textarea{min-height:80px}button{margin:8px 0;padding:6px 14px;border:0;border-radius:6px;background:#2563eb;color:#fff}pre{background:#f6f7f9;padding:8px;white-space:pre-wrap;overflow-wrap:anywhere}`;
 
 /** The page never changes, so it can be cached publicly (a nonce would then be shared anyway). */
@@ -46,6 +49,7 @@ export const DOCS_PAGE = `<!doctype html><html lang="en"><head><meta charset="ut
 <style>${STYLE}</style>
 </head><body><h1>Edgemail API v1</h1><p><a href="openapi.json">openapi.json</a> (OpenAPI 3.1)</p>
 <label>API key (sent as Authorization: Bearer)<input id="key" type="password" autocomplete="off"></label><main></main>
+${errorTableHtml()}
 <script type="module">${SCRIPT}</script></body></html>`;
 
 async function sha256Source(text: string): Promise<string> {

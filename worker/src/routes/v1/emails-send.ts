@@ -35,7 +35,7 @@ const idempotencyHeader = z.object({
 
 const sendErrors = {
   ...commonErrors,
-  403: { description: 'sender_not_allowed, domain_not_allowed, send_quota_exhausted, access_denied', content: { 'application/json': { schema: ErrorEnvelope } } },
+  403: { description: 'sender_not_allowed, domain_not_allowed, send_quota_exhausted (insufficient_credits on /emails/send and /emails/send/batch), access_denied', content: { 'application/json': { schema: ErrorEnvelope } } },
   409: { description: 'invalid_idempotent_request, concurrent_idempotent_requests', content: { 'application/json': { schema: ErrorEnvelope } } },
   413: { description: 'payload_too_large', content: { 'application/json': { schema: ErrorEnvelope } } },
 } as const;

@@ -24,6 +24,7 @@ export const ErrorEnvelope = z
       code: z.enum(ERROR_CODES).openapi({ description: 'Stable snake_case code.' }),
       message: z.string(),
       param: z.string().optional(),
+      doc_url: z.string().openapi({ description: "Where this code is explained: its row in the docs page's error table.", example: 'https://mail.example.org/api/v1/docs#error-validation_failed' }),
       retryable: z.boolean(),
       errors: z
         .array(z.object({ index: z.number().int().optional(), code: z.enum(ERROR_CODES), message: z.string(), param: z.string().optional() }))
