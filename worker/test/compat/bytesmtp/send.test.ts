@@ -90,6 +90,16 @@ describe('POST /api/send', () => {
     expect((await newest(c2.key)).cc).toBe(`${c1.address}, ${c2.address}`);
   });
 
+  it('takes an empty or null cc as no cc, as clients that fill every field send it', async () => {
+    const [sender, to] = await Promise.all([mailbox('bs-nocc'), mailbox('bs-nocc-to')]);
+    for (const cc of ['', '  ', null]) {
+      const res = await post(sender.key, '/api/send', { from: sender.address, to: to.address, subject: `No cc ${JSON.stringify(cc)}`, body: 'hi', cc });
+      expect(res.status, JSON.stringify(cc)).toBe(200);
+      const email = await settled(sender.key, (await json(res)).id);
+      expect(email.recipients.map((r: { email: string; type: string }) => [r.email, r.type])).toEqual([[to.address, 'to']]);
+    }
+  });
+
   it('refuses a missing or malformed field with 400 naming it', async () => {
     const sender = await mailbox('bs-send-bad');
     const good = { from: sender.address, to: 'ann@example.net', subject: 'S', body: 'B' };

@@ -23,7 +23,8 @@ export const SendBody = z.object({
   to: mailboxList,
   subject: z.string().max(998).refine((v) => !hasLineBreak(v), 'subject must not contain line breaks'),
   body: z.string(),
-  cc: mailboxList.optional(),
+  // Optional: clients that fill every field send "" (or null) for no Cc.
+  cc: z.preprocess((v) => (v === null || (typeof v === 'string' && v.trim() === '') ? undefined : v), mailboxList.optional()),
 });
 export type SendBodyInput = z.infer<typeof SendBody>;
 
