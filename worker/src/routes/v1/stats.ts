@@ -10,15 +10,17 @@ const DAY_MS = 86_400_000;
 const dateParam = (name: string) =>
   z.string().optional().openapi({ param: { name, in: 'query' }, description: 'RFC 3339 timestamp or YYYY-MM-DD (UTC)', example: '2026-11-01' });
 
-/** The requested window, defaulting to the last `defaultDays`; the end is exclusive. */
+/**
+ * The requested window, defaulting to the last `defaultDays`; `end` in the result is exclusive. An
+ * end date means through that day; an end timestamp through that second (`…T23:59:59Z` includes it).
+ */
 export function dateWindow(start: string | undefined, end: string | undefined, now: number, defaultDays: number) {
   const parse = (value: string, param: string) => {
     const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
     if (Number.isNaN(ms)) throw new AppError('validation_failed', `${param} must be RFC 3339 or YYYY-MM-DD.`, param);
     return ms;
   };
-  // A plain end date means "through that day".
-  const endMs = end ? parse(end, 'end_date') + (/^\d{4}-\d{2}-\d{2}$/.test(end) ? DAY_MS : 0) : now;
+  const endMs = end ? parse(end, 'end_date') + (/^\d{4}-\d{2}-\d{2}$/.test(end) ? DAY_MS : 1000) : now;
   const startMs = start ? parse(start, 'start_date') : endMs - defaultDays * DAY_MS;
   if (startMs >= endMs) throw new AppError('validation_failed', 'start_date must be before end_date.', 'start_date');
   return { start: startMs, end: endMs };

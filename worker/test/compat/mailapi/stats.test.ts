@@ -77,6 +77,11 @@ describe('GET /stats/delivery', () => {
   it('takes the guide\'s period as dates and writes its end the guide\'s way (…T23:59:59Z)', async () => {
     const body = await ok(await mailapi(admin, '/stats/delivery?start_date=2024-01-20&end_date=2024-01-27'));
     expect(body).toEqual({ success: true, period: DELIVERY_STATS_RESPONSE.period, summary: { total_sent: 0, delivered: 0, bounced: 0, deferred: 0, rejected: 0, delivery_rate: 0 }, breakdown: [] });
+    // The same period given as the guide writes it, timestamps: echoed as given, its last second included.
+    const stamped = await ok(await mailapi(admin, '/stats/delivery?start_date=2024-01-20T00:00:00Z&end_date=2024-01-27T23:59:59Z'));
+    expect(stamped.period).toEqual(DELIVERY_STATS_RESPONSE.period);
+    const domainStamped = await ok(await mailapi(admin, '/stats/domain/yourdomain.com?start_date=2024-01-20T00:00:00Z&end_date=2024-01-27T23:59:59Z'));
+    expect(domainStamped.period).toEqual(DELIVERY_STATS_RESPONSE.period);
     await expectError(await mailapi(admin, '/stats/delivery?start_date=2024-01-27&end_date=2024-01-20'), 400, 'VALIDATION_FAILED');
     await expectError(await mailapi(admin, '/stats/delivery?start_date=yesterday'), 400, 'VALIDATION_FAILED');
     await expectError(await mailapi(admin, '/stats/delivery?group_by=week'), 400, 'VALIDATION_FAILED');
