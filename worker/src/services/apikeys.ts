@@ -67,7 +67,9 @@ export function confirmKey(deps: Deps, found: { key: ApiKeyRow; mailbox: Address
 
 /** The key if it is live: `invalid_token` for none or a revoked one, `token_expired` past its expiry. */
 export function liveKey(deps: Deps, key: ApiKeyRow | null | undefined): ApiKeyRow {
-  if (!key || key.revokedAt !== null) throw new AppError('invalid_token', 'The API key is invalid or has been revoked.');
+  if (!key) throw new AppError('invalid_token', 'The API key is invalid.');
+  // Found but no longer active: "expired or inactive", as the Mail API guide puts it.
+  if (key.revokedAt !== null) throw new AppError('token_expired', 'The API key has been revoked.');
   if (key.expiresAt !== null && key.expiresAt <= deps.clock.now()) throw new AppError('token_expired', 'The API key has expired.');
   return key;
 }

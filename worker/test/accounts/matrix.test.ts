@@ -13,7 +13,7 @@ type Expect = [number, string | null];
 const OK: Expect = [200, null];
 const DENIED: Expect = [403, 'access_denied'];
 const HIDDEN: Expect = [404, 'mailbox_not_found'];
-const AUTH_FAILURES: Partial<Record<Role, Expect>> = { expired: [401, 'token_expired'], revoked: [401, 'invalid_token'], none: [401, 'missing_token'] };
+const AUTH_FAILURES: Partial<Record<Role, Expect>> = { expired: [401, 'token_expired'], revoked: [401, 'token_expired'], none: [401, 'missing_token'] };
 
 async function world() {
   const admin = await adminKey();

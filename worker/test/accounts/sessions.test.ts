@@ -47,7 +47,7 @@ describe('log in, sessions, log out', () => {
     expect((await v1(account.token, '/auth/logout', { method: 'POST' })).status).toBe(200);
     const after = await v1(account.token, '/auth/me');
     expect(after.status).toBe(401);
-    expect((await json(after)).error.code).toBe('invalid_token');
+    expect((await json(after)).error.code).toBe('token_expired');
     expect((await v1(second, '/auth/me')).status).toBe(200);
   });
 

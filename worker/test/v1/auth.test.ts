@@ -31,7 +31,7 @@ async function world() {
 
 const AUTH_FAILURES: Record<'expired' | 'revoked' | 'none', [number, string]> = {
   expired: [401, 'token_expired'],
-  revoked: [401, 'invalid_token'],
+  revoked: [401, 'token_expired'],
   none: [401, 'missing_token'],
 };
 

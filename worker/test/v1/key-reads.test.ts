@@ -86,7 +86,7 @@ describe('hot v1 reads with an API key', () => {
     const orphanPaths = hotPaths(doomed.address, uid);
     for (const path of orphanPaths) expect((await v1(orphan, path)).status, path).toBe(401);
     const paths = [...hotPaths(address, uid), ...hotPaths('nobody-here@example.com', uid), `${mailboxPath(address)}/messages?folder=Nowhere`, `${mailboxPath(address)}/messages/msg_nosuchmessage00000000`];
-    for (const [k, code] of [[key, 'invalid_token'], [unknown, 'invalid_token'], [expired, 'token_expired']] as const) {
+    for (const [k, code] of [[key, 'token_expired'], [unknown, 'invalid_token'], [expired, 'token_expired']] as const) {
       for (const path of paths) {
         const res = await v1(k, path);
         expect(res.status, `${code} ${path}`).toBe(401);

@@ -48,8 +48,8 @@ export async function startSession(deps: Deps, user: UserRow): Promise<{ token: 
 const LAST_USED_RESOLUTION_MS = 60_000;
 
 /**
- * The user behind a session token, or `invalid_token` (unknown, revoked, user gone) /
- * `token_expired`. `touch` receives the write that records use, for the caller to run in the background.
+ * The user behind a session token, or `invalid_token` (unknown, user gone) / `token_expired`
+ * (expired, logged out or revoked). `touch` receives the write that records use, for the caller to run in the background.
  */
 export async function resolveSession(
   deps: Deps,
@@ -57,8 +57,9 @@ export async function resolveSession(
   touch: (work: Promise<void>) => void = () => {},
 ): Promise<{ user: UserRow; session: SessionRow }> {
   const session = await findSessionByHash(deps.db, await sha256Hex(token));
-  const invalid = () => new AppError('invalid_token', 'The session token is invalid or has been revoked.');
-  if (!session || session.revokedAt !== null) throw invalid();
+  const invalid = () => new AppError('invalid_token', 'The session token is invalid.');
+  if (!session) throw invalid();
+  if (session.revokedAt !== null) throw new AppError('token_expired', 'The session has ended (logged out or revoked); log in again.');
   const now = deps.clock.now();
   if (session.expiresAt <= now) throw new AppError('token_expired', 'The session has expired; log in again.');
   const user = await findUserById(deps.db, session.userId);

@@ -59,7 +59,7 @@ describe('without a valid credential', () => {
     const { key, id } = await mailboxKey(admin, created.address);
     expect((await door(key, '/api/inbox')).status).toBe(200);
     expect((await v1(admin, `/keys/${id}`, { method: 'DELETE' })).status).toBe(200);
-    await expectError(await door(key, '/api/inbox'), 401, 'invalid_token');
+    await expectError(await door(key, '/api/inbox'), 401, 'token_expired');
 
     const gone = await createAddress('bs-auth-gone');
     expect((await door(gone.jwt, '/api/inbox')).status).toBe(200);

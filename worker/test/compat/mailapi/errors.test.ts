@@ -52,16 +52,17 @@ describe('the guide\'s error codes, each through the door', () => {
     expect([...reached].sort()).toEqual(Object.keys(ERROR_CODES).sort());
   });
 
-  it('answers INVALID_TOKEN for a revoked key and a logged-out session', async () => {
+  it('answers TOKEN_EXPIRED ("expired or inactive") for a revoked key and a logged-out session, INVALID_TOKEN for an unknown one', async () => {
     const admin = await adminKey();
     const box = await createAddress('revoked-box');
     const key = await mailboxKey(admin, box.address);
     expect((await v1(admin, `/keys/${key.id}`, { method: 'DELETE' })).status).toBe(200);
-    await expectError(await mailapi(key.key, '/tokens/me'), 401, 'INVALID_TOKEN');
+    await expectError(await mailapi(key.key, '/tokens/me'), 401, 'TOKEN_EXPIRED');
+    await expectError(await mailapi(`emk_${'x'.repeat(40)}`, '/tokens/me'), 401, 'INVALID_TOKEN');
     await signup('logout.test');
     const session = await login('admin@logout.test');
     expect((await v1(session, '/auth/logout', { method: 'POST' })).status).toBe(200);
-    await expectError(await mailapi(session, '/tokens/me'), 401, 'INVALID_TOKEN');
+    await expectError(await mailapi(session, '/tokens/me'), 401, 'TOKEN_EXPIRED');
   });
 
   it('takes the token only from X-MAILAPI-TOKEN: a Bearer header alone is NO_API_TOKEN', async () => {

@@ -30,7 +30,7 @@ const ROLES: Role[] = ['admin', 'mailbox_key', 'other_jwt', 'owner', 'plain', 'v
 const OK: Expect = [200, null];
 const AUTH_FAILURES: Partial<Record<Role, Expect>> = {
   expired: [401, 'TOKEN_EXPIRED'],
-  revoked: [401, 'INVALID_TOKEN'],
+  revoked: [401, 'TOKEN_EXPIRED'],
   malformed: [401, 'INVALID_TOKEN'],
   none: [401, 'NO_API_TOKEN'],
 };
