@@ -211,7 +211,8 @@ export interface V1Email {
   status: V1EmailStatus;
   unified_status: V1UnifiedStatus;
   tags: string[];
-  attachments: { filename: string; content_type: string; size: number }[];
+  /** Each with an id, and content_type/size also as seed 002 names them (contentType, sizeBytes). */
+  attachments: { id: string; filename: string; content_type: string; size: number; contentType: string; sizeBytes: number }[];
   attempts: number;
   last_error: string | null;
   created_at: string;

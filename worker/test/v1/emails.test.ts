@@ -120,10 +120,16 @@ describe('POST /api/v1/emails', () => {
     const multiId = (await json(multi)).data.id;
     await settled(sender.jwt, (await json(json1)).data.id);
     const email = await settled(sender.jwt, multiId);
+    // Each with an id, and its type and size also under seed 002's names.
+    const stem = multiId.replace(/^em_/, '');
     expect(email.attachments).toEqual([
-      { filename: 'upload.bin', content_type: 'application/octet-stream', size: 200_000 },
-      { filename: 'note.txt', content_type: 'text/plain', size: 5 },
+      { id: `att_${stem}_0`, filename: 'upload.bin', content_type: 'application/octet-stream', size: 200_000, contentType: 'application/octet-stream', sizeBytes: 200_000 },
+      { id: `att_${stem}_1`, filename: 'note.txt', content_type: 'text/plain', size: 5, contentType: 'text/plain', sizeBytes: 5 },
     ]);
+    // A JSON attachment's type may be given as contentType too.
+    const camel = await sendEmail(sender.jwt, { to: 'someone@far.test', subject: 'camel', text: 'x', attachments: [{ filename: 'a.pdf', content: btoa('%PDF'), contentType: 'application/pdf' }] });
+    expect(camel.status).toBe(202);
+    expect((await settled(sender.jwt, (await json(camel)).data.id)).attachments[0]).toMatchObject({ filename: 'a.pdf', content_type: 'application/pdf', contentType: 'application/pdf', sizeBytes: 4 });
     const mails = await inbox(rcpt.jwt);
     expect(mails).toHaveLength(2);
     for (const m of mails) {

@@ -18,7 +18,7 @@ export const toMailboxes = (v: MailboxIn | MailboxIn[] | undefined): Mailbox[] =
 export function toAttachments(list: EmailInputBody['attachments']): DraftAttachment[] {
   return (list ?? []).map((a) => ({
     filename: a.filename,
-    contentType: a.content_type ?? 'application/octet-stream',
+    contentType: a.content_type ?? a.contentType ?? 'application/octet-stream',
     contentBase64: a.content,
     ...(a.content_id ? { contentId: `<${a.content_id.replace(/^<|>$/g, '')}>`, inline: true } : {}),
   }));

@@ -37,6 +37,12 @@ export function recipientResult(r: EmailRecipientRow): V1Recipient {
   };
 }
 
+/** The stored attachment list, each with an id and its fields under both APIs' names (snake_case, and seed 002's camelCase). */
+function attachmentsOf(emailId: string, json: string) {
+  const list = JSON.parse(json) as { filename: string; content_type: string; size: number }[];
+  return list.map((a, i) => ({ id: `att_${emailId.replace(/^em_/, '')}_${i}`, ...a, contentType: a.content_type, sizeBytes: a.size }));
+}
+
 export function emailView({ email, recipients, events }: EmailView, fromAddress: string): V1Email {
   return {
     id: email.publicId,
@@ -49,7 +55,7 @@ export function emailView({ email, recipients, events }: EmailView, fromAddress:
     status: email.status,
     unified_status: unifiedStatus(email, recipients),
     tags: JSON.parse(email.tagsJson) as string[],
-    attachments: JSON.parse(email.attachmentsJson) as { filename: string; content_type: string; size: number }[],
+    attachments: attachmentsOf(email.publicId, email.attachmentsJson),
     attempts: email.attempts,
     last_error: email.lastError,
     created_at: iso(email.createdAt)!,

@@ -29,15 +29,14 @@ export const RecipientsInput = z.union([MailboxInput, z.array(MailboxInput).max(
 
 const BASE64 = /^[A-Za-z0-9+/\s]*={0,2}\s*$/;
 
+const mediaType = (name: string) => z.string().regex(/^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/i, `${name} must be type/subtype`);
+
 export const AttachmentInput = z
   .object({
     filename: oneLine('filename', 255).pipe(z.string().min(1)),
     content: z.string().regex(BASE64, 'content must be base64'),
-    content_type: z
-      .string()
-      .regex(/^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/i, 'content_type must be type/subtype')
-      .optional()
-      .openapi({ example: 'application/pdf' }),
+    content_type: mediaType('content_type').optional().openapi({ example: 'application/pdf' }),
+    contentType: mediaType('contentType').optional().openapi({ description: 'The same as content_type, as some clients name it.' }),
     content_id: oneLine('content_id', 200)
       .regex(/^<?[\x21-\x3b\x3d\x3f-\x7e]+>?$/, 'content_id must be printable ASCII without spaces or angle brackets inside')
       .optional()
@@ -191,7 +190,16 @@ export const Email = z
     status: EmailStatusEnum,
     unified_status: UnifiedStatusEnum,
     tags: z.array(z.string()),
-    attachments: z.array(z.object({ filename: z.string(), content_type: z.string(), size: z.number().int() })),
+    attachments: z.array(
+      z.object({
+        id: z.string().openapi({ example: 'att_3k4j5h6g7f8d9s0a1q2w3e4r_0' }),
+        filename: z.string(),
+        content_type: z.string(),
+        size: z.number().int(),
+        contentType: z.string().openapi({ description: 'content_type, under the name the transactional send API (seed 002) uses.' }),
+        sizeBytes: z.number().int().openapi({ description: 'size, under the name the transactional send API (seed 002) uses.' }),
+      }),
+    ),
     attempts: z.number().int(),
     last_error: z.string().nullable(),
     created_at: z.string(),
