@@ -190,6 +190,8 @@ async function buildRecord(
       addressId: mailbox.id,
       publicId: newPublicId(),
       folder,
+      // Your own messages are read already (IMAP marks a Sent copy \Seen): only received mail is new.
+      seen: folder === 'Sent' || folder === 'Drafts',
       dedupeKey,
       messageId: parsed.messageId,
       source: incoming.envelopeFrom,
