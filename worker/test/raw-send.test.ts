@@ -103,6 +103,19 @@ describe('Bcc in a raw message', () => {
     expect(sent.raw).toContain('Bcc: raw-hidden@example.com,\r\n\tsomeone@far.test\r\n');
   });
 
+  it('keeps an 8-bit body in another charset byte for byte (ISO-8859-1 is not UTF-8)', async () => {
+    const head = new TextEncoder().encode(`From: ${ME}\r\nTo: raw-rcpt@example.com\r\nSubject: latin-1\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=iso-8859-1\r\nContent-Transfer-Encoding: 8bit\r\n\r\n`);
+    const body = Uint8Array.from([0x48, 0xe4, 0x6c, 0x6c, 0x6f, 0x20, 0xfc, 0x0d, 0x0a]);
+    const res = await sendRaw(me.jwt, new Uint8Array([...head, ...body]));
+    expect(res.status).toBe(200);
+    const { results } = await json(await call('/api/parsed_mails', { headers: bearer(rcpt.jwt) }));
+    const mine = results.find((r: any) => r.subject === 'latin-1');
+    const stored = new Uint8Array(await (await call(`/api/mails/${mine.id}/raw`, { headers: bearer(rcpt.jwt) })).arrayBuffer());
+    expect([...stored.slice(stored.length - body.length)]).toEqual([...body]);
+    const parsed = await json(await call(`/api/parsed_mail/${mine.id}`, { headers: bearer(rcpt.jwt) }));
+    expect(parsed.text.trim()).toBe('Hällo ü');
+  });
+
   it('is not in the fields handed to the outbound provider either', async () => {
     const resendUrl = inject('resendUrl');
     const e = envWith({ MAIL_PROVIDER: 'resend', RESEND_API_KEY: 're_ok', RESEND_API_URL: resendUrl });
