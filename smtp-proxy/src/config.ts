@@ -20,6 +20,13 @@ export interface ProxyConfig {
   allowInsecureAuth: boolean;
 }
 
+/**
+ * The Worker's default MAX_MESSAGE_BYTES (25 MiB) less 4 KiB: on the way the message gains a
+ * Received field here, and Date, Message-ID and a DKIM-Signature in the Worker, so a message the
+ * proxy accepts at its SIZE still fits the Worker's limit.
+ */
+export const DEFAULT_MAX_SIZE = 25 * 1024 * 1024 - 4096;
+
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -36,13 +43,19 @@ export function loadProxyConfig(env: NodeJS.ProcessEnv = process.env): ProxyConf
   const keyPath = env.SMTP_TLS_KEY;
   const certPath = env.SMTP_TLS_CERT;
   if (Boolean(keyPath) !== Boolean(certPath)) throw new Error('Set both SMTP_TLS_KEY and SMTP_TLS_CERT, or neither');
+  // Without TLS and without insecure AUTH no client could ever log in: say so now, not at every login.
+  if (!keyPath && !bool(env.SMTP_ALLOW_INSECURE_AUTH, false)) {
+    throw new Error(
+      'No TLS certificate (SMTP_TLS_KEY, SMTP_TLS_CERT) and SMTP_ALLOW_INSECURE_AUTH is off: no client could log in. Set the certificate, or SMTP_ALLOW_INSECURE_AUTH=true on localhost or behind a TLS-terminating proxy.',
+    );
+  }
   return {
     host: env.SMTP_HOST ?? '0.0.0.0',
     port: int(env, 'SMTP_PORT', 8025),
     hostname: env.SMTP_HOSTNAME ?? 'edgemail-smtp',
     workerUrl,
     sitePassword: env.SITE_PASSWORD || undefined,
-    maxMessageBytes: int(env, 'SMTP_MAX_SIZE', 25 * 1024 * 1024),
+    maxMessageBytes: int(env, 'SMTP_MAX_SIZE', DEFAULT_MAX_SIZE),
     maxRecipients: int(env, 'SMTP_MAX_RECIPIENTS', 50),
     workerTimeoutMs: int(env, 'WORKER_TIMEOUT_MS', 60_000),
     idleTimeoutMs: int(env, 'SMTP_IDLE_TIMEOUT_MS', 60_000),

@@ -4,9 +4,6 @@ import { installProcessGuards } from './guards.js';
 import { createSmtpProxy } from './server.js';
 
 const config = loadProxyConfig();
-if (!config.tls && !config.allowInsecureAuth) {
-  console.warn(JSON.stringify({ event: 'smtp_warning', message: 'No TLS certificate and SMTP_ALLOW_INSECURE_AUTH is off: every login will be refused' }));
-}
 const server = createSmtpProxy(config);
 // Installed once the configuration is known good: a bad setting should still stop the process.
 installProcessGuards();

@@ -31,6 +31,13 @@ export function authReply(result: WorkerResult): SmtpReply & { address?: string 
 }
 
 export function dataReply(result: WorkerResult): SmtpReply {
+  if (result.kind === 'error' && result.code === 'unknown') {
+    // The Worker took it (2xx) but its answer did not arrive whole: a retry would send it twice.
+    if (result.status >= 200 && result.status < 300) return { code: 250, message: '2.0.0 OK queued' };
+    // Something in front of the Worker answered (a gateway's HTML 502): nothing says the message was
+    // refused, so the client keeps it and tries again.
+    if (result.status >= 500) return { code: 451, message: `4.3.0 Mail service failing (HTTP ${result.status}), try again later` };
+  }
   if (result.kind === 'unreachable') return { code: 451, message: '4.4.1 Mail service unreachable, try again later' };
   if (result.kind === 'ok') {
     const id = String(result.body.message_id ?? '');
@@ -52,6 +59,7 @@ export function dataReply(result: WorkerResult): SmtpReply {
     case 422:
       return { code: 554, message: `5.6.0 ${text}` };
     case 502:
+      // The Worker's own answer: the provider refused every recipient (the Sent box has each reason).
       return { code: 554, message: `5.0.0 ${text}` };
     default:
       return result.status >= 500

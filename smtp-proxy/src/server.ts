@@ -6,6 +6,8 @@
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { ProxyConfig } from './config.js';
 import { receiveMessage } from './receive.js';
+import { checkRecipient } from './recipients.js';
+import { withTrace } from './trace.js';
 import { authReply, dataReply, INVALID_CREDENTIALS, isPlausibleCredential, type SmtpReply } from './replies.js';
 import { WorkerClient } from './worker-client.js';
 
@@ -61,6 +63,10 @@ export function createSmtpProxy(config: ProxyConfig, client = new WorkerClient({
     authMethods: ['PLAIN', 'LOGIN'],
     allowInsecureAuth: config.allowInsecureAuth,
     size: config.maxMessageBytes,
+    // Addresses with UTF-8 local parts cannot be delivered (see recipients.ts), so it is not offered.
+    hideSMTPUTF8: true,
+    // Delivery status notifications are not produced, so their parameters are not offered either.
+    hideDSN: true,
     socketTimeout: config.idleTimeoutMs,
     logger: false,
 
@@ -95,10 +101,14 @@ export function createSmtpProxy(config: ProxyConfig, client = new WorkerClient({
       callback();
     },
 
-    onRcptTo(_address, session, callback) {
+    onRcptTo(address, session, callback) {
       if (session.envelope.rcptTo.length >= config.maxRecipients) {
         return callback(fail(session, { code: 452, message: `4.5.3 Too many recipients (at most ${config.maxRecipients})` }));
       }
+      const checked = checkRecipient(address.address);
+      if (!checked.ok) return callback(fail(session, checked.reply));
+      // smtp-server keeps this object as the envelope recipient: it holds the ASCII form from here on.
+      address.address = checked.address;
       callback();
     },
 
@@ -116,7 +126,8 @@ export function createSmtpProxy(config: ProxyConfig, client = new WorkerClient({
             return callback(fail(session, { code: 552, message: `5.3.4 Message exceeds the ${config.maxMessageBytes}-byte limit` }));
           }
           const recipients = session.envelope.rcptTo.map((r) => r.address);
-          const reply = dataReply(await client.sendRaw(s.jwt ?? '', recipients, received.message));
+          const message = withTrace(received.message, { helo: session.hostNameAppearsAs, by: config.hostname, secure: session.secure, id: session.id, at: new Date() });
+          const reply = dataReply(await client.sendRaw(s.jwt ?? '', recipients, message));
           if (reply.code !== 250) return callback(fail(session, reply));
           s.messages++;
           s.replies.push(250);

@@ -38,6 +38,13 @@ describe('Worker answer → SMTP reply', () => {
     expect(dataReply({ kind: 'unreachable', message: 'timeout' })).toMatchObject({ code: 451 });
   });
 
+  it('maps an answer that is not the Worker\'s (no JSON): a 5xx from a gateway is 451, a 2xx whose body was cut is 250', () => {
+    expect(dataReply(error(502, 'unknown', 'HTTP 502'))).toMatchObject({ code: 451 });
+    expect(dataReply(error(504, 'unknown', 'HTTP 504'))).toMatchObject({ code: 451 });
+    expect(dataReply(error(200, 'unknown', 'HTTP 200'))).toMatchObject({ code: 250 });
+    expect(dataReply(error(404, 'unknown', 'HTTP 404'))).toMatchObject({ code: 554 });
+  });
+
   it('queues with the message id, and notes a partial delivery', () => {
     expect(dataReply({ kind: 'ok', body: { message_id: '<m@x>', delivery_status: 'sent' } }).message).toBe('2.0.0 OK queued as <m@x>');
     expect(dataReply({ kind: 'ok', body: { message_id: '<m@x>', delivery_status: 'partial' } }).message).toContain('some recipients failed');

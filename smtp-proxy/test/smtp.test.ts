@@ -130,16 +130,25 @@ describe('SMTP proxy with real clients', () => {
     }
   });
 
-  it('refuses AUTH over plain text unless SMTP_ALLOW_INSECURE_AUTH is set', async () => {
-    const strict = await startProxy({ SMTP_ALLOW_INSECURE_AUTH: 'false' });
-    try {
-      const sender = await newAddress('strict-sender');
-      const out = python(PYTHON_PROBE, { PORT: String(strict.port), JWT: sender.jwt, FROM: sender.address, TO: sender.address });
-      expect(out.ok).toBe(false);
-      expect(out.code).toBe(538);
-    } finally {
-      await strict.stop();
-    }
+  it('will not start without TLS unless SMTP_ALLOW_INSECURE_AUTH is set: no client could log in', async () => {
+    await expect(startProxy({ SMTP_ALLOW_INSECURE_AUTH: 'false' })).rejects.toThrow(/No TLS certificate .* SMTP_ALLOW_INSECURE_AUTH is off: no client could log in/);
+  });
+
+  it('refuses a bad recipient at RCPT (553) and delivers to the others; takes an internationalised domain; adds a Received field', async () => {
+    const sender = await newAddress('rcpt-check-sender');
+    const good = await newAddress('rcpt-check-good');
+    const out = python(PYTHON_PROBE, { PORT: String(proxy.port), JWT: sender.jwt, FROM: sender.address, TO: [good.address, 'bob@localhost', 'bob@xn--mnchen-3ya.de'].join(',') });
+    expect(out.ok).toBe(true);
+    // (A UTF-8 local part is refused with 5.6.7; smtplib cannot even send one without SMTPUTF8.)
+    expect(out.refused).toEqual({ 'bob@localhost': [553, expect.stringContaining('5.1.3 Bad recipient address syntax')] });
+    const inbox = await api('/api/parsed_mails', good.jwt);
+    expect(inbox.count).toBe(1);
+    const raw = await (await fetch(`${workerUrl()}/api/mails/${inbox.results[0].id}/raw`, { headers: { authorization: `Bearer ${good.jwt}` } })).text();
+    expect(raw).toMatch(/(^|\r\n)Received: from [^\r\n]+\r\n\tby edgemail-smtp \(Edgemail SMTP proxy\) with ESMTPA id [^;]+;\r\n\t\w{3}, \d+ \w{3} \d{4} [\d:]{8} \+0000\r\n/);
+    // The international domain went out in its ASCII form.
+    const [latest] = (await api('/api/v1/emails?limit=1', sender.jwt)).data;
+    const email = (await api(`/api/v1/emails/${latest.id}`, sender.jwt)).data;
+    expect(email.recipients.map((r: { email: string }) => r.email).sort()).toEqual(['bob@xn--mnchen-3ya.de', good.address].sort());
   });
 
   it('offers STARTTLS when a certificate is configured, and authenticates over it', async () => {
