@@ -25,7 +25,9 @@ export class WorkerClient {
    * messages are ever sent (see receive.ts), so a failed client can never leave half a message here.
    */
   async sendRaw(jwt: string, recipients: string[], message: Uint8Array<ArrayBuffer>): Promise<WorkerResult> {
-    const query = recipients.map((r) => `to=${encodeURIComponent(r)}`).join('&');
+    // notify=failures: recipients that cannot be reached come back to the sender as a bounce, since
+    // an SMTP client sees only the 250 (RFC 5321 §6.1).
+    const query = [...recipients.map((r) => `to=${encodeURIComponent(r)}`), 'notify=failures'].join('&');
     return this.request(`/api/send_raw?${query}`, {
       method: 'POST',
       headers: { ...this.headers(jwt), 'content-type': 'message/rfc822' },

@@ -137,7 +137,7 @@ describe('SMTP proxy with real clients', () => {
   it('refuses a bad recipient at RCPT (553) and delivers to the others; takes an internationalised domain; adds a Received field', async () => {
     const sender = await newAddress('rcpt-check-sender');
     const good = await newAddress('rcpt-check-good');
-    const out = python(PYTHON_PROBE, { PORT: String(proxy.port), JWT: sender.jwt, FROM: sender.address, TO: [good.address, 'bob@localhost', 'bob@xn--mnchen-3ya.de'].join(',') });
+    const out = python(PYTHON_PROBE, { PORT: String(proxy.port), JWT: sender.jwt, FROM: sender.address, TO: [good.address, 'bob@localhost', 'bob@xn--mnchen-3ya.de', 'nobody-rcpt-check@example.com'].join(',') });
     expect(out.ok).toBe(true);
     // (A UTF-8 local part is refused with 5.6.7; smtplib cannot even send one without SMTPUTF8.)
     expect(out.refused).toEqual({ 'bob@localhost': [553, expect.stringContaining('5.1.3 Bad recipient address syntax')] });
@@ -148,7 +148,11 @@ describe('SMTP proxy with real clients', () => {
     // The international domain went out in its ASCII form.
     const [latest] = (await api('/api/v1/emails?limit=1', sender.jwt)).data;
     const email = (await api(`/api/v1/emails/${latest.id}`, sender.jwt)).data;
-    expect(email.recipients.map((r: { email: string }) => r.email).sort()).toEqual(['bob@xn--mnchen-3ya.de', good.address].sort());
+    expect(email.recipients.map((r: { email: string }) => r.email).sort()).toEqual(['bob@xn--mnchen-3ya.de', good.address, 'nobody-rcpt-check@example.com'].sort());
+    // The mailbox that does not exist was only found out after the 250: the sender gets a bounce.
+    const bounces = await api('/api/parsed_mails', sender.jwt);
+    expect(bounces.results.map((r: { subject: string }) => r.subject)).toEqual(['Undelivered Mail Returned to Sender']);
+    expect((await api(`/api/parsed_mail/${bounces.results[0].id}`, sender.jwt)).text).toContain('nobody-rcpt-check@example.com: 550 5.1.1');
   });
 
   it('offers STARTTLS when a certificate is configured, and authenticates over it', async () => {

@@ -116,6 +116,32 @@ describe('Bcc in a raw message', () => {
     expect(parsed.text.trim()).toBe('Hällo ü');
   });
 
+  it('with notify=failures, reports recipients that were not reached to the sender\'s inbox (RFC 3464); without it, nothing', async () => {
+    const sender = await createAddress('raw-notified');
+    const ok = await createAddress('raw-notified-ok');
+    const raw = `From: raw-notified@example.com\r\nTo: raw-notified-ok@example.com, nobody-here@example.com\r\nSubject: half of it\r\nMessage-ID: <half@x>\r\n\r\nbody\r\n`;
+    const res = await call('/api/send_raw?to=raw-notified-ok@example.com&to=nobody-here@example.com&notify=failures', { method: 'POST', headers: { ...bearer(sender.jwt), 'content-type': 'message/rfc822' }, body: raw });
+    expect(res.status).toBe(200);
+    expect((await json(res)).delivery_status).toBe('partial');
+    expect((await json(await call('/api/parsed_mails', { headers: bearer(ok.jwt) }))).count).toBe(1);
+    const inbox = await json(await call('/api/parsed_mails', { headers: bearer(sender.jwt) }));
+    expect(inbox.results.map((r: any) => r.subject)).toEqual(['Undelivered Mail Returned to Sender']);
+    const notice = await json(await call(`/api/parsed_mail/${inbox.results[0].id}`, { headers: bearer(sender.jwt) }));
+    expect(notice.from).toMatchObject({ address: 'MAILER-DAEMON@example.com' });
+    expect(notice.text).toContain('"half of it" could not be delivered to this recipient:');
+    expect(notice.text).toContain('nobody-here@example.com: 550 5.1.1');
+    expect(notice.text).not.toContain('raw-notified-ok@example.com:');
+    const stored = await (await call(`/api/mails/${inbox.results[0].id}/raw`, { headers: bearer(sender.jwt) })).text();
+    expect(stored).toMatch(/Content-Type: multipart\/report; report-type=delivery-status;/);
+    expect(stored).toContain('Final-Recipient: rfc822; nobody-here@example.com\r\nAction: failed\r\nStatus: 5.1.1\r\n');
+    expect(stored).toContain('Content-Type: text/rfc822-headers\r\n\r\nFrom: raw-notified@example.com\r\n');
+
+    // The same without notify: the answer says partial, and no notice is made.
+    const quiet = await call('/api/send_raw?to=raw-notified-ok@example.com&to=nobody-here@example.com', { method: 'POST', headers: { ...bearer(sender.jwt), 'content-type': 'message/rfc822' }, body: raw.replace('<half@x>', '<half2@x>') });
+    expect((await json(quiet)).delivery_status).toBe('partial');
+    expect((await json(await call('/api/parsed_mails', { headers: bearer(sender.jwt) }))).count).toBe(1);
+  });
+
   it('is not in the fields handed to the outbound provider either', async () => {
     const resendUrl = inject('resendUrl');
     const e = envWith({ MAIL_PROVIDER: 'resend', RESEND_API_KEY: 're_ok', RESEND_API_URL: resendUrl });

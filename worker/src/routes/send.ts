@@ -7,7 +7,11 @@ import type { SendResponse } from './api-types';
 import { AppError } from '../lib/errors';
 import { idParam, pageQuery, validate } from '../lib/validate';
 import { requireAddress, requireSender } from '../middleware/auth';
+import type { AddressRow } from '../db/schema';
+import type { EmailRecipientRow } from '../db/schema-sending';
+import type { Deps } from '../services/deps';
 import { sendComposed, sendRawMessage } from '../services/send';
+import { deliverFailureNotice, undelivered } from '../services/sending/failure-notice';
 import type { SyncResult } from '../services/sending/sync';
 import { getSent, listSent } from '../services/sentbox';
 import { recipientState, sentMail, sentSummary } from './presenters';
@@ -44,13 +48,18 @@ export const sendRoutes = new Hono<AppEnv>()
     const result = await sendComposed(c.var.deps, c.var.mailbox, toComposeRequest(c.req.valid('json')));
     return c.json(sendResponse(result));
   })
-  /** A complete RFC 5322 message as the body; envelope recipients as repeated `?to=`. */
+  /**
+   * A complete RFC 5322 message as the body; envelope recipients as repeated `?to=`. With
+   * `notify=failures` (the SMTP proxy's), recipients that could not be reached while others were are
+   * reported to the sender's inbox as a non-delivery notice, since an SMTP client only sees its 250.
+   */
   .post('/send_raw', requireSender, sendBodyLimit, async (c) => {
     const recipients = rawRecipients.safeParse(c.req.queries('to') ?? []);
     if (!recipients.success) throw new AppError('validation_failed', 'Give one or more valid recipients as ?to=…', 'to');
     const raw = new Uint8Array(await c.req.arrayBuffer());
     if (raw.byteLength === 0) throw new AppError('validation_failed', 'The body must be the raw message.', 'body');
     const result = await sendRawMessage(c.var.deps, c.var.mailbox, raw, recipients.data);
+    if (c.req.query('notify') === 'failures') await noticeOfFailures(c.var.deps, c.var.mailbox, raw, result.recipients);
     return c.json(sendResponse(result));
   })
   .get('/sendbox', requireAddress, validate('query', pageQuery), async (c) => {
@@ -60,3 +69,12 @@ export const sendRoutes = new Hono<AppEnv>()
   .get('/sendbox/:id', requireAddress, validate('param', idParam), async (c) => {
     return c.json(sentMail(await getSent(c.var.deps, c.var.mailbox, c.req.valid('param').id)));
   });
+
+/** The message went out: a notice that cannot be stored is logged, not turned into a failed send. */
+async function noticeOfFailures(deps: Deps, mailbox: AddressRow, raw: Uint8Array<ArrayBuffer>, recipients: EmailRecipientRow[]): Promise<void> {
+  try {
+    await deliverFailureNotice(deps, mailbox, raw, undelivered(recipients));
+  } catch (err) {
+    console.error(JSON.stringify({ level: 'error', event: 'failure_notice_failed', mailbox: mailbox.id, error: String(err) }));
+  }
+}
