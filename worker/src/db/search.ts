@@ -32,13 +32,35 @@ export async function searchMailbox(db: Db, opts: SearchOptions): Promise<Search
  * shorter queries (two CJK characters, say) fall back to LIKE on the same index table, still scoped
  * to the mailbox.
  */
-export function searchQuery(db: Db, opts: SearchOptions) {
+function matcherOf(opts: Pick<SearchOptions, 'addressId' | 'query'>) {
   const useIndex = [...opts.query].length >= 3;
   // The mailbox token narrows the match inside FTS5, before any row is joined.
   const phrase = `"${opts.query.replace(/"/g, '""')}"`;
   const matcher = useIndex
     ? sql`${sql.identifier('mails_fts')} MATCH ${mailboxMatch(opts.addressId, `{subject sender recipients body} : ${phrase}`)}`
     : or(containsText(mailsFts.subject, opts.query), containsText(mailsFts.sender, opts.query), containsText(mailsFts.recipients, opts.query), containsText(mailsFts.body, opts.query));
+  return { useIndex, matcher };
+}
+
+/**
+ * How many messages the search matches, counted up to `cap` (a common word in a million-message
+ * mailbox would otherwise be counted hit by hit): the exact number below it, `cap` at or above.
+ */
+export async function countMatches(db: Db, opts: Omit<SearchOptions, 'limit' | 'snippetTokens'>, cap: number): Promise<number> {
+  const { matcher } = matcherOf(opts);
+  const hits = db
+    .select({ one: sql`1` })
+    .from(mailsFts)
+    .innerJoin(mails, eq(mails.id, mailsFts.rowid))
+    .where(and(matcher, eq(mails.addressId, opts.addressId), opts.folder ? eq(mails.folder, opts.folder) : undefined))
+    .limit(cap)
+    .as('hits');
+  const row = await db.select({ n: sql<number>`count(*)` }).from(hits).get();
+  return row?.n ?? 0;
+}
+
+export function searchQuery(db: Db, opts: SearchOptions) {
+  const { useIndex, matcher } = matcherOf(opts);
   // snippet() needs a MATCH; the LIKE path cuts the body around the first occurrence instead.
   const snippet = useIndex
     ? sql<string>`snippet(mails_fts, 3, '«', '»', '…', ${Math.min(64, Math.max(1, Math.trunc(opts.snippetTokens ?? 16)))})`

@@ -3,7 +3,7 @@ import { byPublicIdQuery, findById, findByPublicId, FOLDERS, folderCounts, folde
 import type { AddressIdRef } from '../db/addresses';
 import { confirmedMailboxFor, namedMailbox, ownUncheckedToken, readAs, readsByName } from './mailbox-access';
 import { findMail } from '../db/mails';
-import { searchMailbox, searchQuery, type SearchHit } from '../db/search';
+import { countMatches, searchMailbox, searchQuery, type SearchHit } from '../db/search';
 import type { AddressRow, MailRow } from '../db/schema';
 import type { Bytes } from '../lib/bytes';
 import { AppError } from '../lib/errors';
@@ -57,6 +57,11 @@ type SearchOptions = { query: string; folder?: string; limit: number; snippetTok
 /** Full-text search of one mailbox, newest first; `folder` narrows it to one folder; `snippetTokens` (≤ 64) sizes the snippet. */
 export async function searchMessages(deps: Deps, mailbox: AddressRow, opts: SearchOptions): Promise<SearchHit[]> {
   return searchMailbox(deps.db, searchOf(mailbox.id, opts));
+}
+
+/** How many messages of `mailbox` the search matches, up to `cap` (db/search.ts `countMatches`). */
+export async function countSearchMatches(deps: Deps, mailbox: AddressRow, opts: Omit<SearchOptions, 'limit' | 'snippetTokens'>, cap: number): Promise<number> {
+  return countMatches(deps.db, { addressId: mailbox.id, query: opts.query, folder: opts.folder ? parseFolder(opts.folder) : undefined }, cap);
 }
 
 const searchOf = (addressId: AddressIdRef, opts: SearchOptions) => ({

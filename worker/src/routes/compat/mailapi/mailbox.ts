@@ -5,7 +5,7 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../../../env';
 import { validate } from '../../../lib/validate';
-import { findMessageInFolder, listFolders, listMessages, searchMessages } from '../../../services/folders';
+import { countSearchMatches, findMessageInFolder, listFolders, listMessages, searchMessages } from '../../../services/folders';
 import { mailboxFor } from '../../../services/mailbox-access';
 import { getAttachmentContent, getFullMessage } from '../../../services/mailbox';
 import { contentDisposition, safeContentType } from '../../presenters';
@@ -16,6 +16,9 @@ import { AttachmentParam, FolderQuery, MailboxParam, MessageParam, MessagesQuery
 const SNIPPET_TOKENS = 40;
 
 const DOWNLOAD_HEADERS = { 'X-Content-Type-Options': 'nosniff', 'Content-Security-Policy': "sandbox; default-src 'none'" };
+
+/** Search totals are exact up to here; beyond, they read 10000. */
+const TOTAL_CAP = 10_000;
 
 export const mailboxRoutes = new Hono<AppEnv>()
   .get('/mailbox/:email/folders', validate('param', MailboxParam), async (c) => {
@@ -54,7 +57,10 @@ export const mailboxRoutes = new Hono<AppEnv>()
   .get('/mailbox/:email/search', validate('param', MailboxParam), validate('query', SearchQuery), async (c) => {
     const { q, folder, limit } = c.req.valid('query');
     const mailbox = await mailboxFor(c.var.deps, c.var.principal, c.req.valid('param').email);
-    const hits = await searchMessages(c.var.deps, mailbox, { query: q, folder: folderFromMailApi(folder), limit, snippetTokens: SNIPPET_TOKENS });
-    // The search stops at `limit` (newest first) rather than counting every hit of a common word.
-    return c.json({ success: true, query: q, total: hits.length, messages: hits.map(searchHit) }, 200);
+    const search = { query: q, folder: folderFromMailApi(folder) };
+    const hits = await searchMessages(c.var.deps, mailbox, { ...search, limit, snippetTokens: SNIPPET_TOKENS });
+    // total is every match, as the guide shows it: counted only when the page is full, and up to
+    // TOTAL_CAP, so a common word in a huge mailbox is not counted hit by hit.
+    const total = hits.length < limit ? hits.length : await countSearchMatches(c.var.deps, mailbox, search, TOTAL_CAP);
+    return c.json({ success: true, query: q, total, messages: hits.map(searchHit) }, 200);
   });
