@@ -139,6 +139,21 @@ describe('email() recipient policy', () => {
     expect((await json(res)).count).toBe(0);
   });
 
+  it('delivers alice+tag@ to alice@ (subaddressing, RFC 5233); a tag on an unknown mailbox is still unknown', async () => {
+    const { jwt } = await createAddress('tagged');
+    const message = await deliverFixture('no-message-id.eml', 'Tagged+Shop.2026@example.com');
+    expect(message.rejected).toBeNull();
+    expect((await parsedList(jwt)).count).toBe(1);
+    for (const to of ['nobody-tagged+shop@example.com', '+shop@example.com']) {
+      expect((await deliverFixture('no-message-id.eml', to)).rejected, to).toMatch(/no such mailbox/i);
+    }
+    // Under "create", the mailbox created is the one before the tag.
+    const e = envWith({ CATCH_ALL: 'create' });
+    expect((await deliverFixture('no-message-id.eml', 'made+news@mail.test', e)).rejected).toBeNull();
+    const made = await json(await call('/admin/addresses?query=made', { headers: admin }, e));
+    expect(made.results.map((r: { address: string }) => r.address)).toEqual(['made@mail.test']);
+  });
+
   it('rejects mail for a domain that is not in DOMAINS', async () => {
     const message = await deliverFixture('no-message-id.eml', 'bob@other.test');
     expect(message.rejected).toMatch(/does not accept mail/);

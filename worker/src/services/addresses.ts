@@ -68,10 +68,13 @@ export async function createAddress(deps: Deps, input: NewAddressInput, opts: { 
  * for delivery (its id and address): it may come from the isolate's cache (mailbox-cache.ts).
  */
 export async function resolveMailbox(deps: Deps, recipient: string): Promise<AddressRow> {
-  const address = recipient.trim().toLowerCase();
-  const at = address.lastIndexOf('@');
-  const local = address.slice(0, at);
-  const domain = domainOf(address);
+  const given = recipient.trim().toLowerCase();
+  const at = given.lastIndexOf('@');
+  const domain = domainOf(given);
+  // Subaddressing (RFC 5233): alice+shop@ is alice@. No address has a "+" (LOCAL_PART), so the part
+  // after it only ever labels mail for the mailbox before it.
+  const local = given.slice(0, Math.max(at, 0)).replace(/\+.*$/, '');
+  const address = `${local}@${domain}`;
   // A pending domain (awaiting approval) receives nothing, exactly like a domain that is not ours.
   const row = at < 1 ? undefined : (await allDomainsOf(deps)).find((d) => d.name === domain && d.status === 'active');
   if (!row) {
