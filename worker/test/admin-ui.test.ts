@@ -78,7 +78,7 @@ describe('admin dashboard data', () => {
 });
 
 describe('searching a mailbox (GET /api/parsed_mails?q=)', () => {
-  it('matches sender name, sender address or subject, with a matching count', async () => {
+  it('matches sender name, sender address, subject or preview, with a matching count', async () => {
     const { jwt } = await createAddress('searcher');
     const mails = [
       ['Alice <alice@shop.test>', 'Your order shipped'],
@@ -86,7 +86,7 @@ describe('searching a mailbox (GET /api/parsed_mails?q=)', () => {
       ['Carol <news@shop.test>', 'Weekly 50% deals'],
     ];
     for (const [i, [from, subject]] of mails.entries()) {
-      const raw = `From: ${from}\r\nSubject: ${subject}\r\nMessage-ID: <q${i}@x>\r\n\r\nbody\r\n`;
+      const raw = `From: ${from}\r\nSubject: ${subject}\r\nMessage-ID: <q${i}@x>\r\n\r\nbody ${i === 1 ? 'Your code is 482913.' : ''}\r\n`;
       await deliver(new TestEmailMessage('x@sender.test', 'searcher@example.com', new TextEncoder().encode(raw)));
     }
     const search = async (q: string) => json(await call(`/api/parsed_mails?q=${encodeURIComponent(q)}`, { headers: bearer(jwt) }));
@@ -96,5 +96,7 @@ describe('searching a mailbox (GET /api/parsed_mails?q=)', () => {
     expect((await search('50%')).count).toBe(1);
     expect((await search('5_%')).count).toBe(0);
     expect((await search('')).count).toBe(3);
+    // The start of the body is searched too (through the preview): a code is found.
+    expect((await search('482913')).results.map((m: any) => m.subject)).toEqual(['Statement ready']);
   });
 });

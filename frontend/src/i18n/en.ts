@@ -21,7 +21,7 @@ export const en = {
   sitePassword: 'Site password',
   sitePasswordNeeded: 'This server needs a site password.',
   save: 'Save',
-  search: 'Search sender or subject',
+  search: 'Search sender, subject or preview',
   refresh: 'Check now',
   newMail: '{n} new messages',
   newMailOne: '1 new message',

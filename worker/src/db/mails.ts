@@ -113,9 +113,12 @@ export async function countMatching(db: Db, addressId: number, query: string): P
   return row?.n ?? 0;
 }
 
-/** Sender (name or address) or subject contains the text, case-insensitively for ASCII. */
+/**
+ * Sender (name or address), subject or preview contains the text, case-insensitively for ASCII. The
+ * preview holds the start of the body, where a code or an order number usually is.
+ */
 function matches(query: string) {
-  return or(containsText(mails.subject, query), containsText(mails.fromAddress, query), containsText(mails.fromName, query));
+  return or(containsText(mails.subject, query), containsText(mails.fromAddress, query), containsText(mails.fromName, query), containsText(mails.snippet, query));
 }
 
 /** The compatibility list: the few columns it shows, plus where the raw source is. */
