@@ -5,7 +5,7 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
-import { useChromium } from './browser';
+import { freshPage, useChromium } from './browser';
 import { acceptingPage, apiNewAddress, base, deliverRaw, signInAs } from './ui-helpers';
 
 const browser = useChromium();
@@ -136,6 +136,34 @@ describe('web UI: keyboard, failures, forwarding', () => {
     await page.getByTestId('reply').click();
     await expect.poll(() => page.getByTestId('compose-body').inputValue()).toMatch(/\n\nOn .+, Dora <dora@sender\.test> wrote:\n> Details at/);
     await expect.poll(() => page.title()).toBe('Compose · Edgemail');
+    await page.context().close();
+  });
+
+  it('asks before leaving a message unsent, and stays when told to', async () => {
+    const me = await apiNewAddress('ux-unsent');
+    // A page without the automatic "OK": each dialog is answered here.
+    const page = await freshPage(browser(), { viewport: { width: 1200, height: 800 } });
+    await signInAs(page, me, 'compose');
+    // Nothing written yet: leaving asks nothing.
+    await page.getByTestId('tab-sent').click();
+    await expect.poll(() => page.url()).toMatch(/#\/sent$/);
+    await page.getByTestId('tab-compose').click();
+    await page.getByTestId('compose-body').fill('A long letter I have not sent yet.');
+    const answers = ['dismiss', 'accept'];
+    const asked: string[] = [];
+    page.on('dialog', (dialog) => {
+      asked.push(dialog.message());
+      void (answers.shift() === 'accept' ? dialog.accept() : dialog.dismiss());
+    });
+    await page.getByTestId('tab-inbox').click();
+    await expect.poll(() => asked.length).toBe(1);
+    expect(asked[0]).toBe('Leave this message unsent? What you wrote will be lost.');
+    await expect.poll(() => page.url()).toMatch(/#\/compose$/);
+    expect(await page.getByTestId('compose-body').inputValue()).toBe('A long letter I have not sent yet.');
+    await page.getByTestId('tab-inbox').click();
+    await expect.poll(() => page.url()).toMatch(/#\/inbox$/);
+    await page.getByTestId('mail-list').or(page.getByTestId('empty')).waitFor();
+    expect(asked).toHaveLength(2);
     await page.context().close();
   });
 

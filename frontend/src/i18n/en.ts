@@ -31,6 +31,7 @@ export const en = {
   addressRevoked: 'This address no longer works here: it was deleted, or its password was changed. Log in again with its new password, or forget it in this browser.',
   pickFutureTime: 'Pick a time in the future.',
   pickNearerTime: 'A send can be scheduled at most 30 days ahead.',
+  leaveUnsent: 'Leave this message unsent? What you wrote will be lost.',
   removeFile: 'Remove {name}',
   quoteHeader: 'On {date}, {sender} wrote:',
   adminSessionExpired: 'Your admin session has expired: log in again.',

@@ -33,6 +33,7 @@ export const zh: Messages = {
   addressRevoked: '这个地址在这里已不可用：它已被删除，或其密码已更换。请用新密码重新登录，或在此浏览器中忘记它。',
   pickFutureTime: '请选择一个将来的时间。',
   pickNearerTime: '定时发送最多只能提前 30 天。',
+  leaveUnsent: '离开并放弃这封未发送的邮件？已写的内容将丢失。',
   removeFile: '移除 {name}',
   quoteHeader: '{sender} 于 {date} 写道：',
   adminSessionExpired: '管理会话已过期，请重新登录。',

@@ -18,7 +18,33 @@ function parse(hash: string): Route {
 
 export const route = reactive<Route>(parse(location.hash));
 
-window.addEventListener('hashchange', () => Object.assign(route, parse(location.hash)));
+/** Asked before the route changes (a page with unsent work); false keeps the user where they are. */
+let leaveGuard: (() => boolean) | null = null;
+let shownHash = location.hash;
+let restoring = false;
+
+window.addEventListener('hashchange', () => {
+  // Our own step back to the page that refused to be left.
+  if (restoring) {
+    restoring = false;
+    return;
+  }
+  if (leaveGuard && !leaveGuard()) {
+    restoring = true;
+    location.hash = shownHash;
+    return;
+  }
+  shownHash = location.hash;
+  Object.assign(route, parse(location.hash));
+});
+
+/** Makes `guard` decide whether the user may leave the current page; the returned function lifts it. */
+export function guardLeaving(guard: () => boolean): () => void {
+  leaveGuard = guard;
+  return () => {
+    if (leaveGuard === guard) leaveGuard = null;
+  };
+}
 
 export function go(path: string): void {
   location.hash = path.startsWith('#') ? path : `#/${path.replace(/^\//, '')}`;
