@@ -1,4 +1,5 @@
 /** Display helpers: sizes, dates, address lists. */
+import { parseMailbox, splitMailboxList } from '../../../worker/src/lib/address';
 import type { MailboxAddress } from '../api/client';
 
 export function formatSize(bytes: number): string {
@@ -33,32 +34,14 @@ export function fileToBase64(file: File): Promise<string> {
   });
 }
 
-/** Splits "a@x, b@y; c@z" into addresses. */
 /**
  * Recipients as typed: "Bob <bob@example.com>, \"Doe, Jane\" <jane@example.com>; carol@example.com
- * dave@example.com". Entries are separated by commas or semicolons outside quotes and angle
- * brackets, and bare addresses also by spaces; names are kept. Nothing is validated here: the server
- * names what is not an address.
+ * dave@example.com", split as the server splits address lists, names kept; bare addresses may also
+ * be separated by spaces. What is not an address is passed on as typed, for the server to name.
  */
 export function parseRecipients(text: string): { name?: string; address: string }[] {
-  const entries: string[] = [];
-  let current = '';
-  let quoted = false;
-  let angled = false;
-  for (const c of text) {
-    if (c === '"') quoted = !quoted;
-    else if (!quoted && c === '<') angled = true;
-    else if (!quoted && c === '>') angled = false;
-    if (!quoted && !angled && (c === ',' || c === ';')) {
-      entries.push(current);
-      current = '';
-    } else current += c;
-  }
-  entries.push(current);
-  return entries.flatMap((entry) => {
-    const named = /^(.*)<([^<>]*)>\s*$/s.exec(entry.trim());
-    if (!named) return entry.split(/\s+/).filter(Boolean).map((address) => ({ address }));
-    const name = named[1]!.trim().replace(/^"(.*)"$/s, '$1').replace(/\\(.)/g, '$1');
-    return [name ? { name, address: named[2]!.trim() } : { address: named[2]!.trim() }];
+  return splitMailboxList(text).flatMap((entry) => {
+    const mailbox = parseMailbox(entry);
+    return mailbox ? [mailbox] : entry.split(/\s+/).filter(Boolean).map((address) => ({ address }));
   });
 }

@@ -5,6 +5,7 @@
  * the message and the recipient — and, for links, the exact URL. A redirect therefore only ever goes
  * to a URL we put in that recipient's message: changing any byte of the token fails verification.
  */
+import { bytesToBase64 } from '../../lib/bytes';
 import { randomToken } from '../../lib/clock';
 
 const encoder = new TextEncoder();
@@ -33,12 +34,7 @@ function keyFor(secret: string): Promise<CryptoKey> {
 
 export const newTrackId = () => randomToken(22);
 
-function b64url(bytes: Uint8Array): string {
-  // In chunks: spreading a long link's bytes into one call would overflow the stack.
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 8192) binary += String.fromCharCode(...bytes.subarray(i, i + 8192));
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
+const b64url = (bytes: Uint8Array) => bytesToBase64(bytes).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 
 /** Only the canonical spelling: base64 leaves a last character's low bits unused, and a token whose
  * unused bits were changed must not verify, or "any changed byte fails" would not hold. */
