@@ -147,8 +147,17 @@ describe('web UI: keyboard, failures, forwarding', () => {
     // Nothing written yet: leaving asks nothing.
     await page.getByTestId('tab-sent').click();
     await expect.poll(() => page.url()).toMatch(/#\/sent$/);
+    // What is typed while the page still loads (here the send balance, held back) is unsent work too.
+    let releaseBalance = () => {};
+    const balanceHeld = new Promise<void>((resolve) => (releaseBalance = resolve));
+    await page.route('**/api/settings', async (request) => {
+      await balanceHeld;
+      await request.continue();
+    });
     await page.getByTestId('tab-compose').click();
     await page.getByTestId('compose-body').fill('A long letter I have not sent yet.');
+    releaseBalance();
+    await page.getByTestId('quota').waitFor();
     const answers = ['dismiss', 'accept'];
     const asked: string[] = [];
     page.on('dialog', (dialog) => {
