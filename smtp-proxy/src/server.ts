@@ -19,7 +19,20 @@ interface SessionState {
   replies: number[];
   messages: number;
   bytes: number;
+  failedLogins: number;
 }
+
+/** Wrong passwords a connection may try before it is closed (a client with a stale token gives up sooner). */
+const MAX_FAILED_LOGINS = 3;
+const TOO_MANY_FAILED_LOGINS: SmtpReply = { code: 421, message: '4.7.0 Too many failed logins, closing the connection' };
+
+/**
+ * The MAIL FROM parameters of the extensions this server offers: SIZE (RFC 1870), BODY (8BITMIME,
+ * RFC 6152) and AUTH (RFC 4954). Anything else belongs to an extension it does not offer (SMTPUTF8,
+ * DSN, REQUIRETLS) and is refused rather than silently ignored. RCPT TO takes none.
+ */
+const MAIL_PARAMETERS = new Set(['SIZE', 'BODY', 'AUTH']);
+const UNSUPPORTED_PARAMETER = (names: string[]): SmtpReply => ({ code: 555, message: `5.5.4 Unsupported parameter ${names.join(', ')}` });
 
 function smtpError(reply: SmtpReply): Error & { responseCode: number } {
   return Object.assign(new Error(reply.message), { responseCode: reply.code });
@@ -43,7 +56,7 @@ export function createSmtpProxy(config: ProxyConfig, client = new WorkerClient({
   const state = (session: SMTPServerSession): SessionState => {
     let s = sessions.get(session.id);
     if (!s) {
-      s = { startedAt: Date.now(), remote: session.remoteAddress, replies: [], messages: 0, bytes: 0 };
+      s = { startedAt: Date.now(), remote: session.remoteAddress, replies: [], messages: 0, bytes: 0, failedLogins: 0 };
       sessions.set(session.id, s);
     }
     return s;
@@ -51,6 +64,11 @@ export function createSmtpProxy(config: ProxyConfig, client = new WorkerClient({
   const fail = (session: SMTPServerSession, reply: SmtpReply) => {
     state(session).replies.push(reply.code);
     return smtpError(reply);
+  };
+  /** A refused credential; the last one allowed closes the connection (smtp-server does on 421). */
+  const refuseLogin = (session: SMTPServerSession, reply: SmtpReply) => {
+    const counted = reply.code === 535 && ++state(session).failedLogins >= MAX_FAILED_LOGINS;
+    return fail(session, counted ? TOO_MANY_FAILED_LOGINS : reply);
   };
 
   return new SMTPServer({
@@ -67,6 +85,8 @@ export function createSmtpProxy(config: ProxyConfig, client = new WorkerClient({
     hideSMTPUTF8: true,
     // Delivery status notifications are not produced, so their parameters are not offered either.
     hideDSN: true,
+    // It promises TLS on every onward hop, which the Worker's providers cannot guarantee.
+    hideREQUIRETLS: true,
     socketTimeout: config.idleTimeoutMs,
     logger: false,
 
@@ -79,9 +99,9 @@ export function createSmtpProxy(config: ProxyConfig, client = new WorkerClient({
           }
           // The username is ignored: clients pass "jwt" or the address; the token alone decides.
           const password = auth.password ?? '';
-          if (!isPlausibleCredential(password)) return callback(fail(session, INVALID_CREDENTIALS));
+          if (!isPlausibleCredential(password)) return callback(refuseLogin(session, INVALID_CREDENTIALS));
           const reply = authReply(await client.whoAmI(password));
-          if (reply.code !== 235 || !reply.address) return callback(fail(session, reply));
+          if (reply.code !== 235 || !reply.address) return callback(refuseLogin(session, reply));
           const s = state(session);
           s.jwt = password;
           s.address = reply.address;
@@ -94,6 +114,8 @@ export function createSmtpProxy(config: ProxyConfig, client = new WorkerClient({
     },
 
     onMailFrom(address, session, callback) {
+      const unsupported = Object.keys(address.args || {}).filter((name) => !MAIL_PARAMETERS.has(name));
+      if (unsupported.length) return callback(fail(session, UNSUPPORTED_PARAMETER(unsupported)));
       const owner = state(session).address;
       if (!owner || address.address.toLowerCase() !== owner) {
         return callback(fail(session, { code: 553, message: `5.7.1 Sender must be ${owner ?? 'the authenticated address'}` }));
@@ -102,6 +124,8 @@ export function createSmtpProxy(config: ProxyConfig, client = new WorkerClient({
     },
 
     onRcptTo(address, session, callback) {
+      const parameters = Object.keys(address.args || {});
+      if (parameters.length) return callback(fail(session, UNSUPPORTED_PARAMETER(parameters)));
       if (session.envelope.rcptTo.length >= config.maxRecipients) {
         return callback(fail(session, { code: 452, message: `4.5.3 Too many recipients (at most ${config.maxRecipients})` }));
       }

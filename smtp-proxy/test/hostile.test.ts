@@ -170,6 +170,44 @@ describe('malformed AUTH', () => {
     await expectStillServing();
   });
 
+  it('closes the connection at the third wrong password (421), and a new connection starts afresh', async () => {
+    const sender = await newAddress('auth-cap');
+    const plain = (password: string) => `AUTH PLAIN ${Buffer.from(`\0jwt\0${password}`).toString('base64')}`;
+    const session = await RawSmtp.connect(proxy.port);
+    await session.command('EHLO raw.test');
+    // Refused without asking the Worker (not a token's characters), then by the Worker.
+    expect((await session.command(plain('not a token'))).code).toBe(535);
+    expect((await session.command(plain(`${sender.jwt.slice(0, -4)}AAAA`))).code).toBe(535);
+    const third = await session.command(plain(`${sender.jwt.slice(0, -4)}BBBB`));
+    expect(third).toMatchObject({ code: 421, lines: ['4.7.0 Too many failed logins, closing the connection'] });
+    await session.closed;
+    // A new connection starts afresh, and the right token still works on it.
+    const next = await RawSmtp.connect(proxy.port);
+    await next.command('EHLO raw.test');
+    expect((await next.command(plain('wrong-again'))).code).toBe(535);
+    expect((await next.command(plain(sender.jwt))).code).toBe(235);
+    next.destroy();
+    await expectStillServing();
+  });
+
+  it('refuses MAIL and RCPT parameters of extensions it does not offer (555), and takes SIZE, BODY and AUTH', async () => {
+    const sender = await newAddress('params-sender');
+    const rcpt = await newAddress('params-rcpt');
+    const session = await RawSmtp.connect(proxy.port);
+    const ehlo = await session.command('EHLO raw.test');
+    expect(ehlo.lines.join('\n')).not.toMatch(/SMTPUTF8|DSN|REQUIRETLS/);
+    expect((await session.command(`AUTH PLAIN ${Buffer.from(`\0jwt\0${sender.jwt}`).toString('base64')}`)).code).toBe(235);
+    expect(await session.command(`MAIL FROM:<${sender.address}> SMTPUTF8`)).toMatchObject({ code: 555, lines: ['5.5.4 Unsupported parameter SMTPUTF8'] });
+    expect((await session.command(`MAIL FROM:<${sender.address}> RET=FULL ENVID=abc`)).code).toBe(555);
+    expect((await session.command(`MAIL FROM:<${sender.address}> SIZE=200 BODY=8BITMIME AUTH=<>`)).code).toBe(250);
+    expect(await session.command(`RCPT TO:<${rcpt.address}> NOTIFY=FAILURE`)).toMatchObject({ code: 555, lines: ['5.5.4 Unsupported parameter NOTIFY'] });
+    expect((await session.command(`RCPT TO:<${rcpt.address}>`)).code).toBe(250);
+    expect((await session.command('DATA')).code).toBe(354);
+    expect((await session.command(`${message(sender.address, rcpt.address)}.`)).code).toBe(250);
+    session.destroy();
+    expect((await api('/api/parsed_mails', rcpt.jwt)).count).toBe(1);
+  });
+
   it('a wrong token through smtplib is 535 and the proxy serves the next client', async () => {
     const sender = await newAddress('auth-next');
     const out = python(PYTHON_PROBE, { PORT: String(proxy.port), JWT: `${sender.jwt.slice(0, -4)}AAAA`, FROM: sender.address, TO: sender.address });
