@@ -211,6 +211,65 @@ describe('web UI: keyboard, failures, forwarding', () => {
     await page.context().close();
   });
 
+  it('back from a message returns to the same place in the inbox, with what was loaded, the message now read', async () => {
+    const me = await apiNewAddress('ux-scroll');
+    for (let i = 0; i < 30; i++) await deliver(me.address, `Numbered ${String(i).padStart(2, '0')}`);
+    const page = await newPage();
+    await signInAs(page, me, 'inbox');
+    await expect.poll(() => page.getByTestId('mail-row').count()).toBe(25);
+    await page.getByTestId('load-more').click();
+    await expect.poll(() => page.getByTestId('mail-row').count()).toBe(30);
+    // The oldest message is last, past the first page and below the fold.
+    const oldest = page.getByTestId('mail-row').filter({ hasText: 'Numbered 00' });
+    await oldest.scrollIntoViewIfNeeded();
+    const scrolled = await page.evaluate(() => window.scrollY);
+    expect(scrolled).toBeGreaterThan(300);
+    expect(await oldest.getAttribute('class')).toContain('unread');
+    await oldest.click();
+    await expect.poll(() => page.getByTestId('subject').textContent()).toBe('Numbered 00');
+    // A message opens at its top.
+    expect(await page.evaluate(() => window.scrollY)).toBe(0);
+    await page.goBack();
+    await expect.poll(() => page.url()).toMatch(/#\/inbox$/);
+    expect(await page.getByTestId('mail-row').count()).toBe(30);
+    expect(Math.abs((await page.evaluate(() => window.scrollY)) - scrolled)).toBeLessThanOrEqual(2);
+    await expect.poll(() => oldest.getAttribute('class')).not.toContain('unread');
+    // Other pages open at their top, and so does a fresh look at the inbox after it was left.
+    await page.getByTestId('tab-sent').click();
+    await expect.poll(() => page.url()).toMatch(/#\/sent$/);
+    expect(await page.evaluate(() => window.scrollY)).toBe(0);
+    await page.context().close();
+  });
+
+  it('sizes an HTML message\'s frame to the message: a long one scrolls with the page, a short one takes little room', async () => {
+    const me = await apiNewAddress('ux-frame');
+    const html = (subject: string, paragraphs: number) =>
+      ['From: Dora <dora@sender.test>', `To: ${me.address}`, `Subject: ${subject}`, `Message-ID: <${Date.now()}-${subject.length}@sender.test>`, 'MIME-Version: 1.0',
+       'Content-Type: text/html; charset=UTF-8', '', `<html><body>${Array.from({ length: paragraphs }, (_, i) => `<p id="p${i}">Paragraph ${i}.</p>`).join('')}</body></html>`, ''].join('\r\n');
+    await deliverRaw('dora@sender.test', me.address, html('Long letter', 80));
+    await deliverRaw('dora@sender.test', me.address, html('Short note', 1));
+    const page = await newPage();
+    await signInAs(page, me, 'inbox');
+    const frameHeight = () => page.getByTestId('mail-frame').evaluate((el) => el.getBoundingClientRect().height);
+    const contentHeight = () => page.getByTestId('mail-frame').evaluate((el) => (el as HTMLIFrameElement).contentDocument!.documentElement.scrollHeight);
+
+    await page.getByTestId('mail-row').filter({ hasText: 'Long letter' }).click();
+    const long = page.frameLocator('[data-testid="mail-frame"]');
+    await long.locator('#p79').waitFor();
+    await expect.poll(frameHeight).toBeGreaterThan(2000);
+    // The whole message is in the frame (its border adds 2 px), and the page, not the frame, scrolls.
+    expect(Math.abs((await frameHeight()) - (await contentHeight()) - 2)).toBeLessThanOrEqual(1);
+    expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBeGreaterThan(2000);
+    // Scripts stay off in the frame whatever its origin.
+    expect(await page.getByTestId('mail-frame').getAttribute('sandbox')).not.toContain('allow-scripts');
+
+    await page.goBack();
+    await page.getByTestId('mail-row').filter({ hasText: 'Short note' }).click();
+    await page.frameLocator('[data-testid="mail-frame"]').locator('#p0').waitFor();
+    await expect.poll(frameHeight).toBeLessThan(150);
+    await page.context().close();
+  });
+
   it('admin: the address list pages past 50, and a failed create is reported next to its form', async () => {
     // 51 addresses with a shared name part, so a search shows them all and nothing else.
     await Promise.all(Array.from({ length: 51 }, (_, i) => apiNewAddress(`ux-many-${String(i).padStart(2, '0')}`)));

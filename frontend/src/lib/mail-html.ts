@@ -1,8 +1,9 @@
 /**
  * Turns untrusted mail HTML into an inert document for a sandboxed iframe. Layers, each enough on
  * its own for scripts: DOMParser never runs or loads anything; dangerous elements and attributes are
- * removed; the iframe is sandboxed without allow-scripts/allow-same-origin; and the document's CSP
- * allows no script, no remote style, no fonts, and remote images only once the user allows them.
+ * removed; the iframe is sandboxed without allow-scripts (it is same-origin only so that the app can
+ * measure its height); and the document's CSP allows no script, no remote style, no fonts, and
+ * remote images only once the user allows them.
  */
 
 const DROP = 'script,noscript,iframe,frame,frameset,object,embed,applet,form,input,button,select,textarea,base,meta,link,portal,template';

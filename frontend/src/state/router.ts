@@ -22,6 +22,8 @@ export const route = reactive<Route>(parse(location.hash));
 let leaveGuard: (() => boolean) | null = null;
 let shownHash = location.hash;
 let restoring = false;
+/** How far each route was scrolled when it was left: a list the user returns to opens where it was. */
+const scrollPositions = new Map<string, number>();
 
 window.addEventListener('hashchange', () => {
   // Our own step back to the page that refused to be left.
@@ -34,9 +36,15 @@ window.addEventListener('hashchange', () => {
     location.hash = shownHash;
     return;
   }
+  scrollPositions.set(shownHash, window.scrollY);
   shownHash = location.hash;
   Object.assign(route, parse(location.hash));
 });
+
+/** Where the current route was scrolled when it was last left (0 if never). */
+export function savedScroll(): number {
+  return scrollPositions.get(location.hash) ?? 0;
+}
 
 /** Makes `guard` decide whether the user may leave the current page; the returned function lifts it. */
 export function guardLeaving(guard: () => boolean): () => void {
