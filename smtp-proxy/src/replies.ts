@@ -69,6 +69,6 @@ export function dataReply(result: WorkerResult): SmtpReply {
 }
 
 /** SMTP reply text must be one line of printable ASCII. */
-function oneLine(text: string): string {
+export function oneLine(text: string): string {
   return text.replace(/[^\x20-\x7e]+/g, ' ').replace(/ {2,}/g, ' ').trim().slice(0, 400);
 }

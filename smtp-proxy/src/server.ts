@@ -3,12 +3,12 @@
  * to that address, each message read to its final "." and then submitted to the Worker. Stateless:
  * every decision is the Worker's, so any number of proxies can run side by side.
  */
-import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import { SMTPServer, type SMTPServerAuthentication, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { ProxyConfig } from './config.js';
 import { receiveMessage } from './receive.js';
 import { checkRecipient } from './recipients.js';
 import { withTrace } from './trace.js';
-import { authReply, dataReply, INVALID_CREDENTIALS, isPlausibleCredential, type SmtpReply } from './replies.js';
+import { authReply, dataReply, INVALID_CREDENTIALS, isPlausibleCredential, oneLine, type SmtpReply } from './replies.js';
 import { WorkerClient } from './worker-client.js';
 
 interface SessionState {
@@ -49,6 +49,17 @@ function answered(run: () => Promise<void>, callback: (err?: Error | null) => vo
     console.error(JSON.stringify({ event: 'smtp_handler_error', session: session.id, error: err instanceof Error ? err.message : String(err) }));
     callback(smtpError(UNEXPECTED));
   });
+}
+
+/**
+ * AUTH PLAIN's authorization identity (RFC 4616) asks to act as someone: only the token's own
+ * address may be named. Many clients put their user name there and leave the authentication
+ * identity empty, or repeat it in both, so either of those is still just a user name.
+ */
+function mayActAs(auth: SMTPServerAuthentication, address: string): boolean {
+  const authzid = (auth.authzid ?? '').toLowerCase();
+  const authcid = (auth.authcid ?? '').toLowerCase();
+  return !authzid || !authcid || authzid === authcid || authzid === address;
 }
 
 export function createSmtpProxy(config: ProxyConfig, client = new WorkerClient({ ...config, timeoutMs: config.workerTimeoutMs })): SMTPServer {
@@ -102,6 +113,9 @@ export function createSmtpProxy(config: ProxyConfig, client = new WorkerClient({
           if (!isPlausibleCredential(password)) return callback(refuseLogin(session, INVALID_CREDENTIALS));
           const reply = authReply(await client.whoAmI(password));
           if (reply.code !== 235 || !reply.address) return callback(refuseLogin(session, reply));
+          if (!mayActAs(auth, reply.address)) {
+            return callback(fail(session, { code: 535, message: `5.7.8 This token cannot act as ${oneLine(auth.authzid ?? '')}` }));
+          }
           const s = state(session);
           s.jwt = password;
           s.address = reply.address;

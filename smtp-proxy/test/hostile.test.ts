@@ -190,6 +190,25 @@ describe('malformed AUTH', () => {
     await expectStillServing();
   });
 
+  it('AUTH PLAIN may name only the token\'s own address as the identity to act as (RFC 4616)', async () => {
+    const me = await newAddress('authzid-me');
+    const other = await newAddress('authzid-other');
+    const plain = (authzid: string, authcid: string) => `AUTH PLAIN ${Buffer.from(`${authzid}\0${authcid}\0${me.jwt}`).toString('base64')}`;
+    const attempt = async (authzid: string, authcid: string) => {
+      const session = await RawSmtp.connect(proxy.port);
+      await session.command('EHLO raw.test');
+      const reply = await session.command(plain(authzid, authcid));
+      session.destroy();
+      return reply;
+    };
+    expect(await attempt(other.address, 'jwt')).toMatchObject({ code: 535, lines: [`5.7.8 This token cannot act as ${other.address}`] });
+    expect((await attempt(me.address.toUpperCase(), 'jwt')).code).toBe(235);
+    // A user name in either field alone, or the same in both, is only a user name.
+    expect((await attempt('jwt', '')).code).toBe(235);
+    expect((await attempt('', other.address)).code).toBe(235);
+    expect((await attempt('jwt', 'jwt')).code).toBe(235);
+  });
+
   it('refuses MAIL and RCPT parameters of extensions it does not offer (555), and takes SIZE, BODY and AUTH', async () => {
     const sender = await newAddress('params-sender');
     const rcpt = await newAddress('params-rcpt');
