@@ -1,6 +1,6 @@
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { admin, bearer, call, createAddress, deliver, envWith, json, TestEmailMessage, testEnv } from './helpers';
+import { admin, bearer, call, createAddress, deliver, envWith, json, searchIndexSettled, TestEmailMessage, testEnv } from './helpers';
 
 describe('admin sessions (POST /admin/session)', () => {
   it('exchanges the password for a short-lived token that works as x-admin-token', async () => {
@@ -98,5 +98,25 @@ describe('searching a mailbox (GET /api/parsed_mails?q=)', () => {
     expect((await search('')).count).toBe(3);
     // The start of the body is searched too (through the preview): a code is found.
     expect((await search('482913')).results.map((m: any) => m.subject)).toEqual(['Statement ready']);
+  });
+
+  it('finds a word anywhere in the body, or a recipient, once the search index has the message', async () => {
+    const { jwt } = await createAddress('deep-searcher');
+    const filler = 'Nothing to see in this line of the newsletter.\r\n'.repeat(40);
+    const raw = `From: News <news@paper.test>\r\nTo: deep-searcher+papers@example.com\r\nSubject: Weekly digest\r\nMessage-ID: <deep@x>\r\n\r\n${filler}Your ticket number is ZX-90417.\r\n`;
+    await deliver(new TestEmailMessage('news@paper.test', 'deep-searcher+papers@example.com', new TextEncoder().encode(raw)));
+    const other = `From: Shop <shop@paper.test>\r\nSubject: Receipt\r\nMessage-ID: <deep2@x>\r\n\r\nThanks.\r\n`;
+    await deliver(new TestEmailMessage('shop@paper.test', 'deep-searcher@example.com', new TextEncoder().encode(other)));
+    const search = async (q: string) => json(await call(`/api/parsed_mails?q=${encodeURIComponent(q)}`, { headers: bearer(jwt) }));
+    // Far past the preview: only the index can find it.
+    const [digest] = (await search('Weekly digest')).results;
+    expect(digest.snippet).not.toContain('ZX-90417');
+    await searchIndexSettled();
+    expect(await search('zx-90417')).toMatchObject({ count: 1, results: [{ subject: 'Weekly digest' }] });
+    expect(await search('+papers')).toMatchObject({ count: 1, results: [{ subject: 'Weekly digest' }] });
+    // Still this mailbox only, and a phrase, not words in any order.
+    expect((await search('90417 ZX')).count).toBe(0);
+    const stranger = await createAddress('deep-stranger');
+    expect((await json(await call('/api/parsed_mails?q=ZX-90417', { headers: bearer(stranger.jwt) }))).count).toBe(0);
   });
 });

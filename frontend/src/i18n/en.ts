@@ -21,7 +21,7 @@ export const en = {
   sitePassword: 'Site password',
   sitePasswordNeeded: 'This server needs a site password.',
   save: 'Save',
-  search: 'Search sender, subject or preview',
+  search: 'Search sender, subject or text',
   refresh: 'Check now',
   newMail: '{n} new messages',
   newMailOne: '1 new message',

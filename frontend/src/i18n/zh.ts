@@ -23,7 +23,7 @@ export const zh: Messages = {
   sitePassword: '站点密码',
   sitePasswordNeeded: '此服务器需要站点密码。',
   save: '保存',
-  search: '搜索发件人、主题或预览',
+  search: '搜索发件人、主题或正文',
   refresh: '立即检查',
   newMail: '{n} 封新邮件',
   newMailOne: '1 封新邮件',

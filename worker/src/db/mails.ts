@@ -3,6 +3,7 @@ import { and, desc, eq, getTableColumns, inArray, lt, or, sql } from 'drizzle-or
 import type { Db } from './client';
 import { containsText } from './contains';
 import { allOf, perDatabase } from './prepared';
+import { indexedMatchIds } from './search';
 import { addresses, attachments, mailContents, mails, type MailRow, type NewAttachment, type NewMail } from './schema';
 
 export type MailContentsRow = typeof mailContents.$inferSelect;
@@ -93,7 +94,7 @@ export async function listMailSummaries(db: Db, addressId: number, limit: number
   return db
     .select(summaryColumns)
     .from(mails)
-    .where(and(eq(mails.addressId, addressId), received, matches(query)))
+    .where(and(eq(mails.addressId, addressId), received, matches(addressId, query)))
     .orderBy(desc(mails.id))
     .limit(limit)
     .offset(offset);
@@ -108,17 +109,25 @@ export async function countMatching(db: Db, addressId: number, query: string): P
   const row = await db
     .select({ n: sql<number>`count(*)` })
     .from(mails)
-    .where(and(eq(mails.addressId, addressId), received, matches(query)))
+    .where(and(eq(mails.addressId, addressId), received, matches(addressId, query)))
     .get();
   return row?.n ?? 0;
 }
 
 /**
- * Sender (name or address), subject or preview contains the text, case-insensitively for ASCII. The
- * preview holds the start of the body, where a code or an order number usually is.
+ * Sender (name or address), subject or preview contains the text, case-insensitively for ASCII, or
+ * the search index finds it anywhere in the message (body, recipients). The index is written about
+ * a second after delivery; until then the preview, the start of the body, is what finds a code.
  */
-function matches(query: string) {
-  return or(containsText(mails.subject, query), containsText(mails.fromAddress, query), containsText(mails.fromName, query), containsText(mails.snippet, query));
+function matches(addressId: number, query: string) {
+  const indexed = indexedMatchIds(addressId, query);
+  return or(
+    containsText(mails.subject, query),
+    containsText(mails.fromAddress, query),
+    containsText(mails.fromName, query),
+    containsText(mails.snippet, query),
+    indexed ? sql`${mails.id} in (${indexed})` : undefined,
+  );
 }
 
 /** The compatibility list: the few columns it shows, plus where the raw source is. */

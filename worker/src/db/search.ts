@@ -27,6 +27,19 @@ export async function searchMailbox(db: Db, opts: SearchOptions): Promise<Search
   return searchQuery(db, opts);
 }
 
+/** A query as one FTS5 phrase: every character literal, whatever operators it contains. */
+const phraseOf = (query: string) => `"${query.replace(/"/g, '""')}"`;
+
+/**
+ * The ids of a mailbox's messages whose indexed text (subject, sender, recipients, body) contains
+ * `query`, as a subquery; null under three characters, which the trigram index cannot match.
+ */
+export function indexedMatchIds(addressId: number, query: string): SQL | null {
+  if ([...query].length < 3) return null;
+  const match = mailboxMatch(addressId, `{subject sender recipients body} : ${phraseOf(query)}`);
+  return sql`select rowid from ${sql.identifier('mails_fts')} where ${sql.identifier('mails_fts')} MATCH ${match}`;
+}
+
 /**
  * The search as a query not yet run (so it can join a batch). Trigram MATCH needs three characters;
  * shorter queries (two CJK characters, say) fall back to LIKE on the same index table, still scoped
@@ -35,9 +48,8 @@ export async function searchMailbox(db: Db, opts: SearchOptions): Promise<Search
 function matcherOf(opts: Pick<SearchOptions, 'addressId' | 'query'>) {
   const useIndex = [...opts.query].length >= 3;
   // The mailbox token narrows the match inside FTS5, before any row is joined.
-  const phrase = `"${opts.query.replace(/"/g, '""')}"`;
   const matcher = useIndex
-    ? sql`${sql.identifier('mails_fts')} MATCH ${mailboxMatch(opts.addressId, `{subject sender recipients body} : ${phrase}`)}`
+    ? sql`${sql.identifier('mails_fts')} MATCH ${mailboxMatch(opts.addressId, `{subject sender recipients body} : ${phraseOf(opts.query)}`)}`
     : or(containsText(mailsFts.subject, opts.query), containsText(mailsFts.sender, opts.query), containsText(mailsFts.recipients, opts.query), containsText(mailsFts.body, opts.query));
   return { useIndex, matcher };
 }
