@@ -7,6 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { admin, call, createAddress, deliver, json, TestEmailMessage, testEnv } from './helpers';
 import { D1RoundTrips } from './d1-round-trips';
+import { resolveMailboxes } from '../src/services/addresses';
+import { createDeps } from '../src/services/deps';
 import { heldEnv, runQueue } from './v1/sending';
 import { v1 } from './v1/helpers';
 
@@ -29,6 +31,65 @@ describe('D1 queries per invocation', () => {
     trips.count = 0;
     await deliver(new TestEmailMessage('a@sender.test', address, mail(address, 1)), env);
     expect(trips.count).toBe(1);
+  });
+
+  it('recipients of one message, new catch-all mailboxes among them: read together, created together', async () => {
+    const { trips, env } = counted();
+    const deps = createDeps({ ...env, CATCH_ALL: 'create' } as Env);
+    const tag = Math.random().toString(36).slice(2, 8);
+    const { address: known } = await createAddress(`fan-known-${tag}`, undefined, env);
+    // 30 new mailboxes: more than one insert statement holds under D1's 100 bound values.
+    const fresh = Array.from({ length: 30 }, (_, i) => `fan-new-${i}-${tag}@example.com`);
+    const recipients = [known, known.replace('@', '+label@'), ...fresh, `fan-new-0-${tag}+again@example.com`, 'Bad..Name@example.com', `x@not-ours-${tag}.test`];
+    await resolveMailboxes(deps, ['warm-up@example.com']); // the domain list, cached for 30 s
+    trips.count = 0;
+    const resolved = await resolveMailboxes(deps, recipients);
+    // One read of the unseen mailboxes, one batch of inserts.
+    expect(trips.count).toBe(2);
+    const rowOf = (r: string) => resolved.get(r) as { address: string; id: number };
+    expect(rowOf(known.replace('@', '+label@')).address).toBe(known);
+    expect(fresh.map((r) => rowOf(r).address)).toEqual(fresh);
+    expect(rowOf(`fan-new-0-${tag}+again@example.com`).id).toBe(rowOf(fresh[0]!).id);
+    expect(resolved.get('Bad..Name@example.com')).toMatchObject({ code: 'mailbox_not_found', message: 'No such mailbox here.' });
+    expect(resolved.get(`x@not-ours-${tag}.test`)).toMatchObject({ code: 'mailbox_not_found', message: `This server does not accept mail for not-ours-${tag}.test.` });
+    const stored = await testEnv.DB.prepare(`select count(*) as n from addresses where address like 'fan-new-%-${tag}@example.com'`).first<{ n: number }>();
+    expect(stored!.n).toBe(30);
+
+    // Again, with the rows now remembered by this isolate: no round trip at all; under the reject
+    // policy an unknown one is refused, not created.
+    trips.count = 0;
+    await resolveMailboxes(deps, recipients.slice(0, 10));
+    expect(trips.count).toBe(0);
+    const rejecting = await resolveMailboxes(createDeps(env), [`fan-other-${tag}@example.com`]);
+    expect(rejecting.get(`fan-other-${tag}@example.com`)).toMatchObject({ code: 'mailbox_not_found' });
+  });
+
+  it('a recipient whose new mailbox a concurrent delivery created first gets that mailbox', async () => {
+    const tag = Math.random().toString(36).slice(2, 8);
+    const names = Array.from({ length: 5 }, (_, i) => `race-${i}-${tag}@example.com`);
+    // The other delivery wins the race for names[2] between this one's read and its insert.
+    let raced = false;
+    const db = new Proxy(testEnv.DB, {
+      get(target, key) {
+        if (key !== 'prepare') return Reflect.get(target, key);
+        return (sql: string) => {
+          if (raced || !sql.startsWith('insert into "addresses"')) return target.prepare(sql);
+          raced = true;
+          const winRace = () => target.prepare('insert into addresses (address, created_at, last_active_at, send_balance) values (?, 0, 0, 0)').bind(names[2]).run();
+          return {
+            bind: (...values: unknown[]) => ({
+              all: async () => (await winRace(), target.prepare(sql).bind(...values).all()),
+              raw: async (options?: { columnNames?: boolean }) => (await winRace(), target.prepare(sql).bind(...values).raw(options as { columnNames: true })),
+            }),
+          };
+        };
+      },
+    });
+    const resolved = await resolveMailboxes(createDeps({ ...testEnv, DB: db, CATCH_ALL: 'create' } as Env), names);
+    expect(raced).toBe(true);
+    const winner = await testEnv.DB.prepare('select id from addresses where address = ?').bind(names[2]).first<{ id: number }>();
+    expect((resolved.get(names[2]!) as { id: number }).id).toBe(winner!.id);
+    for (const name of names) expect(resolved.get(name)).toMatchObject({ address: name });
   });
 
   it('an mbox import of IMPORT_MAX_MESSAGES (400) messages: one per message, within the paid plan', async () => {

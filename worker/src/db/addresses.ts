@@ -25,6 +25,27 @@ export async function insertAddress(
   return rows[0] ?? null;
 }
 
+/** Rows per insert: each binds seven values (every column but the id), and D1 takes 100 per statement. */
+const ADDRESSES_PER_INSERT = 14;
+
+/**
+ * Several new addresses in one round trip (a batch of inserts); the rows inserted (an address that
+ * exists already is skipped, not an error).
+ */
+export async function insertAddresses(db: Db, values: { addresses: readonly string[]; now: number; sendBalance: number }): Promise<AddressRow[]> {
+  const inserts = chunksOf(values.addresses, ADDRESSES_PER_INSERT).map((chunk) =>
+    db
+      .insert(addresses)
+      .values(chunk.map((address) => ({ address, createdAt: values.now, lastActiveAt: values.now, sendBalance: values.sendBalance })))
+      .onConflictDoNothing({ target: addresses.address })
+      .returning(),
+  );
+  const [first, ...rest] = inserts;
+  if (!first) return [];
+  if (rest.length === 0) return first;
+  return (await db.batch([first, ...rest])).flat();
+}
+
 export async function findAddressById(db: Db, id: number): Promise<AddressRow | null> {
   return (await lookups(db).byId.get({ id })) ?? null;
 }

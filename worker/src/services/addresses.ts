@@ -6,6 +6,7 @@ import {
   findAddressByName,
   findAddressesByNames,
   insertAddress,
+  insertAddresses,
   searchAddresses,
   touchAddress,
 } from '../db/addresses';
@@ -62,65 +63,89 @@ export async function createAddress(deps: Deps, input: NewAddressInput, opts: { 
   throw new Error('could not allocate a random address');
 }
 
-/**
- * The mailbox a message for `recipient` goes to, following the catch-all policy. Throws
- * `mailbox_not_found` when the domain is not ours or the address is unknown under `reject`. The row is
- * for delivery (its id and address): it may come from the isolate's cache (mailbox-cache.ts).
- */
-export async function resolveMailbox(deps: Deps, recipient: string): Promise<AddressRow> {
+/** A recipient as the mailbox it names: lowercased, its subaddress dropped. */
+function mailboxNameOf(recipient: string): { address: string; local: string; domain: string; hasLocal: boolean } {
   const given = recipient.trim().toLowerCase();
   const at = given.lastIndexOf('@');
   const domain = domainOf(given);
   // Subaddressing (RFC 5233): alice+shop@ is alice@. No address has a "+" (LOCAL_PART), so the part
   // after it only ever labels mail for the mailbox before it.
   const local = given.slice(0, Math.max(at, 0)).replace(/\+.*$/, '');
-  const address = `${local}@${domain}`;
-  // A pending domain (awaiting approval) receives nothing, exactly like a domain that is not ours.
-  const row = at < 1 ? undefined : (await allDomainsOf(deps)).find((d) => d.name === domain && d.status === 'active');
-  if (!row) {
-    throw new AppError('mailbox_not_found', `This server does not accept mail for ${domain || 'that domain'}.`);
-  }
+  return { address: `${local}@${domain}`, local, domain, hasLocal: at >= 1 };
+}
+
+/** The active domain a recipient's mailbox would be on; a pending domain receives nothing, like one that is not ours. */
+async function receivingDomain(deps: Deps, name: ReturnType<typeof mailboxNameOf>) {
+  if (!name.hasLocal) return undefined;
+  return (await allDomainsOf(deps)).find((d) => d.name === name.domain && d.status === 'active');
+}
+
+const notOurDomain = (domain: string) => new AppError('mailbox_not_found', `This server does not accept mail for ${domain || 'that domain'}.`);
+const noSuchMailbox = () => new AppError('mailbox_not_found', 'No such mailbox here.');
+
+/** Catch-all creation is for the operator's open domains, never for a customer's own domain. */
+const catchAllCreates = (deps: Deps, domain: { open: boolean }, local: string) => deps.config.catchAll === 'create' && domain.open && LOCAL_PART.test(local);
+
+/**
+ * The mailbox a message for `recipient` goes to, following the catch-all policy. Throws
+ * `mailbox_not_found` when the domain is not ours or the address is unknown under `reject`. The row is
+ * for delivery (its id and address): it may come from the isolate's cache (mailbox-cache.ts).
+ */
+export async function resolveMailbox(deps: Deps, recipient: string): Promise<AddressRow> {
+  const name = mailboxNameOf(recipient);
+  const domain = await receivingDomain(deps, name);
+  if (!domain) throw notOurDomain(name.domain);
   const now = deps.clock.now();
-  const cached = cachedMailbox(deps.db, address, now);
+  const cached = cachedMailbox(deps.db, name.address, now);
   if (cached) return cached;
-  let existing = await findAddressByName(deps.db, address);
-  // Catch-all creation is for the operator's open domains, never for a customer's own domain.
-  if (!existing && deps.config.catchAll === 'create' && row.open && LOCAL_PART.test(local)) {
+  let existing = await findAddressByName(deps.db, name.address);
+  if (!existing && catchAllCreates(deps, domain, name.local)) {
     // Two first messages may race; whichever insert loses reads the winner's row.
-    existing = (await insertAddress(deps.db, { address, now, sendBalance: deps.config.defaultSendBalance })) ?? (await mustFind(deps, address));
+    existing = (await insertAddress(deps.db, { address: name.address, now, sendBalance: deps.config.defaultSendBalance })) ?? (await mustFind(deps, name.address));
   }
-  if (!existing) throw new AppError('mailbox_not_found', 'No such mailbox here.');
+  if (!existing) throw noSuchMailbox();
   rememberMailbox(deps.db, existing, now);
   return existing;
 }
 
 /**
- * resolveMailbox for the recipients of one message: the rows of those this isolate has not seen
- * lately are read in one D1 round trip, not one each. Each recipient gets its row or the error
- * resolveMailbox would throw (an address still unknown goes through resolveMailbox itself, which
- * creates it where the catch-all policy says so).
+ * resolveMailbox for the recipients of one message, in as few D1 round trips as their number allows:
+ * the rows this isolate has not seen lately are read together, and the ones the catch-all policy
+ * creates are inserted together (then read, for any a concurrent delivery created first). Each
+ * recipient gets its row or the error resolveMailbox would throw.
  */
 export async function resolveMailboxes(deps: Deps, recipients: readonly string[]): Promise<Map<string, AddressRow | AppError>> {
   const out = new Map<string, AddressRow | AppError>();
   const now = deps.clock.now();
-  const unseen: string[] = [];
+  /** Mailboxes not in the isolate's cache, with the recipients that name each (alice@ and alice+x@). */
+  const unseen = new Map<string, { recipients: string[]; creatable: boolean }>();
   for (const recipient of recipients) {
-    const address = recipient.trim().toLowerCase();
-    const cached = cachedMailbox(deps.db, address, now);
-    if (cached) out.set(recipient, cached);
-    else unseen.push(recipient);
-  }
-  const found = new Map((await findAddressesByNames(deps.db, unseen.map((r) => r.trim().toLowerCase()))).map((row) => [row.address, row]));
-  for (const recipient of unseen) {
-    try {
-      // With its row read above, resolveMailbox only checks the domain and remembers the row.
-      const row = found.get(recipient.trim().toLowerCase());
-      if (row) rememberMailbox(deps.db, row, now);
-      out.set(recipient, await resolveMailbox(deps, recipient));
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err;
-      out.set(recipient, err);
+    const name = mailboxNameOf(recipient);
+    const domain = await receivingDomain(deps, name);
+    if (!domain) {
+      out.set(recipient, notOurDomain(name.domain));
+      continue;
     }
+    const cached = cachedMailbox(deps.db, name.address, now);
+    if (cached) {
+      out.set(recipient, cached);
+      continue;
+    }
+    const entry = unseen.get(name.address) ?? { recipients: [], creatable: catchAllCreates(deps, domain, name.local) };
+    entry.recipients.push(recipient);
+    unseen.set(name.address, entry);
+  }
+  const rows = new Map((await findAddressesByNames(deps.db, [...unseen.keys()])).map((row) => [row.address, row]));
+  const toCreate = [...unseen].filter(([address, { creatable }]) => creatable && !rows.has(address)).map(([address]) => address);
+  if (toCreate.length > 0) {
+    for (const row of await insertAddresses(deps.db, { addresses: toCreate, now, sendBalance: deps.config.defaultSendBalance })) rows.set(row.address, row);
+    const raced = toCreate.filter((address) => !rows.has(address));
+    for (const row of await findAddressesByNames(deps.db, raced)) rows.set(row.address, row);
+  }
+  for (const [address, { recipients: named }] of unseen) {
+    const row = rows.get(address);
+    if (row) rememberMailbox(deps.db, row, now);
+    for (const recipient of named) out.set(recipient, row ?? noSuchMailbox());
   }
   return out;
 }
