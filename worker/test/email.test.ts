@@ -222,6 +222,31 @@ describe('email() forwarding', () => {
     expect(message.forwarded).toEqual(['me@personal.test', 'backup@personal.test']);
   });
 
+  it('keeps the delivery when a forward fails: the message is stored, the other destinations get theirs, the failure is logged', async () => {
+    const { jwt } = await createAddress('fw-fail');
+    const e = envWith({ FORWARD_TO: 'unverified@personal.test, me@personal.test' });
+    const message = new (class extends TestEmailMessage {
+      override async forward(rcptTo: string) {
+        if (rcptTo.startsWith('unverified@')) throw new Error('destination address not verified');
+        return super.forward(rcptTo);
+      }
+    })('a@sender.test', 'fw-fail@example.com', new TextEncoder().encode('From: a@sender.test\r\nSubject: kept\r\nMessage-ID: <fw-fail@x>\r\n\r\nbody\r\n'));
+    const errors: string[] = [];
+    const original = console.error;
+    console.error = (line: string) => void errors.push(line);
+    try {
+      await deliver(message, e);
+    } finally {
+      console.error = original;
+    }
+    expect(message.rejected).toBeNull();
+    expect(message.forwarded).toEqual(['me@personal.test']);
+    expect((await json(await call('/api/parsed_mails', { headers: bearer(jwt) }))).results.map((m: any) => m.subject)).toEqual(['kept']);
+    expect(errors.map((l) => JSON.parse(l))).toEqual([
+      expect.objectContaining({ event: 'forward_failed', destination: 'unverified@personal.test', error: 'destination address not verified' }),
+    ]);
+  });
+
   it('does not forward a rejected message', async () => {
     const e = envWith({ FORWARD_TO: 'me@personal.test' });
     const message = await deliverFixture('no-message-id.eml', 'unknown-fw@example.com', e);

@@ -29,7 +29,20 @@ export async function handleEmail(message: ForwardableEmailMessage, env: Env, ct
   const log = { direction: 'inbound', status: 'accepted', sender: message.from, recipient: message.to } as const;
   const result = await ingestMessage(deps, { mailbox, envelopeFrom: message.from, envelopeTo: message.to, raw, log });
   console.log(JSON.stringify({ level: 'info', event: 'mail_received', mailbox: mailbox.id, mailId: result.mailId, status: result.status, size: raw.byteLength }));
-  for (const destination of deps.config.forwardTo) await message.forward(destination);
+  for (const destination of deps.config.forwardTo) await forwardCopy(message, mailbox.id, result.mailId, destination);
+}
+
+/**
+ * A copy for a FORWARD_TO destination, after the message is stored. A failure (an unverified
+ * destination, the destination's server refusing) is logged and does not fail the delivery: a thrown
+ * error would make the sender's server retry, then bounce, mail that was received.
+ */
+async function forwardCopy(message: ForwardableEmailMessage, mailboxId: number, mailId: number, destination: string): Promise<void> {
+  try {
+    await message.forward(destination);
+  } catch (err) {
+    console.error(JSON.stringify({ level: 'error', event: 'forward_failed', mailbox: mailboxId, mailId, destination, error: err instanceof Error ? err.message : String(err) }));
+  }
 }
 
 async function reject(deps: Deps, message: ForwardableEmailMessage, reason: string): Promise<void> {
