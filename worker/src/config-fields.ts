@@ -34,3 +34,10 @@ export const optional = z
   .string()
   .optional()
   .transform((v) => (v?.trim() ? v.trim() : undefined));
+
+/** One of `values`; unset or blank (a var left empty in the dashboard) is `fallback`, not an error. */
+export const choice = <const T extends readonly [string, ...string[]]>(values: T, fallback: T[number], error?: string) =>
+  optional.pipe(z.enum(values, error ? { error } : undefined).default(fallback));
+
+/** A URL; unset or blank is `fallback`. */
+export const urlOr = (fallback: string) => optional.pipe(z.url().default(fallback));

@@ -53,6 +53,17 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...base, DOMAINS: '["a.test","B.test"]' }).seedDomains).toEqual(['a.test', 'b.test']);
   });
 
+  it('takes a setting left blank (as the dashboard can leave a var) as its default', () => {
+    const blank = Object.fromEntries(
+      ['CATCH_ALL', 'MAIL_PROVIDER', 'RESEND_API_URL', 'SMTP_RELAY_SECURITY', 'SIGNUP', 'DOH_RESOLVER_URL', 'REMOTE_ATTACHMENTS', 'TRACKING', 'MAX_MESSAGE_BYTES', 'TRACK_OPENS'].map((name) => [name, ' ']),
+    );
+    expect(loadConfig({ ...base, ...blank })).toEqual(loadConfig({ ...base }));
+    // A value that is there must still be one of the choices.
+    expect(() => loadConfig({ ...base, MAIL_PROVIDER: 'sendgrid' })).toThrow(/MAIL_PROVIDER/);
+    expect(() => loadConfig({ ...base, REMOTE_ATTACHMENTS: 'all' })).toThrow(/REMOTE_ATTACHMENTS must be public, any or off/);
+    expect(() => loadConfig({ ...base, DOH_RESOLVER_URL: 'dns.google' })).toThrow(/DOH_RESOLVER_URL/);
+  });
+
   it('names every bad variable in one ConfigError', () => {
     const bad = () => loadConfig({ DOMAINS: '', JWT_SECRET: 'short', CATCH_ALL: 'maybe', MAX_MESSAGE_BYTES: 'lots' });
     expect(bad).toThrow(ConfigError);

@@ -3,7 +3,7 @@
  * value. Every variable is documented in README.md ("Configuration").
  */
 import { z } from 'zod';
-import { bool, int, list, optional } from './config-fields';
+import { bool, choice, int, list, optional, urlOr } from './config-fields';
 
 export const AI_PROVIDERS = ['workers-ai', 'openai', 'anthropic'] as const;
 export type AiProviderName = (typeof AI_PROVIDERS)[number];
@@ -35,7 +35,7 @@ const D1_SAFE_BLOB_BYTES = 900_000;
 
 const configSchema = z.object({
   DOMAINS: list.pipe(z.array(z.string()).min(1, 'DOMAINS must name at least one domain')),
-  CATCH_ALL: z.enum(['reject', 'create']).default('reject'),
+  CATCH_ALL: choice(['reject', 'create'], 'reject'),
   MAX_MESSAGE_BYTES: int(25 * 1024 * 1024, 1024),
   // Raw messages and attachments above this go to R2.
   BLOB_THRESHOLD_BYTES: int(128 * 1024, 0, D1_SAFE_BLOB_BYTES),
@@ -52,12 +52,12 @@ const configSchema = z.object({
   RETENTION_DAYS: int(0),
   ADDRESS_TTL_DAYS: int(0),
   CLEANUP_BATCH_SIZE: int(200, 1, 5000),
-  MAIL_PROVIDER: z.enum(['cloudflare', 'resend', 'smtp']).default('cloudflare'),
+  MAIL_PROVIDER: choice(['cloudflare', 'resend', 'smtp'], 'cloudflare'),
   RESEND_API_KEY: z.string().optional(),
-  RESEND_API_URL: z.url().default('https://api.resend.com'),
+  RESEND_API_URL: urlOr('https://api.resend.com'),
   SMTP_RELAY_HOST: z.string().optional(),
   SMTP_RELAY_PORT: int(587, 1, 65535),
-  SMTP_RELAY_SECURITY: z.enum(['starttls', 'tls', 'none']).default('starttls'),
+  SMTP_RELAY_SECURITY: choice(['starttls', 'tls', 'none'], 'starttls'),
   SMTP_RELAY_USER: z.string().optional(),
   SMTP_RELAY_PASSWORD: z.string().optional(),
   // The queue's max_retries in wrangler.toml (10) must stay at or above this.
@@ -74,10 +74,10 @@ const configSchema = z.object({
   MAILAPI_RATE_PER_MINUTE: int(100),
   MAILAPI_RATE_PER_HOUR: int(1000),
   ADMIN_AUTH_FAILURES_PER_MINUTE: int(10),
-  SIGNUP: z.enum(['on', 'off']).default('on'),
+  SIGNUP: choice(['on', 'off'], 'on'),
   SESSION_TTL_SECONDS: int(14 * 86_400, 60),
   DKIM_ENCRYPTION_KEY: z.string().optional().transform((v) => v?.trim() || undefined).pipe(z.string().min(16, 'DKIM_ENCRYPTION_KEY must be at least 16 characters').optional()),
-  DOH_RESOLVER_URL: z.url().default('https://cloudflare-dns.com/dns-query'),
+  DOH_RESOLVER_URL: urlOr('https://cloudflare-dns.com/dns-query'),
   DOMAIN_CACHE_SECONDS: int(30, 0, 3600),
   AI_PROVIDER: optional.pipe(z.enum(AI_PROVIDERS, { error: `AI_PROVIDER must be one of ${AI_PROVIDERS.join(', ')}` }).optional()),
   OPENAI_API_KEY: optional,
@@ -95,7 +95,7 @@ const configSchema = z.object({
   BYTESMTP_INBOX_PER_HOUR: int(300),
   BYTESMTP_READ_PER_HOUR: int(300),
   BYTESMTP_DELETE_PER_HOUR: int(100),
-  REMOTE_ATTACHMENTS: z.enum(['public', 'any', 'off'], { error: 'REMOTE_ATTACHMENTS must be public, any or off' }).default('public'),
+  REMOTE_ATTACHMENTS: choice(['public', 'any', 'off'], 'public', 'REMOTE_ATTACHMENTS must be public, any or off'),
   REMOTE_ATTACHMENT_TIMEOUT_MS: int(10_000, 100, 120_000),
   SMTP_PROXY_ADDRESS: optional.pipe(
     z
@@ -104,7 +104,7 @@ const configSchema = z.object({
       .optional(),
   ),
   PUBLIC_URL: optional.pipe(z.url({ error: 'PUBLIC_URL must be a URL such as https://mail.example.org' }).optional()),
-  TRACKING: z.enum(['on', 'off']).default('on'),
+  TRACKING: choice(['on', 'off'], 'on'),
   TRACK_OPENS: bool(false),
   TRACK_CLICKS: bool(false),
   TRACKING_SECRET: optional.pipe(z.string().min(16, 'TRACKING_SECRET must be at least 16 characters').optional()),
