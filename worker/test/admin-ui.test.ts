@@ -75,6 +75,23 @@ describe('admin dashboard data', () => {
     const { address } = await createAddress('seeded', 'seed39.test', e);
     expect(address).toBe('seeded@seed39.test');
   });
+
+  it('closes a domain taken out of DOMAINS to new addresses; the addresses it has keep receiving', async () => {
+    const withOld = envWith({ DOMAINS: 'example.com,mail.test,old-domain.test' });
+    const { jwt } = await createAddress('keeper', 'old-domain.test', withOld);
+    // The operator edits DOMAINS and deploys.
+    const res = await call('/api/new_address', { method: 'POST', body: JSON.stringify({ name: 'newcomer', domain: 'old-domain.test' }) });
+    expect(res.status).toBe(400);
+    expect((await json(res)).error).toMatchObject({ code: 'validation_failed', param: 'domain' });
+    expect((await json(await call('/api/public_config'))).domains).toEqual(['example.com', 'mail.test']);
+    const raw = new TextEncoder().encode('From: a@sender.test\r\nSubject: still here\r\nMessage-ID: <kept-old@x>\r\n\r\nbody\r\n');
+    const message = new TestEmailMessage('a@sender.test', 'keeper@old-domain.test', raw);
+    await deliver(message);
+    expect(message.rejected).toBeNull();
+    expect((await json(await call('/api/parsed_mails', { headers: bearer(jwt) }))).results.map((m: any) => m.subject)).toEqual(['still here']);
+    // Put back, it is open again.
+    expect((await createAddress('returning', 'old-domain.test', withOld)).address).toBe('returning@old-domain.test');
+  });
 });
 
 describe('searching a mailbox (GET /api/parsed_mails?q=)', () => {

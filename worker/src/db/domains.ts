@@ -1,5 +1,5 @@
 /** Queries on `domains`. */
-import { asc, eq, getTableColumns, sql } from 'drizzle-orm';
+import { asc, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import type { Db } from './client';
 import { chunksOf } from './chunks';
 import { domains, users, type DomainRow } from './schema-accounts';
@@ -28,6 +28,12 @@ export async function insertSeedDomains(db: Db, names: string[], now: number): P
 }
 
 const SEED_ROWS_PER_INSERT = 15;
+
+/** Closes domains to new temporary addresses (they left DOMAINS); their addresses and mail stay. */
+export async function closeDomains(db: Db, names: string[]): Promise<void> {
+  const [first, ...rest] = chunksOf(names, 90).map((chunk) => db.update(domains).set({ open: false }).where(inArray(domains.name, chunk)));
+  if (first) await db.batch([first, ...rest]);
+}
 
 export async function insertDomain(db: Db, values: { name: string; status: 'pending' | 'active'; createdBy: number | null; now: number }): Promise<DomainRow | null> {
   const rows = await db

@@ -1,9 +1,10 @@
 /**
  * The domains this deployment serves, read from D1. DOMAINS (config) seeds them, active and open,
  * the first time an isolate looks (and again whenever a seed is missing, so a fresh database heals
- * itself). An isolate keeps the list for DOMAIN_CACHE_SECONDS; every write here forgets it at once.
+ * itself); a domain taken out of DOMAINS is closed to new addresses. An isolate keeps the list for
+ * DOMAIN_CACHE_SECONDS; every write here forgets it at once.
  */
-import { findDomainByName, insertDomain, insertSeedDomains, listDomainRows } from '../../db/domains';
+import { closeDomains, findDomainByName, insertDomain, insertSeedDomains, listDomainRows } from '../../db/domains';
 import type { DomainRow } from '../../db/schema-accounts';
 import { AppError } from '../../lib/errors';
 import type { Deps } from '../deps';
@@ -25,8 +26,12 @@ export async function allDomains(deps: RegistryDeps): Promise<DomainRow[]> {
   if (snapshot && ttl > 0 && snapshot.seeds === seeds && now - snapshot.at < ttl) return snapshot.rows;
   let rows = await listDomainRows(deps.db);
   const missing = deps.config.seedDomains.filter((d) => !rows.some((r) => r.name === d && r.status === 'active' && r.open));
-  if (missing.length > 0) {
+  // DOMAINS is the list of open domains: one taken out of it (the example.com of a first deploy, say)
+  // is closed to new addresses; the addresses it has keep their mail.
+  const dropped = rows.filter((r) => r.open && !deps.config.seedDomains.includes(r.name)).map((r) => r.name);
+  if (missing.length > 0 || dropped.length > 0) {
     await insertSeedDomains(deps.db, missing, now);
+    await closeDomains(deps.db, dropped);
     rows = await listDomainRows(deps.db);
   }
   snapshot = { at: now, seeds, rows };
