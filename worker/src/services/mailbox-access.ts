@@ -16,6 +16,18 @@ import type { Deps } from './deps';
 import { isUnconfirmed, mailboxPrincipal, type Confirmation, type Principal } from './principal';
 import { liveAddress, type AddressTokenClaims } from './tokens';
 
+/**
+ * A mailbox the caller may not read, whether or not it exists. Every door answers it exactly like a
+ * mailbox that does not exist (`mailbox_not_found`), except the Mail API door, whose guide names
+ * this case ACCESS_DENIED: there it is 403 for every mailbox out of the token's reach, existing or
+ * not, so that door does not tell them apart either.
+ */
+export class MailboxOutOfReach extends AppError {
+  constructor() {
+    super('mailbox_not_found', 'No such mailbox.');
+  }
+}
+
 /** The mailbox a caller may act on (services/accounts/access.ts). Anything else is "not found". */
 export async function mailboxFor(deps: Deps, principal: Principal, address: string): Promise<AddressRow> {
   return (await confirmedMailboxFor(deps, principal, address)).mailbox;
@@ -29,7 +41,7 @@ export async function confirmedMailboxFor(deps: Deps, principal: Principal, addr
   principal = confirmed.principal;
   // Authentication read this row moments ago in the same request; reading it again buys nothing.
   if (principal.kind === 'mailbox' && principal.address === wanted && principal.row) return { mailbox: principal.row, confirmed };
-  if (!(await mayReadMailbox(deps, principal, wanted))) throw new AppError('mailbox_not_found', 'No such mailbox.');
+  if (!(await mayReadMailbox(deps, principal, wanted))) throw new MailboxOutOfReach();
   const row = await findAddressByName(deps.db, wanted);
   if (!row) throw new AppError('mailbox_not_found', 'No such mailbox.');
   return { mailbox: row, confirmed };
@@ -44,7 +56,8 @@ export function namedMailbox(deps: Deps, principal: Principal, wanted: string, f
   const confirmed = principal.kind === 'key' ? keyReaching(deps, found.key, wanted, found.address) : { principal };
   const who = confirmed.principal;
   const reaches = readsEveryMailbox(who) || (who.kind === 'mailbox' && who.address === wanted);
-  if (!reaches || !found.address) throw new AppError('mailbox_not_found', 'No such mailbox.');
+  if (!reaches) throw new MailboxOutOfReach();
+  if (!found.address) throw new AppError('mailbox_not_found', 'No such mailbox.');
   return { mailbox: found.address, confirmed };
 }
 
@@ -58,7 +71,7 @@ function keyReaching(deps: Deps, found: KeyWithMailboxAddress | undefined, wante
   if (key.type === 'admin') return keyConfirmation(key, null);
   // A mailbox key whose mailbox is gone is dead (401, from keyConfirmation); one of another mailbox reaches nothing here.
   if (found!.mailboxAddress === null) return keyConfirmation(key, null);
-  if (!row || row.id !== key.addressId) throw new AppError('mailbox_not_found', 'No such mailbox.');
+  if (!row || row.id !== key.addressId) throw new MailboxOutOfReach();
   return keyConfirmation(key, row);
 }
 

@@ -40,7 +40,8 @@ describe('the guide\'s error codes, each through the door', () => {
     await check(await mailapi(key.key, '/domains/pending'), 'ACCESS_DENIED');
     await check(await post(admin, '/mail/send', send('someone@gmail.com')), 'DOMAIN_NOT_ALLOWED');
     await check(await post(key.key, '/mail/send', send('other@example.com')), 'SENDER_NOT_AUTHORIZED');
-    await check(await mailapi(key.key, '/mailbox/other@example.com/folders'), 'MAILBOX_NOT_FOUND');
+    await check(await mailapi(key.key, '/mailbox/other@example.com/folders'), 'ACCESS_DENIED');
+    await check(await mailapi(admin, '/mailbox/nobody-here@example.com/folders'), 'MAILBOX_NOT_FOUND');
     await check(await mailapi(key.key, `/mailbox/${box.address}/messages/424242`), 'MESSAGE_NOT_FOUND');
     await check(await mailapi(key.key, '/mail/em_nosuchmessage00000000000/status'), 'MESSAGE_NOT_FOUND');
     await check(await mailapi(key.key, `/mailbox/${box.address}/messages?folder=Archive`), 'INVALID_FOLDER');

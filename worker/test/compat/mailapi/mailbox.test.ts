@@ -193,10 +193,14 @@ describe('GET /mailbox/{email}/search', () => {
 });
 
 describe('mailboxes a token may not read', () => {
-  it('answers MAILBOX_NOT_FOUND (404) alike for a mailbox that does not exist and for one that is not the token\'s', async () => {
+  it('answers ACCESS_DENIED (403) alike for another mailbox and for one that does not exist; an admin token gets MAILBOX_NOT_FOUND for the latter', async () => {
     const other = await createAddress('someone-else');
     for (const path of ['/folders', '/messages', '/messages/1', '/messages/1/attachment/0', '/search?q=meeting']) {
-      await expectError(await mailapi(other.jwt, `/mailbox/${USER}${path}`), 404, 'MAILBOX_NOT_FOUND');
+      const theirs = await mailapi(other.jwt, `/mailbox/${USER}${path}`);
+      const nobodys = await mailapi(other.jwt, `/mailbox/nobody@yourdomain.com${path}`);
+      expect(await theirs.clone().json()).toEqual(await nobodys.clone().json());
+      await expectError(theirs, 403, 'ACCESS_DENIED');
+      await expectError(nobodys, 403, 'ACCESS_DENIED');
       await expectError(await mailapi(admin, `/mailbox/nobody@yourdomain.com${path}`), 404, 'MAILBOX_NOT_FOUND');
     }
   });

@@ -7,6 +7,7 @@ import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppEnv } from '../../../env';
 import type { AppError, ErrorCode } from '../../../lib/errors';
+import { MailboxOutOfReach } from '../../../services/mailbox-access';
 import type { ErrorDialect } from '../../error-dialects';
 
 export const MAILAPI_PREFIX = '/compat/mailapi';
@@ -54,7 +55,8 @@ export const CODE_MAP: Partial<Record<ErrorCode, MailApiCode>> = {
 };
 
 /** The code and status a client of the guide sees for `err` on `path`. */
-export function mailApiError(err: AppError, path: string): { code: string; status: number } {
+export function mailApiError(err: AppError, path: string): { code: string; status: number; message?: string } {
+  if (err instanceof MailboxOutOfReach) return { code: 'ACCESS_DENIED', status: SEED.ACCESS_DENIED, message: 'This token has no access to that mailbox.' };
   // A send the server could not take (storage or queue trouble) is the guide's SEND_FAILED.
   if (err.code === 'internal_error' && path.endsWith('/mail/send')) return { code: 'SEND_FAILED', status: SEED.SEND_FAILED };
   const mapped = CODE_MAP[err.code];
@@ -62,8 +64,8 @@ export function mailApiError(err: AppError, path: string): { code: string; statu
 }
 
 function render(c: Context<AppEnv>, err: AppError): Response {
-  const { code, status } = mailApiError(err, c.req.path);
-  return c.json({ success: false, error: code, message: err.message }, status as ContentfulStatusCode);
+  const { code, status, message } = mailApiError(err, c.req.path);
+  return c.json({ success: false, error: code, message: message ?? err.message }, status as ContentfulStatusCode);
 }
 
 /** Registered in app.ts: every error behind /compat/mailapi/ is written this way. */
