@@ -52,6 +52,24 @@ describe('delivery identity', () => {
     expect(await rawOf(jwt, ids[0]!)).toBe(second);
   });
 
+  it.each([
+    ['Date', 'Tue, 3 Mar 2026 10:00:00 +0000'],
+    ['Subject', 'Backup failed again'],
+    ['X-Mailer', 'cron 2'],
+  ])('stores two messages that differ only in their %s header as two', async (name, other) => {
+    const local = `dd-only-${name.toLowerCase()}`;
+    const { jwt } = await createAddress(local);
+    const fields = { From: 'alice@sender.test', To: `${local}@example.com`, Subject: 'Backup failed', Date: 'Mon, 2 Mar 2026 10:00:00 +0000', 'X-Mailer': 'cron 1', 'Message-ID': '<daily@sender.test>' };
+    const text = (f: Record<string, string>) => `${Object.entries(f).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\nSame body every day.\r\n`;
+    const first = text(fields);
+    const second = text({ ...fields, [name]: other });
+    for (const raw of [first, second]) await deliver(new TestEmailMessage('alice@sender.test', `${local}@example.com`, encode(raw)));
+    const ids = await listIds(jwt);
+    expect(ids).toHaveLength(2);
+    expect(await rawOf(jwt, ids[1]!)).toBe(first);
+    expect(await rawOf(jwt, ids[0]!)).toBe(second);
+  });
+
   it('imports two messages with one Message-ID as two, and a re-import as duplicates', async () => {
     const { jwt } = await createAddress('dd-import');
     const mbox = [

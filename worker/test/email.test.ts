@@ -113,6 +113,27 @@ describe('email() receiving', () => {
     expect(new Uint8Array(await raw.arrayBuffer())).toEqual(fixture('malformed.eml'));
   });
 
+  it('stores MIME the parser refuses (multiparts nested past its depth limit) raw, byte for byte, with the header fields a scan finds', async () => {
+    const { jwt } = await createAddress('too-deep');
+    // postal-mime throws on more than 256 nested multiparts: the fallback, not the parser, handles this one.
+    let text = 'From: deep@sender.test\r\nTo: too-deep@example.com\r\nSubject: Nested too deep\r\nMessage-ID: <too-deep@sender.test>\r\nMIME-Version: 1.0\r\n';
+    for (let i = 0; i < 300; i++) text += `Content-Type: multipart/mixed; boundary="b${i}"\r\n\r\n--b${i}\r\n`;
+    text += 'Content-Type: text/plain\r\n\r\ndeep inside\r\n';
+    for (let i = 299; i >= 0; i--) text += `--b${i}--\r\n`;
+    const bytes = new TextEncoder().encode(text);
+    const message = new TestEmailMessage('deep@sender.test', 'too-deep@example.com', bytes);
+    await deliver(message);
+    expect(message.rejected).toBeNull();
+    const { results, count } = await parsedList(jwt);
+    expect(count).toBe(1);
+    expect(results[0].subject).toBe('Nested too deep');
+    const mail = await parsedMail(jwt, results[0].id);
+    expect(mail.message_id).toBe('<too-deep@sender.test>');
+    expect(mail.parse_error).toMatch(/nesting depth/);
+    const raw = await call(`/api/mails/${results[0].id}/raw`, { headers: bearer(jwt) });
+    expect(new Uint8Array(await raw.arrayBuffer())).toEqual(bytes);
+  });
+
   it('stores a retried delivery only once, with or without a Message-ID', async () => {
     const { jwt } = await createAddress('retry');
     for (let i = 0; i < 3; i++) {
@@ -191,6 +212,26 @@ describe('email() size limit', () => {
     await deliver(message, e);
     expect(message.rejected).toMatch(/too large/);
     expect((await parsedList(jwt)).count).toBe(0);
+  });
+
+  it('accepts a message of exactly MAX_MESSAGE_BYTES, and rejects one byte more whether or not its declared size says so', async () => {
+    const { jwt } = await createAddress('at-limit');
+    const e = envWith({ MAX_MESSAGE_BYTES: '4096' });
+    const sized = (bytes: number, subject: string) => {
+      const head = `From: a@sender.test\r\nSubject: ${subject}\r\nMessage-ID: <${subject}@sender.test>\r\n\r\n`;
+      return new TextEncoder().encode(head + 'x'.repeat(bytes - head.length));
+    };
+    const exact = new TestEmailMessage('a@sender.test', 'at-limit@example.com', sized(4096, 'exact'));
+    expect(exact.rawSize).toBe(4096);
+    await deliver(exact, e);
+    expect(exact.rejected).toBeNull();
+    const over = new TestEmailMessage('a@sender.test', 'at-limit@example.com', sized(4097, 'over'));
+    await deliver(over, e);
+    expect(over.rejected).toMatch(/too large/);
+    const overUnderclaimed = new TestEmailMessage('a@sender.test', 'at-limit@example.com', sized(4097, 'under'), { rawSize: 4096 });
+    await deliver(overUnderclaimed, e);
+    expect(overUnderclaimed.rejected).toMatch(/too large/);
+    expect((await parsedList(jwt)).results.map((m) => m.subject)).toEqual(['exact']);
   });
 
   it('keeps a 2 MB message and its attachment in R2 above the threshold, downloadable byte for byte', async () => {

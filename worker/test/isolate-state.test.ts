@@ -68,6 +68,21 @@ describe('token checks stay immediate with per-isolate caches', () => {
     await expect(verifyAddressToken(at(61_000), token)).rejects.toMatchObject({ code: 'token_expired' });
   });
 
+  it('expires a token in the very second its exp names, as jose does, whether its signature check is cached or not', async () => {
+    const e = envWith({ JWT_TTL_SECONDS: '60' });
+    // On a whole second, so 59 999 ms later is still the second before exp and 60 000 ms is exp's own.
+    const issuedAt = Math.floor(Date.now() / 1000) * 1000;
+    const at = (ms: number) => createDeps(e, { now: () => issuedAt + ms });
+    const tokenOf = async (name: string) => {
+      const row = (await json(await call('/api/new_address', { method: 'POST', body: JSON.stringify({ name }) }, e))) as { address_id: number };
+      return issueAddressToken(at(0), (await findAddressById(at(0).db, row.address_id))!);
+    };
+    const [cached, fresh] = [await tokenOf('cache-exp-edge-a'), await tokenOf('cache-exp-edge-b')];
+    expect((await verifyAddressToken(at(59_999), cached)).address).toBe('cache-exp-edge-a@example.com');
+    await expect(verifyAddressToken(at(60_000), fresh)).rejects.toMatchObject({ code: 'token_expired' });
+    await expect(verifyAddressToken(at(60_000), cached)).rejects.toMatchObject({ code: 'token_expired' });
+  });
+
   it('refuses a revoked API key at once, though it was used before', async () => {
     const { address } = await createAddress('cache-key');
     const adminSecret = await adminKey();

@@ -220,6 +220,16 @@ describe('POST /api/send_mail', () => {
     const res = await send(mallory.jwt, { to_mail: 'imp-rcpt@example.com', subject: 's', content: 'x' });
     expect(res.status).toBe(401);
   });
+
+  it('keeps a message sent to its own address twice: received in the inbox and as sent in Sent', async () => {
+    const me = await createAddress('self-send');
+    const res = await send(me.jwt, { to_mail: 'self-send@example.com', subject: 'note to self', content: 'remember the milk' });
+    expect(res.status).toBe(200);
+    const folder = async (name: string) =>
+      (await json(await call(`/api/v1/mailboxes/${encodeURIComponent(me.address)}/messages?folder=${name}`, { headers: bearer(me.jwt) }))).data.map((m: any) => m.subject);
+    expect(await folder('INBOX')).toEqual(['note to self']);
+    expect(await folder('Sent')).toEqual(['note to self']);
+  });
 });
 
 describe('POST /external/api/send_mail', () => {
@@ -373,8 +383,8 @@ describe('providers and the Sent box', () => {
 describe('POST /api/send_raw', () => {
   const raw = (from: string, extra = '') =>
     `From: Raw Sender <${from}>\r\nTo: raw-rcpt@example.com\r\nSubject: raw one\r\n${extra}MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\nraw body\r\n`;
-  const sendRaw = (jwt: string, body: string, to = ['raw-rcpt@example.com']) =>
-    call(`/api/send_raw?${to.map((t) => `to=${encodeURIComponent(t)}`).join('&')}`, { method: 'POST', headers: { ...bearer(jwt), 'content-type': 'message/rfc822' }, body });
+  const sendRaw = (jwt: string, body: string, to = ['raw-rcpt@example.com'], e?: Env) =>
+    call(`/api/send_raw?${to.map((t) => `to=${encodeURIComponent(t)}`).join('&')}`, { method: 'POST', headers: { ...bearer(jwt), 'content-type': 'message/rfc822' }, body }, e);
 
   it('sends a complete message, adding Message-ID and Date when missing', async () => {
     const sender = await createAddress('raw-sender');
@@ -405,6 +415,28 @@ describe('POST /api/send_raw', () => {
     const e = envWith({ MAX_MESSAGE_BYTES: '2048' });
     const big = await call('/api/send_raw?to=raw-rcpt@example.com', { method: 'POST', headers: bearer(sender.jwt), body: raw('raw-limits@example.com') + 'x'.repeat(4000) }, e);
     expect(big.status).toBe(413);
+  });
+
+  it('refuses an empty body and a missing or invalid ?to= with 400 validation_failed naming the field', async () => {
+    const sender = await createAddress('raw-fields');
+    const empty = await sendRaw(sender.jwt, '');
+    expect(empty.status).toBe(400);
+    expect((await json(empty)).error).toMatchObject({ code: 'validation_failed', param: 'body' });
+    for (const to of [[], ['not an address']]) {
+      const res = await sendRaw(sender.jwt, raw('raw-fields@example.com'), to);
+      expect(res.status, JSON.stringify(to)).toBe(400);
+      expect((await json(res)).error).toMatchObject({ code: 'validation_failed', param: 'to' });
+    }
+  });
+
+  it('spends the send balance like send_mail does, and refuses with 403 at zero', async () => {
+    const e = envWith({ DEFAULT_SEND_BALANCE: '1' });
+    const sender = await createAddress('raw-quota', undefined, e);
+    expect((await sendRaw(sender.jwt, raw('raw-quota@example.com'), undefined, e)).status).toBe(200);
+    expect((await json(await call('/api/settings', { headers: bearer(sender.jwt) }, e))).send_balance).toBe(0);
+    const refused = await sendRaw(sender.jwt, raw('raw-quota@example.com'), undefined, e);
+    expect(refused.status).toBe(403);
+    expect((await json(refused)).error.code).toBe('send_quota_exhausted');
   });
 });
 

@@ -109,6 +109,35 @@ describe('how delivered bytes are stored', () => {
     }
   });
 
+  it('keeps a message that begins with a UTF-8 byte-order mark byte for byte, the mark included', async () => {
+    const { jwt, address } = await createAddress('storage-bom');
+    const raw = new Uint8Array([0xef, 0xbb, 0xbf, ...encode(`From: a@sender.test\r\nTo: ${address}\r\nSubject: bom\r\nMessage-ID: <bom@sender.test>\r\n\r\nbody\r\n`)]);
+    await deliver(new TestEmailMessage('a@sender.test', address, raw));
+    const [summary] = (await json(await call('/api/parsed_mails', { headers: bearer(jwt) }))).results;
+    const res = await call(`/api/mails/${summary.id}/raw`, { headers: bearer(jwt) });
+    expect(new Uint8Array(await res.arrayBuffer())).toEqual(raw);
+  });
+
+  it('answers a retried delivery of a message kept in R2 from D1, without uploading its bytes again', async () => {
+    const { jwt, address } = await createAddress('storage-r2-retry');
+    const puts: string[] = [];
+    const counting = {
+      put: (key: string, ...rest: unknown[]) => (puts.push(key), (testEnv.BLOBS.put as (...a: unknown[]) => Promise<unknown>)(key, ...rest)),
+      get: (key: string) => testEnv.BLOBS.get(key),
+      head: (key: string) => testEnv.BLOBS.head(key),
+      delete: (keys: string | string[]) => testEnv.BLOBS.delete(keys),
+      list: (options?: R2ListOptions) => testEnv.BLOBS.list(options),
+    } as unknown as R2Bucket;
+    const e = { ...testEnv, BLOBS: counting };
+    const raw = encode(`From: a@sender.test\r\nSubject: large retry\r\nMessage-ID: <large-retry@sender.test>\r\n\r\n${'y'.repeat(200 * 1024)}\r\n`);
+    await deliver(new TestEmailMessage('a@sender.test', address, raw), e);
+    expect(puts).toHaveLength(1);
+    const retried = new Uint8Array([...encode('Received: from relay2.sender.test\r\n'), ...raw]);
+    await deliver(new TestEmailMessage('a@sender.test', address, retried), e);
+    expect(puts).toHaveLength(1);
+    expect((await json(await call('/api/parsed_mails', { headers: bearer(jwt) }))).count).toBe(1);
+  });
+
   it('writes a delivery in one transaction: a retry adds no mail, no log entry and no count', async () => {
     const { jwt, address } = await createAddress('storage-once');
     const bytes = encode('From: a@sender.test\r\nSubject: once\r\nMessage-ID: <once@sender.test>\r\n\r\nbody\r\n');

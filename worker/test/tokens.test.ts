@@ -70,6 +70,18 @@ describe('address token matrix', () => {
     expect(deletedMessage).toBe(forgedMessage);
   });
 
+  it('keeps refusing a deleted address\'s token after someone creates the same address again', async () => {
+    const { jwt: old, address_id } = await createAddress('reborn');
+    expect((await call(`/admin/addresses/${address_id}`, { method: 'DELETE', headers: admin })).status).toBe(200);
+    const reborn = await createAddress('reborn');
+    expect(reborn.address).toBe('reborn@example.com');
+    await deliverFixture('no-message-id.eml', 'reborn@example.com');
+    for (const path of ['/api/mails', '/api/parsed_mails', '/api/settings']) {
+      await expectError(await call(path, { headers: bearer(old) }), 401, 'invalid_token');
+    }
+    expect((await call('/api/parsed_mails', { headers: bearer(reborn.jwt) })).status).toBe(200);
+  });
+
   it('refuses a validly signed token whose address and id do not match', async () => {
     const a = await createAddress('mismatch-a');
     const b = await createAddress('mismatch-b');

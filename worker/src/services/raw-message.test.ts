@@ -35,6 +35,13 @@ describe('assertOriginator', () => {
     expect(accepted).toBeGreaterThan(20);
     expect(refused).toBeGreaterThan(1000);
   });
+
+  it('refuses a header block without a From field, even one whose Sender is ours', () => {
+    for (const head of ['', `Sender: ${ME}\r\n`, `Reply-To: ${ME}\r\n`]) {
+      const raw = bytes(`${head}To: x@example.com\r\nSubject: s\r\n\r\nFrom: ${ME}\r\n`);
+      expect(() => assertOriginator(raw, ME), JSON.stringify(head)).toThrow(expect.objectContaining({ code: 'sender_not_allowed', param: 'from' }));
+    }
+  });
 });
 
 describe('withoutBlindFields', () => {

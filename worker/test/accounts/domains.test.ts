@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { call, deliver, envWith, json, TestEmailMessage, testEnv } from '../helpers';
+import { admin, bearer, call, createAddress, deliver, envWith, json, TestEmailMessage, testEnv } from '../helpers';
 import { adminKey, v1 } from '../v1/helpers';
 import { asUser, dnsUrl, dohEnv, publish, signup, unpublish } from './helpers';
 
@@ -31,6 +31,21 @@ describe('a pending domain', () => {
     expect((await json(send)).error.code).toBe('domain_not_allowed');
     const raw = await asUser(account.token, account.email, '/api/send_raw?to=bob@example.com', { method: 'POST', body: `From: ${account.email}\r\n\r\nx` });
     expect((await json(raw)).error.code).toBe('domain_not_allowed');
+  });
+
+  it('sends nothing with an address token either, even one an admin issued, raw or composed', async () => {
+    const account = await signup('pending-jwt.test');
+    const rcpt = await createAddress('pending-jwt-rcpt');
+    const found = await json(await call(`/admin/addresses?query=${encodeURIComponent(account.email)}`, { headers: admin }));
+    const [row] = found.results.filter((r: any) => r.address === account.email);
+    const { jwt } = await json(await call(`/admin/addresses/${row.address_id}/token`, { method: 'POST', headers: admin }));
+    const raw = await call(`/api/send_raw?to=${rcpt.address}`, { method: 'POST', headers: { ...bearer(jwt), 'content-type': 'message/rfc822' }, body: `From: ${account.email}\r\nTo: ${rcpt.address}\r\nSubject: s\r\n\r\nx\r\n` });
+    expect(raw.status).toBe(403);
+    expect((await json(raw)).error.code).toBe('domain_not_allowed');
+    const composed = await call('/api/send_mail', { method: 'POST', headers: bearer(jwt), body: JSON.stringify({ to_mail: rcpt.address, subject: 's', content: 'x' }) });
+    expect(composed.status).toBe(403);
+    expect((await json(composed)).error.code).toBe('domain_not_allowed');
+    expect((await json(await call('/api/parsed_mails', { headers: bearer(rcpt.jwt) }))).count).toBe(0);
   });
 });
 

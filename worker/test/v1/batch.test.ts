@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bearer, call, createAddress, json } from '../helpers';
+import { admin, bearer, call, createAddress, json } from '../helpers';
 import { v1 } from './helpers';
 import { settled } from './sending';
 
@@ -117,6 +117,19 @@ describe('POST /api/v1/emails/batch', () => {
     const next = await batch(sender.jwt, items);
     expect(Number(next.headers.get('x-ratelimit-remaining'))).toBe(before - 1);
     expect((await json(await call('/api/settings', { headers: bearer(sender.jwt) }))).send_balance).toBe(994);
+  });
+
+  it('refuses a batch larger than the remaining send balance whole: 403, nothing queued, nothing spent', async () => {
+    const sender = await createAddress('batch-broke');
+    const granted = await call(`/admin/addresses/${sender.address_id}/send_balance`, { method: 'PUT', headers: admin, body: JSON.stringify({ balance: 2 }) });
+    expect(granted.status).toBe(200);
+    const items = Array.from({ length: 3 }, (_, i) => ({ to: 'x@far.test', subject: `s${i}`, text: 'x' }));
+    const res = await batch(sender.jwt, items);
+    expect(res.status).toBe(403);
+    expect((await json(res)).error.code).toBe('send_quota_exhausted');
+    expect((await json(await call('/api/settings', { headers: bearer(sender.jwt) }))).send_balance).toBe(2);
+    expect((await json(await v1(sender.jwt, '/emails'))).data).toEqual([]);
+    expect((await batch(sender.jwt, items.slice(0, 2))).status).toBe(202);
   });
 
   it('refuses an unknown x-batch-validation value', async () => {

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createAddress, envWith, json } from '../helpers';
+import { authorizeSender, maySendAs } from '../../src/services/accounts/access';
+import { createDeps } from '../../src/services/deps';
+import { activeAccount } from '../accounts/helpers';
+import { admin as adminAuth, createAddress, envWith, json, testEnv } from '../helpers';
 import { adminKey, mailboxKey, v1 } from './helpers';
 import { sendEmail, settled } from './sending';
 import { call, bearer } from '../helpers';
@@ -79,5 +82,28 @@ describe('who may send as whom', () => {
     expect(limited.status).toBe(429);
     expect((await json(limited)).error.code).toBe('rate_limited');
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+  });
+
+  it('the access rule every door asks lets a mailbox principal send as its own address only', async () => {
+    const deps = createDeps(testEnv);
+    const own = await createAddress('rule-own');
+    await createAddress('rule-other');
+    const principal = { kind: 'mailbox', addressId: own.address_id, address: own.address, keyId: null, rateKey: `jwt:${own.address_id}` } as const;
+    expect(await maySendAs(deps, principal, ' Rule-Own@Example.com')).toBe(true);
+    await authorizeSender(deps, principal, own.address);
+    expect(await maySendAs(deps, principal, 'rule-other@example.com')).toBe(false);
+    await expect(authorizeSender(deps, principal, 'rule-other@example.com')).rejects.toMatchObject({ code: 'sender_not_allowed', param: 'from' });
+  });
+
+  it('a user sending as an address spends that address\'s balance, as its own token would', async () => {
+    const owner = await activeAccount('metered-user.test');
+    const found = await json(await call(`/admin/addresses?query=${encodeURIComponent(owner.email)}`, { headers: adminAuth }));
+    const [row] = found.results.filter((r: any) => r.address === owner.email);
+    await call(`/admin/addresses/${row.address_id}/send_balance`, { method: 'PUT', headers: adminAuth, body: JSON.stringify({ balance: 1 }) });
+    const send = () => sendEmail(owner.token, { from: owner.email, to: 'x@far.test', subject: 's', text: 'x' });
+    expect((await send()).status).toBe(202);
+    const broke = await send();
+    expect(broke.status).toBe(403);
+    expect((await json(broke)).error.code).toBe('send_quota_exhausted');
   });
 });

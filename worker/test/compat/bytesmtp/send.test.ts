@@ -132,4 +132,15 @@ describe('POST /api/send', () => {
     const huge = await post(sender.key, '/api/send', { from: sender.address, to: 'ann@example.net', subject: 'Huge', body: 'x'.repeat(1100 * 1024) }, e);
     expect(await expectError(huge, 413, 'payload_too_large')).toContain('Request bodies are limited to');
   });
+
+  it('takes a JSON body larger than MAX_MESSAGE_BYTES when the message it carries fits (\\u-escaped text, as Python\'s json sends it)', async () => {
+    const sender = await mailbox('bs-send-escaped');
+    const e = envWith({ MAX_MESSAGE_BYTES: '24000' });
+    // 4000 CJK characters: 12 000 bytes of UTF-8 in the message, 24 000 bytes as \uXXXX escapes in the JSON.
+    const escaped = JSON.stringify({ from: sender.address, to: 'ann@example.net', subject: 'Escaped', body: '日'.repeat(4000) }).replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    expect(escaped.length).toBeGreaterThan(24000);
+    const res = await door(sender.key, '/api/send', { method: 'POST', body: escaped }, e);
+    expect(res.status, await res.clone().text()).toBe(200);
+    expect((await json(res)).ok).toBe(true);
+  });
 });
