@@ -27,8 +27,8 @@ export async function searchMailbox(db: Db, opts: SearchOptions): Promise<Search
   return searchQuery(db, opts);
 }
 
-/** A query as one FTS5 phrase: every character literal, whatever operators it contains. */
-const phraseOf = (query: string) => `"${query.replace(/"/g, '""')}"`;
+/** The query as one FTS5 phrase (every character literal, whatever operators it contains) in any text column. */
+const inIndexedText = (query: string) => `{subject sender recipients body} : "${query.replace(/"/g, '""')}"`;
 
 /**
  * The ids of a mailbox's messages whose indexed text (subject, sender, recipients, body) contains
@@ -36,7 +36,7 @@ const phraseOf = (query: string) => `"${query.replace(/"/g, '""')}"`;
  */
 export function indexedMatchIds(addressId: number, query: string): SQL | null {
   if ([...query].length < 3) return null;
-  const match = mailboxMatch(addressId, `{subject sender recipients body} : ${phraseOf(query)}`);
+  const match = mailboxMatch(addressId, inIndexedText(query));
   return sql`select rowid from ${sql.identifier('mails_fts')} where ${sql.identifier('mails_fts')} MATCH ${match}`;
 }
 
@@ -49,7 +49,7 @@ function matcherOf(opts: Pick<SearchOptions, 'addressId' | 'query'>) {
   const useIndex = [...opts.query].length >= 3;
   // The mailbox token narrows the match inside FTS5, before any row is joined.
   const matcher = useIndex
-    ? sql`${sql.identifier('mails_fts')} MATCH ${mailboxMatch(opts.addressId, `{subject sender recipients body} : ${phraseOf(opts.query)}`)}`
+    ? sql`${sql.identifier('mails_fts')} MATCH ${mailboxMatch(opts.addressId, inIndexedText(opts.query))}`
     : or(containsText(mailsFts.subject, opts.query), containsText(mailsFts.sender, opts.query), containsText(mailsFts.recipients, opts.query), containsText(mailsFts.body, opts.query));
   return { useIndex, matcher };
 }
