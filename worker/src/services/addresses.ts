@@ -11,6 +11,7 @@ import {
   touchAddress,
 } from '../db/addresses';
 import type { AddressRow } from '../db/schema';
+import type { DomainRow } from '../db/schema-accounts';
 import { setSendBalance } from '../db/sent';
 import { randomToken } from '../lib/clock';
 import { AppError } from '../lib/errors';
@@ -74,10 +75,10 @@ function mailboxNameOf(recipient: string): { address: string; local: string; dom
   return { address: `${local}@${domain}`, local, domain, hasLocal: at >= 1 };
 }
 
-/** The active domain a recipient's mailbox would be on; a pending domain receives nothing, like one that is not ours. */
-async function receivingDomain(deps: Deps, name: ReturnType<typeof mailboxNameOf>) {
+/** The active domain of `domains` a recipient's mailbox would be on; a pending domain receives nothing, like one that is not ours. */
+function receivingDomain(domains: DomainRow[], name: ReturnType<typeof mailboxNameOf>) {
   if (!name.hasLocal) return undefined;
-  return (await allDomainsOf(deps)).find((d) => d.name === name.domain && d.status === 'active');
+  return domains.find((d) => d.name === name.domain && d.status === 'active');
 }
 
 const notOurDomain = (domain: string) => new AppError('mailbox_not_found', `This server does not accept mail for ${domain || 'that domain'}.`);
@@ -93,7 +94,7 @@ const catchAllCreates = (deps: Deps, domain: { open: boolean }, local: string) =
  */
 export async function resolveMailbox(deps: Deps, recipient: string): Promise<AddressRow> {
   const name = mailboxNameOf(recipient);
-  const domain = await receivingDomain(deps, name);
+  const domain = receivingDomain(await allDomainsOf(deps), name);
   if (!domain) throw notOurDomain(name.domain);
   const now = deps.clock.now();
   const cached = cachedMailbox(deps.db, name.address, now);
@@ -119,9 +120,10 @@ export async function resolveMailboxes(deps: Deps, recipients: readonly string[]
   const now = deps.clock.now();
   /** Mailboxes not in the isolate's cache, with the recipients that name each (alice@ and alice+x@). */
   const unseen = new Map<string, { recipients: string[]; creatable: boolean }>();
+  const domains = await allDomainsOf(deps);
   for (const recipient of recipients) {
     const name = mailboxNameOf(recipient);
-    const domain = await receivingDomain(deps, name);
+    const domain = receivingDomain(domains, name);
     if (!domain) {
       out.set(recipient, notOurDomain(name.domain));
       continue;
