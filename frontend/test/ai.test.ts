@@ -94,4 +94,27 @@ describe('AI writing', () => {
     await page.getByTestId('ai-improve').click();
     await expect.poll(() => page.getByTestId('compose-body').inputValue()).toBe('Fake improve answer. DRAFT(35): hi bob thx for teh quick turnaround');
   });
+
+  it('keeps the body read-only, and the message unsendable, while the answer streams in', async () => {
+    const { page } = await signedInPage('ai-hold');
+    // The answer is held back until the checks below are done, so the stream is surely still open.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/api/v1/ai/generate', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.getByTestId('tab-compose').click();
+    await page.getByTestId('compose-body').fill('hi bob thx');
+    await page.getByTestId('ai-improve').click();
+    await page.getByTestId('ai-busy').waitFor();
+    expect(await page.getByTestId('compose-body').isEditable()).toBe(false);
+    expect(await page.getByTestId('compose-send').isDisabled()).toBe(true);
+
+    release();
+    await expect.poll(() => page.getByTestId('compose-body').inputValue()).toBe('Fake improve answer. DRAFT(10): hi bob thx');
+    await page.getByTestId('ai-busy').waitFor({ state: 'detached' });
+    expect(await page.getByTestId('compose-body').isEditable()).toBe(true);
+    expect(await page.getByTestId('compose-send').isDisabled()).toBe(false);
+  });
 });
