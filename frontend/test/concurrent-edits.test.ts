@@ -1,0 +1,90 @@
+/**
+ * What the user did must survive answers that arrive late: a list refresh read before a cancel, a
+ * prefill still loading while the user types, a poll read before a delete, a reload of the admin
+ * list while a balance is being typed. Each test holds the late answer back with page.route so the
+ * order is forced, not left to the machine's speed.
+ */
+import type { Page, Route } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useChromium } from './browser';
+import { acceptingPage, apiNewAddress, base, signInAs } from './ui-helpers';
+
+const browser = useChromium();
+const newPage = () => acceptingPage(browser());
+
+/** A gate: `opened` resolves once `open()` is called. */
+function gate() {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { open, opened };
+}
+
+/**
+ * Holds back the next answer to requests matching `url`: the server reads it at once (so it is
+ * what was true before whatever the test does next), and the page gets it only after `release`.
+ */
+async function holdNextAnswer(page: Page, url: string | RegExp) {
+  const read = gate();
+  const release = gate();
+  const delivered = gate();
+  let taken = false;
+  const handler = async (route: Route) => {
+    if (taken) return route.continue();
+    taken = true;
+    const response = await route.fetch();
+    read.open();
+    await release.opened;
+    await route.fulfill({ response });
+    delivered.open();
+  };
+  await page.route(url, handler);
+  return {
+    /** Resolves once the server has answered the held request. */
+    read: read.opened,
+    /** Hands the answer to the page and waits until the page has had time to apply it. */
+    async release() {
+      release.open();
+      await delivered.opened;
+      await page.unroute(url, handler);
+      await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 100))));
+    },
+  };
+}
+
+async function scheduleSends(who: { address: string; jwt: string }, count: number) {
+  const at = new Date(Date.now() + 3_600_000).toISOString();
+  const body = Array.from({ length: count }, (_, i) => ({ from: who.address, to: 'someone@far.test', subject: `Later ${i + 1}`, text: 'Later.', scheduled_at: at }));
+  const res = await fetch(`${base()}/api/v1/emails/batch`, { method: 'POST', headers: { authorization: `Bearer ${who.jwt}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (res.status !== 202) throw new Error(`batch: ${res.status} ${await res.text()}`);
+}
+
+describe('late answers do not undo what the user did', () => {
+  it('Sent: a refresh read before a cancel does not bring it back; refreshes keep the pages loaded and the opened timeline', async () => {
+    const alice = await apiNewAddress('late-sent');
+    await scheduleSends(alice, 30);
+    const page = await newPage();
+    await signInAs(page, alice, 'sent');
+    await expect.poll(() => page.getByTestId('sent-row').count()).toBe(25);
+    await page.getByTestId('sent-more').click();
+    await expect.poll(() => page.getByTestId('sent-row').count()).toBe(30);
+    await page.getByTestId('sent-row').first().click();
+    await page.getByTestId('sent-cancel').waitFor();
+    const timeline = await page.getByTestId('sent-event').count();
+    expect(timeline).toBeGreaterThan(0);
+
+    // The page refreshes every 3 s while a send is pending: hold the next refresh's answer back.
+    const refresh = await holdNextAnswer(page, /\/api\/v1\/emails\?limit=25$/);
+    await refresh.read;
+    await page.getByTestId('sent-cancel').click();
+    await expect.poll(() => page.getByTestId('sent-status').first().textContent()).toBe('cancelled');
+    await refresh.release();
+    expect(await page.getByTestId('sent-status').first().textContent()).toBe('cancelled');
+
+    // A refresh that lands on its own keeps what "Load more" added and the opened message's timeline.
+    await page.waitForResponse(/\/api\/v1\/emails\?limit=25$/, { timeout: 10_000 });
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 100))));
+    expect(await page.getByTestId('sent-row').count()).toBe(30);
+    expect(await page.getByTestId('sent-event').count()).toBeGreaterThanOrEqual(timeline);
+    await page.context().close();
+  });
+});
