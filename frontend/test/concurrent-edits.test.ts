@@ -7,7 +7,7 @@
 import type { Page, Route } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useChromium } from './browser';
-import { acceptingPage, apiNewAddress, base, signInAs } from './ui-helpers';
+import { acceptingPage, apiNewAddress, base, deliverRaw, signInAs } from './ui-helpers';
 
 const browser = useChromium();
 const newPage = () => acceptingPage(browser());
@@ -85,6 +85,43 @@ describe('late answers do not undo what the user did', () => {
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 100))));
     expect(await page.getByTestId('sent-row').count()).toBe(30);
     expect(await page.getByTestId('sent-event').count()).toBeGreaterThanOrEqual(timeline);
+    await page.context().close();
+  });
+
+  it('Compose: locked while a forward fills it in and while it sends, so nothing typed then is lost', async () => {
+    const me = await apiNewAddress('late-compose');
+    const friend = await apiNewAddress('late-friend');
+    await deliverRaw('dora@sender.test', me.address, [
+      'From: Dora <dora@sender.test>', `To: ${me.address}`, 'Subject: Report', `Message-ID: <${Date.now()}@sender.test>`, 'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="b1"', '', '--b1', 'Content-Type: text/plain; charset=UTF-8', '', 'Attached.',
+      '--b1', 'Content-Type: application/pdf; name="report.pdf"', 'Content-Disposition: attachment; filename="report.pdf"', 'Content-Transfer-Encoding: base64', '', btoa('%PDF-1.4 report'), '--b1--', '',
+    ].join('\r\n'));
+    const page = await newPage();
+    await signInAs(page, me, 'inbox');
+    await page.getByTestId('mail-row').first().click({ timeout: 30_000 });
+    await page.getByTestId('forward').waitFor();
+
+    const original = await holdNextAnswer(page, /\/api\/parsed_mail\/\d+$/);
+    await page.getByTestId('forward').click();
+    await original.read;
+    expect(await page.getByTestId('compose-to').isEditable()).toBe(false);
+    expect(await page.getByTestId('compose-body').isEditable()).toBe(false);
+    expect(await page.getByTestId('compose-files').isEnabled()).toBe(false);
+    await original.release();
+    await expect.poll(() => page.getByTestId('compose-subject').inputValue()).toBe('Fwd: Report');
+    await expect.poll(() => page.getByTestId('compose-file').allTextContents()).toEqual([expect.stringContaining('report.pdf')]);
+    expect(await page.getByTestId('compose-to').isEditable()).toBe(true);
+
+    await page.getByTestId('compose-to').fill(friend.address);
+    const sending = await holdNextAnswer(page, /\/api\/send_mail$/);
+    await page.getByTestId('compose-send').click();
+    await sending.read;
+    expect(await page.getByTestId('compose-body').isEditable()).toBe(false);
+    expect(await page.getByTestId('compose-subject').isEditable()).toBe(false);
+    await sending.release();
+    await expect.poll(() => page.getByTestId('compose-status').textContent()).toBe('Sent.');
+    expect(await page.getByTestId('compose-subject').inputValue()).toBe('');
+    expect(await page.getByTestId('compose-subject').isEditable()).toBe(true);
     await page.context().close();
   });
 });
