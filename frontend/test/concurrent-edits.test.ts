@@ -124,4 +124,27 @@ describe('late answers do not undo what the user did', () => {
     expect(await page.getByTestId('compose-subject').isEditable()).toBe(true);
     await page.context().close();
   });
+
+  it('Inbox: a poll read before a delete does not bring the mail back', async () => {
+    const me = await apiNewAddress('late-inbox');
+    for (const subject of ['First', 'Second']) {
+      await deliverRaw('dora@sender.test', me.address, [
+        'From: Dora <dora@sender.test>', `To: ${me.address}`, `Subject: ${subject}`, `Message-ID: <${subject}-${Date.now()}@sender.test>`,
+        'Content-Type: text/plain; charset=UTF-8', '', 'Hello.', '',
+      ].join('\r\n'));
+    }
+    const page = await newPage();
+    await signInAs(page, me, 'inbox');
+    await expect.poll(() => page.getByTestId('mail-row').count(), { timeout: 30_000 }).toBe(2);
+
+    // The first page is listed; the next request for it is the poller's (every 3 s).
+    const poll = await holdNextAnswer(page, /\/api\/parsed_mails\?limit=25&offset=0$/);
+    await poll.read;
+    await page.getByTestId('delete-row').first().click();
+    await expect.poll(() => page.getByTestId('mail-row').count()).toBe(1);
+    await poll.release();
+    expect(await page.getByTestId('mail-subject').allTextContents()).toEqual(['First']);
+    expect(await page.getByTestId('new-mail').count()).toBe(0);
+    await page.context().close();
+  });
 });
