@@ -5,7 +5,7 @@
  * order is forced, not left to the machine's speed.
  */
 import type { Page, Route } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { useChromium } from './browser';
 import { acceptingPage, apiNewAddress, base, deliverRaw, signInAs } from './ui-helpers';
 
@@ -145,6 +145,30 @@ describe('late answers do not undo what the user did', () => {
     await poll.release();
     expect(await page.getByTestId('mail-subject').allTextContents()).toEqual(['First']);
     expect(await page.getByTestId('new-mail').count()).toBe(0);
+    await page.context().close();
+  });
+
+  it('Admin: a balance typed and not yet set survives a reload of the list', async () => {
+    const who = await apiNewAddress('late-balance');
+    const page = await newPage();
+    await page.goto(`${base()}/#/admin`);
+    await page.getByTestId('admin-password').fill(inject('adminPassword'));
+    await page.getByTestId('admin-login').click();
+    await page.getByTestId('admin-stats').waitFor();
+    await page.getByTestId('admin-search').fill('late-balance');
+    await expect.poll(() => page.getByTestId('admin-row-address').allTextContents()).toEqual([who.address]);
+    const stored = await page.getByTestId('admin-balance').inputValue();
+    const typed = String(Number(stored) + 7);
+    await page.getByTestId('admin-balance').fill(typed);
+
+    // Creating an address reloads the list.
+    await page.getByTestId('admin-new-name').fill('late-balance-2');
+    await page.getByTestId('admin-create').click();
+    await expect.poll(() => page.getByTestId('admin-row-address').allTextContents()).toEqual(expect.arrayContaining([who.address, expect.stringMatching(/^late-balance-2@/)]));
+    const row = page.getByTestId('admin-row').filter({ hasText: who.address });
+    expect(await row.getByTestId('admin-balance').inputValue()).toBe(typed);
+    await row.getByTestId('admin-set-balance').click();
+    await expect.poll(async () => ((await (await fetch(`${base()}/api/settings`, { headers: { authorization: `Bearer ${who.jwt}` } })).json()) as { send_balance: number }).send_balance).toBe(Number(typed));
     await page.context().close();
   });
 });
