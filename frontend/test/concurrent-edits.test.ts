@@ -171,4 +171,37 @@ describe('late answers do not undo what the user did', () => {
     await expect.poll(async () => ((await (await fetch(`${base()}/api/settings`, { headers: { authorization: `Bearer ${who.jwt}` } })).json()) as { send_balance: number }).send_balance).toBe(Number(typed));
     await page.context().close();
   });
+
+  it('Admin: permission boxes wait for the grants, and a reload read before a save does not untick what was saved', async () => {
+    for (const name of ['late-a', 'late-b']) {
+      const res = await fetch(`${base()}/api/v1/auth/signup`, {
+        method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ domain: `${name}.test`, email: `owner@${name}.test`, password: 'a long password', name }),
+      });
+      expect(res.status).toBeLessThan(300);
+    }
+    const page = await newPage();
+    await page.goto(`${base()}/#/admin`);
+    const firstRead = await holdNextAnswer(page, /\/api\/v1\/users\?limit=200$/);
+    await page.getByTestId('admin-password').fill(inject('adminPassword'));
+    await page.getByTestId('admin-login').click();
+    await firstRead.read;
+    await page.getByTestId('perm-view_stats').waitFor();
+    expect(await page.getByTestId('perm-view_stats').isEnabled()).toBe(false);
+    await firstRead.release();
+    await page.getByTestId('perm-user').selectOption('owner@late-a.test');
+    await page.getByTestId('perm-domain').selectOption('late-a.test');
+    expect(await page.getByTestId('perm-view_stats').isChecked()).toBe(false);
+
+    // Approving a domain reloads the grants: hold that read back until after a save.
+    const reload = await holdNextAnswer(page, /\/api\/v1\/permissions$/);
+    await page.getByTestId('approve-late-b.test').click();
+    await reload.read;
+    await page.getByTestId('perm-view_stats').check();
+    await page.getByTestId('perm-save').click();
+    await expect.poll(() => page.getByTestId('perm-status').textContent()).toBe('Saved.');
+    await reload.release();
+    expect(await page.getByTestId('perm-view_stats').isChecked()).toBe(true);
+    await page.context().close();
+  });
 });
