@@ -51,6 +51,21 @@ async function holdNextAnswer(page: Page, url: string | RegExp) {
   };
 }
 
+/** Signs a user up with a domain of their own, pending approval (the admin pages list it). */
+async function signUp(domain: string) {
+  const res = await fetch(`${base()}/api/v1/auth/signup`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ domain, email: `owner@${domain}`, password: 'a long password', name: domain }),
+  });
+  expect(res.status).toBeLessThan(300);
+}
+
+/** Leaves no domain of these tests pending: another test expects the pending list to hold only its own. */
+async function approve(domain: string) {
+  const res = await fetch(`${base()}/api/v1/domains/${domain}/approve`, { method: 'POST', headers: { 'x-admin-auth': inject('adminPassword') } });
+  expect(res.status).toBe(200);
+}
+
 async function scheduleSends(who: { address: string; jwt: string }, count: number) {
   const at = new Date(Date.now() + 3_600_000).toISOString();
   const body = Array.from({ length: count }, (_, i) => ({ from: who.address, to: 'someone@far.test', subject: `Later ${i + 1}`, text: 'Later.', scheduled_at: at }));
@@ -173,13 +188,8 @@ describe('late answers do not undo what the user did', () => {
   });
 
   it('Admin: permission boxes wait for the grants, and a reload read before a save does not untick what was saved', async () => {
-    for (const name of ['late-a', 'late-b']) {
-      const res = await fetch(`${base()}/api/v1/auth/signup`, {
-        method: 'POST', headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ domain: `${name}.test`, email: `owner@${name}.test`, password: 'a long password', name }),
-      });
-      expect(res.status).toBeLessThan(300);
-    }
+    await signUp('late-a.test');
+    await signUp('late-b.test');
     const page = await newPage();
     await page.goto(`${base()}/#/admin`);
     const firstRead = await holdNextAnswer(page, /\/api\/v1\/users\?limit=200$/);
@@ -203,5 +213,57 @@ describe('late answers do not undo what the user did', () => {
     await reload.release();
     expect(await page.getByTestId('perm-view_stats').isChecked()).toBe(true);
     await page.context().close();
+    await approve('late-a.test');
+  });
+
+  it('Account: a stale session failing late does not log out the session that replaced it', async () => {
+    await signUp('late-c.test');
+    const page = await newPage();
+    await page.goto(`${base()}/#/login`);
+    // A session this browser kept from before, no longer valid.
+    await page.evaluate(() => localStorage.setItem('edgemail.user', JSON.stringify({ token: 'ems_expired', email: 'owner@late-c.test', name: 'C' })));
+    const staleCheck = await holdNextAnswer(page, /\/api\/v1\/auth\/me$/);
+    await page.goto(`${base()}/#/account`);
+    await page.reload();
+    await staleCheck.read;
+    await page.getByTestId('login-email').fill('owner@late-c.test');
+    await page.getByTestId('login-password').fill('a long password');
+    await page.getByTestId('login-submit').click();
+    await expect.poll(() => page.getByTestId('signed-in').textContent()).toContain('owner@late-c.test');
+    await staleCheck.release();
+    expect(await page.getByTestId('signed-in').count()).toBe(1);
+    expect(await page.evaluate(() => JSON.parse(localStorage.getItem('edgemail.user') ?? 'null')?.token)).toMatch(/^ems_(?!expired)/);
+    await page.context().close();
+    await approve('late-c.test');
+  });
+
+  it('Admin webhooks: the deliveries shown are those last asked for, whichever answer arrives last', async () => {
+    const ids: string[] = [];
+    for (const path of ['late-a', 'late-b']) {
+      const res = await fetch(`${base()}/api/v1/webhooks`, {
+        method: 'POST', headers: { 'x-admin-auth': inject('adminPassword'), 'content-type': 'application/json' },
+        body: JSON.stringify({ url: `https://hooks.example.net/${path}`, events: ['email.received'] }),
+      });
+      expect(res.status).toBe(201);
+      ids.push(((await res.json()) as { data: { id: string } }).data.id);
+    }
+    const page = await newPage();
+    await page.goto(`${base()}/#/admin`);
+    await page.getByTestId('admin-password').fill(inject('adminPassword'));
+    await page.getByTestId('admin-login').click();
+    const rowOf = (path: string) => page.getByTestId('webhook-row').filter({ hasText: `https://hooks.example.net/${path}` });
+    await rowOf('late-b').waitFor();
+
+    const first = await holdNextAnswer(page, new RegExp(`/api/v1/webhooks/${ids[0]}/deliveries`));
+    await rowOf('late-a').getByTestId('webhook-deliveries').click();
+    await first.read;
+    await rowOf('late-b').getByTestId('webhook-deliveries').click();
+    const logFollows = () => page.getByTestId('webhook-log').evaluate((cell) => cell.parentElement!.previousElementSibling!.textContent ?? '');
+    await expect.poll(logFollows).toContain('hooks.example.net/late-b');
+    await first.release();
+    expect(await logFollows()).toContain('hooks.example.net/late-b');
+    await page.context().close();
+    // They would otherwise be sent every mail the other tests deliver.
+    for (const id of ids) await fetch(`${base()}/api/v1/webhooks/${id}`, { method: 'DELETE', headers: { 'x-admin-auth': inject('adminPassword') } });
   });
 });
