@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
 import { freshPage, useChromium } from './browser';
+import { logInAsAdmin } from './ui-helpers';
 
 const base = () => inject('workerUrl');
 const browser = useChromium();
@@ -34,9 +35,7 @@ describe('accounts in headless Chromium', () => {
 
     // The admin approves it from the queue.
     const admin = await newPage();
-    await admin.goto(`${base()}/#/admin`);
-    await admin.getByTestId('admin-password').fill(inject('adminPassword'));
-    await admin.getByTestId('admin-login').click();
+    await logInAsAdmin(admin);
     await expect.poll(() => admin.getByTestId('pending-domain').allTextContents()).toEqual(['ui-shop.test']);
     await admin.getByTestId('approve-ui-shop.test').click();
     await admin.getByTestId('no-pending').waitFor();

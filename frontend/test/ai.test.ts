@@ -5,6 +5,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
 import { freshPage, useChromium } from './browser';
+import { holdRequests } from './hold';
 
 const base = () => inject('workerUrl');
 const browser = useChromium();
@@ -98,12 +99,7 @@ describe('AI writing', () => {
   it('keeps the body read-only, and the message unsendable, while the answer streams in', async () => {
     const { page } = await signedInPage('ai-hold');
     // The answer is held back until the checks below are done, so the stream is surely still open.
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    await page.route('**/api/v1/ai/generate', async (route) => {
-      await held;
-      await route.continue();
-    });
+    const answer = await holdRequests(page, '**/api/v1/ai/generate');
     await page.getByTestId('tab-compose').click();
     await page.getByTestId('compose-body').fill('hi bob thx');
     await page.getByTestId('ai-improve').click();
@@ -111,7 +107,7 @@ describe('AI writing', () => {
     expect(await page.getByTestId('compose-body').isEditable()).toBe(false);
     expect(await page.getByTestId('compose-send').isDisabled()).toBe(true);
 
-    release();
+    answer.release();
     await expect.poll(() => page.getByTestId('compose-body').inputValue()).toBe('Fake improve answer. DRAFT(10): hi bob thx');
     await page.getByTestId('ai-busy').waitFor({ state: 'detached' });
     expect(await page.getByTestId('compose-body').isEditable()).toBe(true);

@@ -4,52 +4,13 @@
  * list while a balance is being typed. Each test holds the late answer back with page.route so the
  * order is forced, not left to the machine's speed.
  */
-import type { Page, Route } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
 import { useChromium } from './browser';
-import { acceptingPage, apiNewAddress, base, deliverRaw, signInAs } from './ui-helpers';
+import { holdNextAnswer } from './hold';
+import { acceptingPage, apiNewAddress, base, deliverRaw, logInAsAdmin, signInAs } from './ui-helpers';
 
 const browser = useChromium();
 const newPage = () => acceptingPage(browser());
-
-/** A gate: `opened` resolves once `open()` is called. */
-function gate() {
-  let open!: () => void;
-  const opened = new Promise<void>((resolve) => (open = resolve));
-  return { open, opened };
-}
-
-/**
- * Holds back the next answer to requests matching `url`: the server reads it at once (so it is
- * what was true before whatever the test does next), and the page gets it only after `release`.
- */
-async function holdNextAnswer(page: Page, url: string | RegExp) {
-  const read = gate();
-  const release = gate();
-  const delivered = gate();
-  let taken = false;
-  const handler = async (route: Route) => {
-    if (taken) return route.continue();
-    taken = true;
-    const response = await route.fetch();
-    read.open();
-    await release.opened;
-    await route.fulfill({ response });
-    delivered.open();
-  };
-  await page.route(url, handler);
-  return {
-    /** Resolves once the server has answered the held request. */
-    read: read.opened,
-    /** Hands the answer to the page and waits until the page has had time to apply it. */
-    async release() {
-      release.open();
-      await delivered.opened;
-      await page.unroute(url, handler);
-      await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 100))));
-    },
-  };
-}
 
 /** Signs a user up with a domain of their own, pending approval (the admin pages list it). */
 async function signUp(domain: string) {
@@ -166,9 +127,7 @@ describe('late answers do not undo what the user did', () => {
   it('Admin: a balance typed and not yet set survives a reload of the list', async () => {
     const who = await apiNewAddress('late-balance');
     const page = await newPage();
-    await page.goto(`${base()}/#/admin`);
-    await page.getByTestId('admin-password').fill(inject('adminPassword'));
-    await page.getByTestId('admin-login').click();
+    await logInAsAdmin(page);
     await page.getByTestId('admin-stats').waitFor();
     await page.getByTestId('admin-search').fill('late-balance');
     await expect.poll(() => page.getByTestId('admin-row-address').allTextContents()).toEqual([who.address]);
@@ -191,10 +150,8 @@ describe('late answers do not undo what the user did', () => {
     await signUp('late-a.test');
     await signUp('late-b.test');
     const page = await newPage();
-    await page.goto(`${base()}/#/admin`);
     const firstRead = await holdNextAnswer(page, /\/api\/v1\/users\?limit=200$/);
-    await page.getByTestId('admin-password').fill(inject('adminPassword'));
-    await page.getByTestId('admin-login').click();
+    await logInAsAdmin(page);
     await firstRead.read;
     await page.getByTestId('perm-view_stats').waitFor();
     expect(await page.getByTestId('perm-view_stats').isEnabled()).toBe(false);
@@ -248,9 +205,7 @@ describe('late answers do not undo what the user did', () => {
       ids.push(((await res.json()) as { data: { id: string } }).data.id);
     }
     const page = await newPage();
-    await page.goto(`${base()}/#/admin`);
-    await page.getByTestId('admin-password').fill(inject('adminPassword'));
-    await page.getByTestId('admin-login').click();
+    await logInAsAdmin(page);
     const rowOf = (path: string) => page.getByTestId('webhook-row').filter({ hasText: `https://hooks.example.net/${path}` });
     await rowOf('late-b').waitFor();
 

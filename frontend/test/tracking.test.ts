@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { freshPage, startRecorder, useChromium } from './browser';
-import { apiNewAddress, base, deliverRaw as deliver, signInAs } from './ui-helpers';
+import { apiNewAddress, base, deliverRaw as deliver, logInAsAdmin, signInAs } from './ui-helpers';
 
 const browser = useChromium();
 
@@ -52,9 +52,7 @@ describe('tracking and webhooks in headless Chromium', () => {
     try {
       const box = await apiNewAddress(`hooked-${unique()}`);
       const page = await newPage();
-      await page.goto(`${base()}/#/admin`);
-      await page.getByTestId('admin-password').fill(inject('adminPassword'));
-      await page.getByTestId('admin-login').click();
+      await logInAsAdmin(page);
       await page.getByTestId('webhook-url').fill(`${receiver.url}/hook`);
       await page.getByTestId('webhook-filter').fill(box.address);
       await page.getByTestId('webhook-add').click();

@@ -29,6 +29,13 @@ export async function signInAs(page: Page, who: { address: string; jwt: string }
   await page.reload();
 }
 
+/** Logs the page in to the admin area with the admin password. */
+export async function logInAsAdmin(page: Page) {
+  await page.goto(`${base()}/#/admin`);
+  await page.getByTestId('admin-password').fill(inject('adminPassword'));
+  await page.getByTestId('admin-login').click();
+}
+
 /** Delivers through wrangler's local Email Routing endpoint, as the README tells users to. */
 export async function deliverRaw(from: string, to: string, raw: string) {
   const res = await fetch(`${base()}/cdn-cgi/handler/email?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`, { method: 'POST', body: raw });

@@ -4,9 +4,10 @@
  * a revoked address can be forgotten, and the admin list pages past 50.
  */
 import type { Page } from 'playwright-core';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { freshPage, useChromium } from './browser';
-import { acceptingPage, apiNewAddress, base, deliverRaw, signInAs } from './ui-helpers';
+import { holdRequests } from './hold';
+import { acceptingPage, apiNewAddress, base, deliverRaw, logInAsAdmin, signInAs } from './ui-helpers';
 
 const browser = useChromium();
 const newPage = () => acceptingPage(browser());
@@ -148,15 +149,10 @@ describe('web UI: keyboard, failures, forwarding', () => {
     await page.getByTestId('tab-sent').click();
     await expect.poll(() => page.url()).toMatch(/#\/sent$/);
     // What is typed while the page still loads (here the send balance, held back) is unsent work too.
-    let releaseBalance = () => {};
-    const balanceHeld = new Promise<void>((resolve) => (releaseBalance = resolve));
-    await page.route('**/api/settings', async (request) => {
-      await balanceHeld;
-      await request.continue();
-    });
+    const balance = await holdRequests(page, '**/api/settings');
     await page.getByTestId('tab-compose').click();
     await page.getByTestId('compose-body').fill('A long letter I have not sent yet.');
-    releaseBalance();
+    balance.release();
     await page.getByTestId('quota').waitFor();
     const answers = ['dismiss', 'accept'];
     const asked: string[] = [];
@@ -274,9 +270,7 @@ describe('web UI: keyboard, failures, forwarding', () => {
     // 51 addresses with a shared name part, so a search shows them all and nothing else.
     await Promise.all(Array.from({ length: 51 }, (_, i) => apiNewAddress(`ux-many-${String(i).padStart(2, '0')}`)));
     const page = await newPage();
-    await page.goto(`${base()}/#/admin`);
-    await page.getByTestId('admin-password').fill(inject('adminPassword'));
-    await page.getByTestId('admin-login').click();
+    await logInAsAdmin(page);
     await page.getByTestId('admin-stats').waitFor();
     await page.getByTestId('admin-search').fill('ux-many-');
     await expect.poll(() => page.getByTestId('admin-addresses-title').textContent()).toContain('(51)');
