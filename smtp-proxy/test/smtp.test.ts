@@ -50,6 +50,14 @@ describe('SMTP proxy with real clients', () => {
     expect(sent.results[0]).toMatchObject({ subject: 'Hello from Python', status: 'sent' });
   });
 
+  it('sends the same example to an address outside our domains, through the send_email binding', async () => {
+    const sender = await newAddress('py-outward');
+    const out = python(PYTHON_EXAMPLE, { PORT: String(proxy.port), JWT: sender.jwt, FROM: sender.address, TO: 'bob@elsewhere.test' });
+    expect(out).toEqual({ ok: true });
+    const sent = await api('/api/sendbox', sender.jwt);
+    expect(sent.results[0]).toMatchObject({ subject: 'Hello from Python', status: 'sent' });
+  });
+
   it('passes a swaks message through exactly: custom header and an attachment byte for byte', async () => {
     const sender = await newAddress('swaks-sender');
     const rcpt = await newAddress('swaks-rcpt');

@@ -313,6 +313,19 @@ describe('providers and the Sent box', () => {
     expect(box.results[0]).toMatchObject({ subject: 'out', status: 'sent', to: [{ name: '', address: 'someone@elsewhere.test' }] });
   });
 
+  it('hands the cloudflare binding a raw message without its Received fields, which the binding refuses (the SMTP proxy adds one)', async () => {
+    const sender = await createAddress('cf-raw');
+    const raw = [
+      'Received: from client.example (client.example [192.0.2.7])\r\n\tby smtp-proxy; Sun, 29 Nov 2026 10:00:00 +0000',
+      'Received: from laptop by client.example; Sun, 29 Nov 2026 09:59:59 +0000',
+      'From: cf-raw@example.com', 'To: someone@elsewhere.test', 'Subject: through the proxy', `Message-ID: <cf-raw-${Date.now()}@example.com>`,
+      'Date: Sun, 29 Nov 2026 10:00:00 +0000', '', 'Hello.', '',
+    ].join('\r\n');
+    const res = await call('/api/send_raw?to=someone@elsewhere.test', { method: 'POST', headers: { ...bearer(sender.jwt), 'content-type': 'message/rfc822' }, body: raw });
+    expect(res.status).toBe(200);
+    expect((await json(res)).recipients).toEqual([expect.objectContaining({ address: 'someone@elsewhere.test', status: 'sent', via: 'cloudflare' })]);
+  });
+
   it('maps a message onto Resend\'s API: to/cc/bcc, attachments, threading headers', async () => {
     const e = envWith({ MAIL_PROVIDER: 'resend', RESEND_API_KEY: 're_ok', RESEND_API_URL: resendUrl });
     const sender = await createAddress('rs-sender', undefined, e);

@@ -4,17 +4,26 @@
  * reports failures as exceptions without SMTP codes, so they count as transient and are retried.
  */
 import { EmailMessage } from 'cloudflare:email';
+import { withoutFields } from '../../lib/header-block';
 import type { OutboundMessage, OutboundProvider, RecipientResult } from './types';
+
+/**
+ * The binding refuses a message that carries trace fields ("invalid headers set"): Cloudflare adds
+ * its own. The SMTP proxy's Received line, and any a raw message brings, are left out; DKIM does
+ * not sign them, so a signature still verifies.
+ */
+const REFUSED_BY_BINDING = new Set(['received']);
 
 export function cloudflareProvider(binding: SendEmail): OutboundProvider {
   return {
     name: 'cloudflare',
     async send(message: OutboundMessage): Promise<RecipientResult[]> {
+      const raw = withoutFields(message.raw, REFUSED_BY_BINDING);
       return Promise.all(
         message.recipients.map(async (address): Promise<RecipientResult> => {
           try {
             // A byte stream, not a string: 8-bit bodies from send_raw must pass through unchanged.
-            await binding.send(new EmailMessage(message.from, address, new Response(message.raw).body!));
+            await binding.send(new EmailMessage(message.from, address, new Response(raw).body!));
             return { address, outcome: 'accepted', via: 'cloudflare' };
           } catch (err) {
             return { address, outcome: 'deferred', via: 'cloudflare', response: err instanceof Error ? err.message : String(err) };
