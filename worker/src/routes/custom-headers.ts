@@ -6,13 +6,11 @@
 import { z } from '@hono/zod-openapi';
 import { customHeaderProblem, customHeaderValueProblem } from '../services/mime';
 
-export const customHeaders = z.record(
-  z.string().superRefine((name, ctx) => {
-    const problem = customHeaderProblem(name);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  }),
-  z.string().max(998).superRefine((value, ctx) => {
-    const problem = customHeaderValueProblem(value);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  }),
-);
+// Checked on the whole record, not on its keys: zod reports a refused key only as "Invalid key in
+// record", and the sender would not learn why the header is refused or what to use instead.
+export const customHeaders = z.record(z.string(), z.string().max(998)).superRefine((headers, ctx) => {
+  for (const [name, value] of Object.entries(headers)) {
+    const problem = customHeaderProblem(name) ?? customHeaderValueProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, path: [name] });
+  }
+});
