@@ -16,6 +16,7 @@ import { externalRoutes } from './routes/external';
 import { mailRoutes } from './routes/mails';
 import { errorRenderer, type ErrorDialect } from './routes/error-dialects';
 import { createMailApiApp, mailApiDialect, MAILAPI_PREFIX } from './routes/compat/mailapi';
+import { allowedMethodsOf } from './routes/method-not-allowed';
 import { createV1App, PUBLIC_V1_PATHS } from './routes/v1';
 import { sendRoutes } from './routes/send';
 import { trackingRoutes } from './routes/tracking';
@@ -45,7 +46,13 @@ export function createApp() {
   // v1 answers carry meta.request_id and error.retryable; the original API keeps its smaller envelope.
   const render = errorRenderer(dialects);
 
-  app.notFound((c) => render(c, new AppError('not_found', `No route for ${c.req.method} ${c.req.path}.`)));
+  const allowedMethods = allowedMethodsOf(app.routes);
+  app.notFound((c) => {
+    const allowed = allowedMethods(c.req.path);
+    if (allowed.length === 0) return render(c, new AppError('not_found', `No route for ${c.req.method} ${c.req.path}.`));
+    c.header('Allow', allowed.join(', '));
+    return render(c, new AppError('method_not_allowed', `Method ${c.req.method} is not allowed on ${c.req.path}; use ${allowed.join(', ')}.`));
+  });
 
   app.onError((err, c) => {
     if (err instanceof AppError) return render(c, err);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { admin, bearer, call, envWith, json } from './helpers';
+import { admin, bearer, call, createAddress, envWith, json } from './helpers';
 
 const newAddress = (body: unknown, headers: Record<string, string> = {}, e?: Env) =>
   call('/api/new_address', { method: 'POST', body: JSON.stringify(body), headers }, e);
@@ -100,6 +100,32 @@ describe('errors', () => {
     const res = await call('/api/nope');
     expect(res.status).toBe(404);
     expect(await json(res)).toEqual({ ok: false, error: { code: 'not_found', message: expect.any(String) } });
+  });
+
+  it('answers a known path asked with another method with 405 and the methods it takes', async () => {
+    const who = await createAddress('wrong-method');
+    // Asked with credentials: a door's authentication comes first, as for any request.
+    const headers = { ...admin, ...bearer(who.jwt) };
+    const cases: [string, string, string][] = [
+      ['PUT', '/api/v1/keys', 'GET, HEAD, POST'],
+      ['PATCH', '/api/mails/2', 'DELETE'],
+      ['DELETE', '/api/new_address', 'POST'],
+    ];
+    for (const [method, path, allow] of cases) {
+      const res = await call(path, { method, headers });
+      expect(res.status, `${method} ${path}`).toBe(405);
+      expect(res.headers.get('allow')).toBe(allow);
+      expect((await json(res)).error).toMatchObject({ code: 'method_not_allowed', message: `Method ${method} is not allowed on ${path}; use ${allow}.` });
+    }
+    // In a door's own dialect.
+    const door = await call('/compat/mailapi/api/v1/mail/send', { method: 'GET', headers: { 'x-mailapi-token': who.jwt } });
+    expect(door.status).toBe(405);
+    expect(door.headers.get('allow')).toBe('POST');
+    expect(await json(door)).toMatchObject({ success: false, error: 'METHOD_NOT_ALLOWED' });
+    // No route at all is still a 404, without Allow.
+    const none = await call('/api/v1/nothing-here', { method: 'PUT', headers });
+    expect(none.status).toBe(404);
+    expect(none.headers.get('allow')).toBeNull();
   });
 
   it('answers a misconfigured server with a generic 500 that names the request id, not the problem', async () => {

@@ -172,9 +172,11 @@ describe('DELETE /api/message/{uid}', () => {
 });
 
 describe('the door itself', () => {
-  it("answers unknown paths with 404 in ByteSMTP's error shape", async () => {
+  it("answers unknown paths with 404, and a known one asked with another method with 405, in ByteSMTP's error shape", async () => {
     const box = await mailbox('bs-unknown');
     await expectError(await door(box.key, '/api/outbox'), 404, 'not_found');
-    await expectError(await door(box.key, '/api/inbox', { method: 'POST', body: '{}' }), 404, 'not_found');
+    const wrongMethod = await door(box.key, '/api/inbox', { method: 'POST', body: '{}' });
+    expect(wrongMethod.headers.get('allow')).toBe('GET, HEAD');
+    await expectError(wrongMethod, 405, 'method_not_allowed');
   });
 });
