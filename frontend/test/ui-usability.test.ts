@@ -172,6 +172,40 @@ describe('web UI: keyboard, failures, forwarding', () => {
     await page.context().close();
   });
 
+  it('asks before switching mailbox with a message unsent, and stays when told to', async () => {
+    const first = await apiNewAddress('ux-unsent-a');
+    const second = await apiNewAddress('ux-unsent-b');
+    const page = await freshPage(browser(), { viewport: { width: 1200, height: 800 } });
+    await page.goto(`${base()}/#/login`);
+    await page.evaluate((entries) => {
+      localStorage.setItem('edgemail.addresses', JSON.stringify(entries));
+      localStorage.setItem('edgemail.current', JSON.stringify(entries[0]!.address));
+    }, [first, second].map(({ address, jwt }) => ({ address, jwt })));
+    await page.goto(`${base()}/#/compose`);
+    await page.reload();
+    await page.getByTestId('compose-body').fill('Half a letter.');
+    const answers = ['dismiss', 'accept'];
+    const asked: string[] = [];
+    page.on('dialog', (dialog) => {
+      asked.push(dialog.message());
+      void (answers.shift() === 'accept' ? dialog.accept() : dialog.dismiss());
+    });
+    await page.getByTestId('address-switcher').selectOption(second.address);
+    await expect.poll(() => asked.length).toBe(1);
+    expect(asked[0]).toBe('Leave this message unsent? What you wrote will be lost.');
+    expect(await page.getByTestId('address-switcher').inputValue()).toBe(first.address);
+    expect(page.url()).toMatch(/#\/compose$/);
+    expect(await page.getByTestId('compose-body').inputValue()).toBe('Half a letter.');
+
+    await page.getByTestId('address-switcher').selectOption(second.address);
+    await expect.poll(() => page.url()).toMatch(/#\/inbox$/);
+    expect(await page.getByTestId('address-switcher').inputValue()).toBe(second.address);
+    await page.getByTestId('mail-list').or(page.getByTestId('empty')).waitFor();
+    // Asked once for each try, not again by the navigation that follows.
+    expect(asked).toHaveLength(2);
+    await page.context().close();
+  });
+
   it('arrow keys on the address switcher do not switch mailbox', async () => {
     const first = await apiNewAddress('ux-switch-a');
     const second = await apiNewAddress('ux-switch-b');

@@ -54,6 +54,16 @@ export function guardLeaving(guard: () => boolean): () => void {
   };
 }
 
+/**
+ * Asks the page being left (if it guards itself) whether it may go, before a change that is not a
+ * route change (switching mailbox); once it agrees, it is not asked again by the navigation after.
+ */
+export function mayLeave(): boolean {
+  if (leaveGuard && !leaveGuard()) return false;
+  leaveGuard = null;
+  return true;
+}
+
 export function go(path: string): void {
   location.hash = path.startsWith('#') ? path : `#/${path.replace(/^\//, '')}`;
 }
