@@ -235,6 +235,10 @@ describe('web UI: keyboard, failures, forwarding', () => {
     // Its password is changed elsewhere: the old token is dead.
     const rotated = await fetch(`${base()}/api/rotate_token`, { method: 'POST', headers: { authorization: `Bearer ${me.jwt}` } });
     expect(rotated.status).toBe(200);
+    // Compose says so at once, not only when Send fails.
+    await page.getByTestId('tab-compose').click();
+    await expect.poll(() => page.getByTestId('compose-status').textContent()).toBe('The token is invalid or has been revoked.');
+    await page.getByTestId('tab-inbox').click();
     await page.getByTestId('refresh').click();
     await page.getByTestId('forget-revoked').click();
     await expect.poll(() => page.evaluate(() => localStorage.getItem('edgemail.addresses'))).toBe('[]');

@@ -124,8 +124,11 @@ describe('web UI in headless Chromium', () => {
     ]);
     const emails = (await (await fetch(`${base()}/api/v1/emails`, { headers: { authorization: `Bearer ${alice.jwt}` } })).json()) as any;
     expect(emails.data[0]).toMatchObject({ status: 'scheduled', attachments: [{ filename: 'numbers.bin', size: attachmentBytes.length }] });
+    expect(await page.getByTestId('journey-queued').getAttribute('data-reached')).toBe('no');
     await page.getByTestId('sent-cancel').click();
     await expect.poll(() => page.getByTestId('sent-status').first().textContent()).toBe('cancelled');
+    // Cancelled before its time, it never was queued.
+    expect(await page.getByTestId('journey-queued').getAttribute('data-reached')).toBe('no');
 
     // Sending now answers at once (the synchronous door) and shows up delivered.
     await page.getByTestId('tab-compose').click();
