@@ -77,6 +77,17 @@ describe('tracking and webhooks in headless Chromium', () => {
 
       await row.getByTestId('webhook-toggle').click();
       await expect.poll(() => row.getByTestId('webhook-state').textContent()).toBe('disabled');
+      // Deleting asks first: told no, the webhook stays.
+      const answers = ['dismiss', 'accept'];
+      const asked: string[] = [];
+      page.on('dialog', (dialog) => {
+        asked.push(dialog.message());
+        void (answers.shift() === 'accept' ? dialog.accept() : dialog.dismiss());
+      });
+      await row.getByTestId('webhook-delete').click();
+      await expect.poll(() => asked.length).toBe(1);
+      expect(asked[0]).toBe(`Delete the webhook to ${receiver.url}/hook? Its deliveries stop at once.`);
+      expect(await page.getByTestId('webhook-row').filter({ hasText: `${receiver.url}/hook` }).count()).toBe(1);
       await row.getByTestId('webhook-delete').click();
       await expect.poll(() => page.getByTestId('webhook-row').filter({ hasText: `${receiver.url}/hook` }).count()).toBe(0);
     } finally {

@@ -318,6 +318,15 @@ describe('web UI: keyboard, failures, forwarding', () => {
     expect(await page.getByTestId('admin-more').count()).toBe(0);
     expect(new Set(await page.getByTestId('admin-row-address').allTextContents()).size).toBe(51);
 
+    // Creating one updates the activity counts as well as the list.
+    const addressCount = () => page.getByTestId('admin-stats').locator('.stat b').first().textContent();
+    const before = Number(await addressCount());
+    await page.getByTestId('admin-new-name').fill('ux-many-51');
+    await page.getByTestId('admin-create').click();
+    await expect.poll(() => page.getByTestId('admin-addresses-title').textContent()).toContain('(52)');
+    await expect.poll(async () => Number(await addressCount())).toBeGreaterThan(before);
+    expect(await page.getByTestId('admin-search').getAttribute('placeholder')).toBe('Search addresses');
+
     await page.getByTestId('admin-new-name').fill('ux-many-00');
     await page.getByTestId('admin-create').click();
     await expect.poll(() => page.getByTestId('admin-address-error').textContent()).toMatch(/taken|exists/i);

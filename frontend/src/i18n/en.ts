@@ -195,7 +195,11 @@ export const en = {
   deliveriesTitle: 'Recent deliveries',
   noDeliveries: 'No deliveries yet.',
   replay: 'Replay',
-  attemptsLabel: 'attempts',
+  attemptOne: '1 attempt',
+  attemptsN: '{n} attempts',
+  deleteWebhookConfirm: 'Delete the webhook to {url}? Its deliveries stop at once.',
+  rotateSecretConfirm: 'Make a new secret for {url}? The old one stops verifying at once: update your receiver with the new one.',
+  searchAddresses: 'Search addresses',
 };
 
 export type Messages = typeof en;

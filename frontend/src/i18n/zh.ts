@@ -197,5 +197,9 @@ export const zh: Messages = {
   deliveriesTitle: '最近投递',
   noDeliveries: '还没有投递记录。',
   replay: '重发',
-  attemptsLabel: '次尝试',
+  attemptOne: '1 次尝试',
+  attemptsN: '{n} 次尝试',
+  deleteWebhookConfirm: '删除发往 {url} 的 Webhook？投递会立即停止。',
+  rotateSecretConfirm: '为 {url} 生成新密钥？旧密钥立即失效：请用新密钥更新接收端。',
+  searchAddresses: '搜索地址',
 };
