@@ -206,6 +206,31 @@ describe('web UI: keyboard, failures, forwarding', () => {
     await page.context().close();
   });
 
+  it('Sent in Chinese: recipient states, kinds and the timeline are translated; nothing is called empty before it is read', async () => {
+    const me = await apiNewAddress('ux-sent-zh');
+    const at = new Date(Date.now() + 3_600_000).toISOString();
+    const res = await fetch(`${base()}/api/v1/emails`, {
+      method: 'POST', headers: { authorization: `Bearer ${me.jwt}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ from: me.address, to: 'someone@far.test', cc: 'other@far.test', subject: 'Later', text: 'Later.', scheduled_at: at }),
+    });
+    expect(res.status).toBe(202);
+    const page = await newPage();
+    await page.goto(`${base()}/#/login`);
+    await page.evaluate(() => localStorage.setItem('edgemail.lang', 'zh'));
+    const list = await holdRequests(page, /\/api\/v1\/emails\?limit=25$/);
+    await signInAs(page, me, 'sent');
+    await page.getByText('加载中').waitFor();
+    expect(await page.getByTestId('sent-empty').count()).toBe(0);
+    list.release();
+    await page.getByTestId('sent-row').first().click();
+    await expect.poll(() => page.getByTestId('sent-recipient').allTextContents()).toEqual([
+      expect.stringContaining('someone@far.test (收件人) — 排队中'),
+      expect.stringContaining('other@far.test (抄送) — 排队中'),
+    ]);
+    expect(await page.getByTestId('sent-event').allTextContents()).toEqual([expect.stringContaining('已接受'), expect.stringContaining('已定时')]);
+    await page.context().close();
+  });
+
   it('arrow keys on the address switcher do not switch mailbox', async () => {
     const first = await apiNewAddress('ux-switch-a');
     const second = await apiNewAddress('ux-switch-b');
