@@ -55,6 +55,13 @@ describe('tracking and webhooks in headless Chromium', () => {
       await logInAsAdmin(page);
       await page.getByTestId('webhook-url').fill(`${receiver.url}/hook`);
       await page.getByTestId('webhook-filter').fill(box.address);
+      // With no event ticked, it says so before asking the server.
+      const ticked = await page.locator('[data-testid^="webhook-event-"]:checked').evaluateAll((boxes) => boxes.map((b) => b.getAttribute('data-testid')));
+      expect(ticked.length).toBeGreaterThan(0);
+      for (const id of ticked) await page.getByTestId(id!).uncheck();
+      await page.getByTestId('webhook-add').click();
+      await expect.poll(() => page.getByText('Tick at least one event to send.').count()).toBe(1);
+      for (const id of ticked) await page.getByTestId(id!).check();
       await page.getByTestId('webhook-add').click();
       await expect.poll(() => page.getByTestId('webhook-secret').textContent()).toMatch(/whsec_[A-Za-z0-9+/=]{40,}/);
       const row = page.getByTestId('webhook-row').filter({ hasText: `${receiver.url}/hook` });

@@ -104,6 +104,10 @@ describe('web UI: keyboard, failures, forwarding', () => {
     expect(await page.getByTestId('compose-to').inputValue()).toBe('');
 
     // Send later refuses a time in the past before anything is queued.
+    // A recipient that is not an address is named before anything is sent.
+    await page.getByTestId('compose-to').fill(`${friend.address}, bob`);
+    await page.getByTestId('compose-send').click();
+    await expect.poll(() => page.getByTestId('compose-status').textContent()).toBe('"bob" is not an email address.');
     await page.getByTestId('compose-to').fill(friend.address);
     await page.getByTestId('compose-later').check();
     expect(await page.getByTestId('compose-at').getAttribute('min')).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d$/);
@@ -333,6 +337,11 @@ describe('web UI: keyboard, failures, forwarding', () => {
     // 51 addresses with a shared name part, so a search shows them all and nothing else.
     await Promise.all(Array.from({ length: 51 }, (_, i) => apiNewAddress(`ux-many-${String(i).padStart(2, '0')}`)));
     const page = await newPage();
+    // A wrong password is told in words a person understands (one try: wrong tries are rate limited).
+    await page.goto(`${base()}/#/admin`);
+    await page.getByTestId('admin-password').fill('not the admin password');
+    await page.getByTestId('admin-login').click();
+    await expect.poll(() => page.getByText('That is not the admin password.').count()).toBe(1);
     await logInAsAdmin(page);
     await page.getByTestId('admin-stats').waitFor();
     await page.getByTestId('admin-search').fill('ux-many-');
