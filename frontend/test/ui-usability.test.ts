@@ -235,6 +235,18 @@ describe('web UI: keyboard, failures, forwarding', () => {
     await page.context().close();
   });
 
+  it('the new-address page is left by picking the current address in the switcher', async () => {
+    const me = await apiNewAddress('ux-new-back');
+    const page = await newPage();
+    await signInAs(page, me, 'inbox');
+    await page.getByTestId('address-switcher').selectOption('__new');
+    await expect.poll(() => page.url()).toMatch(/#\/new$/);
+    expect(await page.getByTestId('address-switcher').inputValue()).toBe('__new');
+    await page.getByTestId('address-switcher').selectOption(me.address);
+    await expect.poll(() => page.url()).toMatch(/#\/inbox$/);
+    await page.context().close();
+  });
+
   it('arrow keys on the address switcher do not switch mailbox', async () => {
     const first = await apiNewAddress('ux-switch-a');
     const second = await apiNewAddress('ux-switch-b');
