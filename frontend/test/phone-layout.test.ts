@@ -6,7 +6,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useChromium } from './browser';
-import { acceptingPage, apiNewAddress, deliverRaw, logInAsAdmin, signInAs } from './ui-helpers';
+import { acceptingPage, apiNewAddress, base, deliverRaw, logInAsAdmin, signInAs } from './ui-helpers';
 
 const browser = useChromium();
 
@@ -58,6 +58,30 @@ describe('web UI on a phone', () => {
     await page.getByTestId('admin-row').first().waitFor();
     await page.getByTestId('webhook-url').waitFor();
     expect(await pageOverflow(page)).toBeLessThanOrEqual(0);
+    await page.context().close();
+  });
+
+  it('dark theme: a danger button\'s text stands out from its colour (WCAG AA, 4.5:1)', async () => {
+    const me = await apiNewAddress('dark-contrast');
+    await deliverRaw('dora@sender.test', me.address, mail(me.address, 'Hello', 'text/plain', 'Hello.'));
+    const page = await phonePage();
+    await page.goto(`${base()}/#/login`);
+    await page.evaluate(() => localStorage.setItem('edgemail.theme', 'dark'));
+    await signInAs(page, me, 'inbox');
+    await page.getByTestId('mail-row').first().click({ timeout: 30_000 });
+    const button = page.locator('button.danger').first();
+    await button.waitFor();
+    const ratio = await button.evaluate((el) => {
+      const rgb = (css: string) => css.match(/\d+(\.\d+)?/g)!.slice(0, 3).map(Number);
+      const luminance = (css: string) => {
+        const [r, g, b] = rgb(css).map((v) => (v / 255 <= 0.03928 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4));
+        return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+      };
+      const style = getComputedStyle(el);
+      const [a, b] = [luminance(style.color), luminance(style.backgroundColor)].sort((x, y) => y - x);
+      return (a! + 0.05) / (b! + 0.05);
+    });
+    expect(ratio).toBeGreaterThanOrEqual(4.5);
     await page.context().close();
   });
 });
