@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { freshPage, startRecorder, useChromium } from './browser';
-import { apiNewAddress, base, deliverRaw as deliver, logInAsAdmin, signInAs } from './ui-helpers';
+import { answerDialogs, apiNewAddress, base, deliverRaw as deliver, logInAsAdmin, signInAs } from './ui-helpers';
 
 const browser = useChromium();
 
@@ -85,12 +85,7 @@ describe('tracking and webhooks in headless Chromium', () => {
       await row.getByTestId('webhook-toggle').click();
       await expect.poll(() => row.getByTestId('webhook-state').textContent()).toBe('disabled');
       // Deleting asks first: told no, the webhook stays.
-      const answers = ['dismiss', 'accept'];
-      const asked: string[] = [];
-      page.on('dialog', (dialog) => {
-        asked.push(dialog.message());
-        void (answers.shift() === 'accept' ? dialog.accept() : dialog.dismiss());
-      });
+      const asked = answerDialogs(page, ['dismiss', 'accept']);
       await row.getByTestId('webhook-delete').click();
       await expect.poll(() => asked.length).toBe(1);
       expect(asked[0]).toBe(`Delete the webhook to ${receiver.url}/hook? Its deliveries stop at once.`);

@@ -29,6 +29,19 @@ export async function signInAs(page: Page, who: { address: string; jwt: string }
   await page.reload();
 }
 
+/**
+ * Answers the page's next dialogs in turn (`'dismiss'` or `'accept'`) and returns what they asked,
+ * for a page that does not accept every dialog by itself (one from freshPage, not acceptingPage).
+ */
+export function answerDialogs(page: Page, answers: ('dismiss' | 'accept')[]): string[] {
+  const asked: string[] = [];
+  page.on('dialog', (dialog) => {
+    asked.push(dialog.message());
+    void (answers.shift() === 'accept' ? dialog.accept() : dialog.dismiss());
+  });
+  return asked;
+}
+
 /** Logs the page in to the admin area with the admin password. */
 export async function logInAsAdmin(page: Page) {
   await page.goto(`${base()}/#/admin`);

@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { freshPage, useChromium } from './browser';
 import { holdRequests } from './hold';
-import { acceptingPage, apiNewAddress, base, deliverRaw, logInAsAdmin, signInAs } from './ui-helpers';
+import { acceptingPage, answerDialogs, apiNewAddress, base, deliverRaw, logInAsAdmin, signInAs } from './ui-helpers';
 
 const browser = useChromium();
 const newPage = () => acceptingPage(browser());
@@ -158,12 +158,7 @@ describe('web UI: keyboard, failures, forwarding', () => {
     await page.getByTestId('compose-body').fill('A long letter I have not sent yet.');
     balance.release();
     await page.getByTestId('quota').waitFor();
-    const answers = ['dismiss', 'accept'];
-    const asked: string[] = [];
-    page.on('dialog', (dialog) => {
-      asked.push(dialog.message());
-      void (answers.shift() === 'accept' ? dialog.accept() : dialog.dismiss());
-    });
+    const asked = answerDialogs(page, ['dismiss', 'accept']);
     await page.getByTestId('tab-inbox').click();
     await expect.poll(() => asked.length).toBe(1);
     expect(asked[0]).toBe('Leave this message unsent? What you wrote will be lost.');
@@ -188,12 +183,7 @@ describe('web UI: keyboard, failures, forwarding', () => {
     await page.goto(`${base()}/#/compose`);
     await page.reload();
     await page.getByTestId('compose-body').fill('Half a letter.');
-    const answers = ['dismiss', 'accept'];
-    const asked: string[] = [];
-    page.on('dialog', (dialog) => {
-      asked.push(dialog.message());
-      void (answers.shift() === 'accept' ? dialog.accept() : dialog.dismiss());
-    });
+    const asked = answerDialogs(page, ['dismiss', 'accept']);
     await page.getByTestId('address-switcher').selectOption(second.address);
     await expect.poll(() => asked.length).toBe(1);
     expect(asked[0]).toBe('Leave this message unsent? What you wrote will be lost.');
