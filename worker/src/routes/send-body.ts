@@ -4,14 +4,13 @@
  */
 import { z } from 'zod';
 import { customHeaders } from './custom-headers';
+import { isBase64 } from '../services/mime';
 import type { ComposeRequest } from '../services/send';
 
 const noLineBreaks = (field: string) => (v: string) => !/[\r\n\0]/.test(v) || `${field} must not contain line breaks`;
 const singleLine = (field: string, max: number) =>
   z.string().max(max).refine((v) => noLineBreaks(field)(v) === true, `${field} must not contain line breaks`);
 const email = z.string().trim().toLowerCase().pipe(z.email());
-
-const BASE64 = /^[A-Za-z0-9+/\s]*={0,2}\s*$/;
 
 export const sendMailBody = z
   .object({
@@ -31,7 +30,7 @@ export const sendMailBody = z
       .array(
         z.object({
           filename: singleLine('filename', 255).pipe(z.string().min(1)),
-          content: z.string().regex(BASE64, 'content must be base64'),
+          content: z.string().refine(isBase64, 'content must be base64'),
           content_type: z
             .string()
             .regex(/^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/i, 'content_type must be type/subtype')

@@ -72,6 +72,7 @@ describe('Resend door errors: the request', () => {
     await expectError(await attach({ filename: 'a.txt' }), 422, 'invalid_attachment', 'Attachment must have either a `content` or `path`.');
     await expectError(await attach({ filename: 'a.txt', content: 'aGk=', path: 'https://example.com/a' }), 422, 'invalid_attachment');
     await expectError(await attach({ filename: 'a.txt', content: 'not base64!' }), 422, 'invalid_attachment', /base64/);
+    await expectError(await attach({ filename: 'a.txt', content: 'x' }), 422, 'invalid_attachment', /base64/);
     await expectError(await attach({ filename: 'a.txt', content: [1, 2, 300] }), 422, 'invalid_attachment');
     await expectError(await attach({ content: 'aGk=' }), 422, 'invalid_attachment', /`filename`/);
     // By default only public hosts are fetched.

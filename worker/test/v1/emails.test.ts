@@ -210,6 +210,9 @@ describe('POST /api/v1/emails', () => {
       [{ to: 'a@far.test', subject: 's', text: 'x', headers: { 'Content-Type': 'text/evil' } }, 'headers.Content-Type'],
       [{ to: 'a@far.test', subject: 's', text: 'x', headers: { 'X-Ok': 'a\nBcc: v@far.test' } }, 'headers.X-Ok'],
       [{ to: 'a@far.test', subject: 's', text: 'x', attachments: [{ filename: 'f', content: 'not base64!' }] }, 'attachments.0.content'],
+      // Base64's characters, but no whole bytes: refused here, not later when the queue builds the message.
+      [{ to: 'a@far.test', subject: 's', text: 'x', attachments: [{ filename: 'f', content: 'x' }] }, 'attachments.0.content'],
+      [{ to: 'a@far.test', subject: 's', text: 'x', attachments: [{ filename: 'f', content: 'aGkx1' }] }, 'attachments.0.content'],
       [{ to: 'a@far.test', subject: 's', text: 'x', scheduled_at: 'tomorrow' }, 'scheduled_at'],
       [{ to: 'a@far.test', subject: 's', text: 'x', scheduled_at: new Date(Date.now() + 31 * 86_400_000).toISOString() }, 'scheduled_at'],
       [{ to: Array.from({ length: 30 }, (_, i) => `t${i}@far.test`), cc: Array.from({ length: 21 }, (_, i) => `c${i}@far.test`), subject: 's', text: 'x' }, 'to'],

@@ -6,6 +6,7 @@
 import { z } from '@hono/zod-openapi';
 import { hasLineBreak, parseMailbox } from '../../lib/address';
 import { customHeaders } from '../custom-headers';
+import { isBase64 } from '../../services/mime';
 import { EMAIL_STATUSES, RECIPIENT_STATUSES } from '../../services/sending';
 import { Address } from './schemas';
 import { UNIFIED_STATUSES } from '../../services/tracking/unified';
@@ -27,14 +28,12 @@ export const RecipientsInput = z.union([MailboxInput, z.array(MailboxInput).max(
   description: 'One mailbox or an array of them.',
 });
 
-const BASE64 = /^[A-Za-z0-9+/\s]*={0,2}\s*$/;
-
 const mediaType = (name: string) => z.string().regex(/^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/i, `${name} must be type/subtype`);
 
 export const AttachmentInput = z
   .object({
     filename: oneLine('filename', 255).pipe(z.string().min(1)),
-    content: z.string().regex(BASE64, 'content must be base64'),
+    content: z.string().refine(isBase64, 'content must be base64'),
     content_type: mediaType('content_type').optional().openapi({ example: 'application/pdf' }),
     contentType: mediaType('contentType').optional().openapi({ description: 'The same as content_type, as some clients name it.' }),
     content_id: oneLine('content_id', 200)

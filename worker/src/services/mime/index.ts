@@ -19,6 +19,7 @@ import { attachmentPart, multipart, textPart, type RenderedPart } from './struct
 
 export type { MimeMailbox } from './header-values';
 export { customHeaderProblem, customHeaderValueProblem } from './header-policy';
+export { isBase64 } from './transfer-encoding';
 
 export interface MimeAttachment {
   filename: string;

@@ -54,6 +54,9 @@ export function quotedPrintable(text: string): string {
     .join('\r\n');
 }
 
+/** Whether an API caller's base64 (whitespace allowed) decodes: the check every door makes on attachments. */
+export const isBase64 = (text: string): boolean => rewrapBase64(text) !== null;
+
 /**
  * Base64 (as given by an API caller, whitespace allowed) re-cut into 76-column lines. Returns null
  * for text that is not base64, so the caller can refuse it.

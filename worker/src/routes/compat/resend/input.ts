@@ -9,11 +9,10 @@ import { hasLineBreak, parseMailbox } from '../../../lib/address';
 import { bytesToBase64 } from '../../../lib/bytes';
 import { AppError, type ErrorCode } from '../../../lib/errors';
 import { parseWhen } from '../../../lib/when';
-import { customHeaderProblem, customHeaderValueProblem } from '../../../services/mime';
+import { customHeaderProblem, customHeaderValueProblem, isBase64 } from '../../../services/mime';
 import type { DraftAttachment, EmailDraft, Mailbox, RemoteAttachment } from '../../../services/sending';
 
 const ADDRESS_FORMAT = 'The email address needs to follow the `email@example.com` or `Name <email@example.com>` format.';
-const BASE64 = /^[A-Za-z0-9+/\s]*={0,2}\s*$/;
 const TAG_PART = /^[A-Za-z0-9_-]{1,256}$/;
 const CONTENT_TYPE = /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/i;
 const MAX_TO = 50;
@@ -196,7 +195,7 @@ function readAttachments(list: z.infer<typeof Attachment>[]): { attachments: Dra
 
 function contentBase64(content: z.infer<typeof Content>, param: string): string {
   if (typeof content === 'string') {
-    if (!BASE64.test(content)) throw invalid('invalid_attachment', 'Attachment `content` must be base64, or the bytes as an array of numbers.', `${param}.content`);
+    if (!isBase64(content)) throw invalid('invalid_attachment', 'Attachment `content` must be base64, or the bytes as an array of numbers.', `${param}.content`);
     return content;
   }
   return bytesToBase64(new Uint8Array(Array.isArray(content) ? content : content.data));
