@@ -32,5 +32,12 @@ describe('v1 delivery stats', () => {
     expect(past.totals.inbound_accepted).toBe(0);
     const backwards = await v1(key, '/stats/delivery?start_date=2026-02-01&end_date=2026-01-01');
     expect((await json(backwards)).error).toMatchObject({ code: 'validation_failed', param: 'start_date' });
+    // Only the two shapes named: Date.parse alone would read "-1" as 2001 and "Jan 5" as some year's.
+    for (const bad of ['-1', 'Jan 5 2026', '2026-01-05T10:00', '1735689600']) {
+      const res = await v1(key, `/stats/delivery?start_date=${encodeURIComponent(bad)}`);
+      expect(res.status, bad).toBe(400);
+      expect((await json(res)).error).toMatchObject({ code: 'validation_failed', param: 'start_date' });
+    }
+    expect((await v1(key, '/stats/delivery?start_date=2026-01-05T10:00:00.5%2B01:00')).status).toBe(200);
   });
 });

@@ -10,13 +10,16 @@ const DAY_MS = 86_400_000;
 const dateParam = (name: string) =>
   z.string().optional().openapi({ param: { name, in: 'query' }, description: 'RFC 3339 timestamp or YYYY-MM-DD (UTC)', example: '2026-11-01' });
 
+const RFC3339_OR_DAY = /^\d{4}-\d{2}-\d{2}(?:[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2}))?$/;
+
 /**
  * The requested window, defaulting to the last `defaultDays`; `end` in the result is exclusive. An
  * end date means through that day; an end timestamp through that second (`…T23:59:59Z` includes it).
  */
 export function dateWindow(start: string | undefined, end: string | undefined, now: number, defaultDays: number) {
   const parse = (value: string, param: string) => {
-    const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
+    // Date.parse alone takes almost anything ("-1" is the year 2001): the shape is checked first.
+    const ms = RFC3339_OR_DAY.test(value) ? Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value) : NaN;
     if (Number.isNaN(ms)) throw new AppError('validation_failed', `${param} must be RFC 3339 or YYYY-MM-DD.`, param);
     return ms;
   };
