@@ -156,3 +156,15 @@ describe('Bcc in a raw message', () => {
     expect(last.headers['x-tag']).toBe('kept');
   });
 });
+
+describe('query parameters', () => {
+  it('refuses a notify value other than failures, before anything is sent', async () => {
+    const sender = await createAddress('raw-notify-typo');
+    const raw = `From: raw-notify-typo@example.com\r\nTo: raw-rcpt@example.com\r\nSubject: s\r\n\r\nbody\r\n`;
+    const before = (await json(await call('/api/sendbox', { headers: bearer(sender.jwt) }))).count;
+    const res = await call('/api/send_raw?to=raw-rcpt@example.com&notify=failure', { method: 'POST', headers: { ...bearer(sender.jwt), 'content-type': 'message/rfc822' }, body: raw });
+    expect(res.status).toBe(400);
+    expect((await json(res)).error).toMatchObject({ code: 'validation_failed', param: 'notify' });
+    expect((await json(await call('/api/sendbox', { headers: bearer(sender.jwt) }))).count).toBe(before);
+  });
+});

@@ -56,10 +56,13 @@ export const sendRoutes = new Hono<AppEnv>()
   .post('/send_raw', requireSender, sendBodyLimit, async (c) => {
     const recipients = rawRecipients.safeParse(c.req.queries('to') ?? []);
     if (!recipients.success) throw new AppError('validation_failed', 'Give one or more valid recipients as ?to=…', 'to');
+    // Checked before sending: a misspelt value would otherwise send without the notice asked for.
+    const notify = c.req.query('notify');
+    if (notify !== undefined && notify !== 'failures') throw new AppError('validation_failed', 'notify takes one value: failures.', 'notify');
     const raw = new Uint8Array(await c.req.arrayBuffer());
     if (raw.byteLength === 0) throw new AppError('validation_failed', 'The body must be the raw message.', 'body');
     const result = await sendRawMessage(c.var.deps, c.var.mailbox, raw, recipients.data);
-    if (c.req.query('notify') === 'failures') await noticeOfFailures(c.var.deps, c.var.mailbox, raw, result.recipients);
+    if (notify === 'failures') await noticeOfFailures(c.var.deps, c.var.mailbox, raw, result.recipients);
     return c.json(sendResponse(result));
   })
   .get('/sendbox', requireAddress, validate('query', pageQuery), async (c) => {
