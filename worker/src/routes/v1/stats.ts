@@ -10,7 +10,11 @@ const DAY_MS = 86_400_000;
 const dateParam = (name: string) =>
   z.string().optional().openapi({ param: { name, in: 'query' }, description: 'RFC 3339 timestamp or YYYY-MM-DD (UTC)', example: '2026-11-01' });
 
-const RFC3339_OR_DAY = /^\d{4}-\d{2}-\d{2}(?:[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2}))?$/;
+// The same validators the other v1 times use: Date.parse alone takes almost anything ("-1" is 2001).
+const DAY = z.iso.date();
+const TIMESTAMP = z.iso.datetime({ offset: true });
+const isDay = (value: string) => DAY.safeParse(value).success;
+const isTimestamp = (value: string) => TIMESTAMP.safeParse(value).success;
 
 /**
  * The requested window, defaulting to the last `defaultDays`; `end` in the result is exclusive. An
@@ -18,12 +22,11 @@ const RFC3339_OR_DAY = /^\d{4}-\d{2}-\d{2}(?:[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[
  */
 export function dateWindow(start: string | undefined, end: string | undefined, now: number, defaultDays: number) {
   const parse = (value: string, param: string) => {
-    // Date.parse alone takes almost anything ("-1" is the year 2001): the shape is checked first.
-    const ms = RFC3339_OR_DAY.test(value) ? Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value) : NaN;
+    const ms = isDay(value) ? Date.parse(`${value}T00:00:00Z`) : isTimestamp(value) ? Date.parse(value) : NaN;
     if (Number.isNaN(ms)) throw new AppError('validation_failed', `${param} must be RFC 3339 or YYYY-MM-DD.`, param);
     return ms;
   };
-  const endMs = end ? parse(end, 'end_date') + (/^\d{4}-\d{2}-\d{2}$/.test(end) ? DAY_MS : 1000) : now;
+  const endMs = end ? parse(end, 'end_date') + (isDay(end) ? DAY_MS : 1000) : now;
   const startMs = start ? parse(start, 'start_date') : endMs - defaultDays * DAY_MS;
   if (startMs >= endMs) throw new AppError('validation_failed', 'start_date must be before end_date.', 'start_date');
   return { start: startMs, end: endMs };
