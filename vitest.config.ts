@@ -32,6 +32,9 @@ const workerProject = defineProject({
         // configured differently from the pinned one) point SEND_QUEUE at it, so the background
         // consumer does not race them.
         queueProducers: { HELD_SEND_QUEUE: { queueName: 'edgemail-send-held' }, HELD_WEBHOOK_QUEUE: { queueName: 'edgemail-webhooks-held' } },
+        // The Worker's own EMAIL binding, and one restricted to a single destination: the local
+        // simulator refuses any other recipient, as Cloudflare refuses an unverified one.
+        email: { send_email: [{ name: 'EMAIL' }, { name: 'EMAIL_ALLOWLIST', allowed_destination_addresses: ['allowed@far.test'] }] },
         // Every variable is pinned: wrangler would otherwise layer a developer's .dev.vars on top.
         bindings: {
           // Test-only values; real deployments set these with `wrangler secret put`.

@@ -308,7 +308,7 @@ describe('providers and the Sent box', () => {
     const sender = await createAddress('cf-sender');
     const res = await send(sender.jwt, { to_mail: 'someone@elsewhere.test', subject: 'out', content: 'x' });
     expect(res.status).toBe(200);
-    expect((await json(res)).recipients).toEqual([{ address: 'someone@elsewhere.test', status: 'sent', via: 'cloudflare' }]);
+    expect((await json(res)).recipients).toEqual([{ address: 'someone@elsewhere.test', status: 'sent', via: 'cloudflare', provider_id: expect.any(String) }]);
     const box = await json(await call('/api/sendbox', { headers: bearer(sender.jwt) }));
     expect(box.count).toBe(1);
     expect(box.results[0]).toMatchObject({ subject: 'out', status: 'sent', to: [{ name: '', address: 'someone@elsewhere.test' }] });

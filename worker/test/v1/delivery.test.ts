@@ -1,7 +1,7 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from 'cloudflare:test';
 import { describe, expect, inject, it } from 'vitest';
 import worker from '../../src/index';
-import { bearer, call, createAddress, json } from '../helpers';
+import { bearer, call, createAddress, json, testEnv } from '../helpers';
 import { v1 } from './helpers';
 import { getEmail, heldEnv, relayReceived, runQueue, smtpEnv } from './sending';
 
@@ -201,6 +201,36 @@ describe('delivery through the SMTP relay provider', () => {
     expect(email.recipients[0].status).toBe('deferred');
     expect(email.recipients[0].smtp_response).toContain('SMTP relay 127.0.0.1:1');
     void inject;
+  });
+});
+
+describe('delivery through the cloudflare binding', () => {
+  // The simulator's binding that only reaches allowed@far.test, as Cloudflare reaches only verified
+  // destinations: any other recipient is refused, and no retry can change that.
+  const allowlistEnv = () => ({ ...heldEnv({ MAIL_PROVIDER: 'cloudflare' }), EMAIL: (testEnv as unknown as { EMAIL_ALLOWLIST: SendEmail }).EMAIL_ALLOWLIST });
+
+  it('fails a recipient the binding refuses at once, instead of retrying it, and sends to the others', async () => {
+    const e = allowlistEnv();
+    const sender = await createAddress(`cf-${unique()}`, undefined, e);
+    const refused = `refused-${unique()}@far.test`;
+    const id = await send(sender.jwt, { to: ['allowed@far.test', refused], subject: 'through the binding', text: 'hello' }, e);
+
+    const first = await runQueue(e, id, 1);
+    expect(first.retryMessages).toEqual([]);
+    const email = await getEmail(sender.jwt, id);
+    expect(email.status).toBe('partially_failed');
+    expect(byEmail(email)['allowed@far.test']).toMatchObject({ status: 'sent', via: 'cloudflare' });
+    expect(byEmail(email)[refused]).toMatchObject({ status: 'failed', via: 'cloudflare', smtp_response: `email to ${refused} not allowed` });
+    // Not a bounce: the address is not suppressed, so once it is verified, mail reaches it.
+    expect((await json(await v1(sender.jwt, '/suppressions'))).data).toEqual([]);
+  });
+
+  it('records the id the binding gives an accepted message (legacy doors show it as provider_id)', async () => {
+    const e = allowlistEnv();
+    const sender = await createAddress(`cf-${unique()}`, undefined, e);
+    const res = await call('/api/send_mail', { method: 'POST', headers: bearer(sender.jwt), body: JSON.stringify({ to_mail: 'allowed@far.test', subject: 'id', content: 'x' }) }, e);
+    expect(res.status).toBe(200);
+    expect((await json(res)).recipients).toEqual([{ address: 'allowed@far.test', status: 'sent', via: 'cloudflare', provider_id: expect.stringMatching(/^<\w+@example\.com>$/) }]);
   });
 });
 

@@ -1,10 +1,12 @@
 /**
  * Cloudflare's `send_email` binding. One EmailMessage per recipient, as the binding takes a single
  * `to`. Locally, wrangler writes each message to a temp .eml file and logs its path. The binding
- * reports failures as exceptions without SMTP codes, so they count as transient and are retried.
+ * reports failures as exceptions without SMTP codes; cloudflare-errors.ts tells the final ones from
+ * those worth retrying.
  */
 import { EmailMessage } from 'cloudflare:email';
 import { withoutFields } from '../../lib/header-block';
+import { classifyBindingError } from './cloudflare-errors';
 import type { OutboundMessage, OutboundProvider, RecipientResult } from './types';
 
 /**
@@ -23,10 +25,11 @@ export function cloudflareProvider(binding: SendEmail): OutboundProvider {
         message.recipients.map(async (address): Promise<RecipientResult> => {
           try {
             // A byte stream, not a string: 8-bit bodies from send_raw must pass through unchanged.
-            await binding.send(new EmailMessage(message.from, address, new Response(raw).body!));
-            return { address, outcome: 'accepted', via: 'cloudflare' };
+            const sent = await binding.send(new EmailMessage(message.from, address, new Response(raw).body!));
+            return { address, outcome: 'accepted', via: 'cloudflare', ...(sent?.messageId ? { providerId: sent.messageId } : {}) };
           } catch (err) {
-            return { address, outcome: 'deferred', via: 'cloudflare', response: err instanceof Error ? err.message : String(err) };
+            const { outcome, response } = classifyBindingError(err);
+            return { address, outcome, via: 'cloudflare', response };
           }
         }),
       );
