@@ -6,7 +6,7 @@ export declare function startWorker(
   stateDir: string,
   port: number,
   varsOverride?: Record<string, string>,
-  opts?: { inspectorPort?: number },
+  opts?: { inspectorPort?: number; config?: string },
 ): Promise<{ url: string; stop: () => void; workerdPid: number | null; proxyPid: number | null }>;
 export declare function rssMiB(pid: number | null): number;
 export declare function cpuSeconds(pid: number | null): number;

@@ -43,13 +43,15 @@ function run(args) {
 
 /**
  * Starts `wrangler dev` in its own process group; resolves once /health answers. `inspectorPort`
- * (optional) is where wrangler's DevTools proxy listens (bench/profile.mjs records CPU profiles there).
+ * (optional) is where wrangler's DevTools proxy listens (bench/profile.mjs records CPU profiles there);
+ * `config` (optional) runs another Worker than Edgemail (bench/floors.mjs).
  */
-export async function startWorker(stateDir, port, varsOverride = {}, { inspectorPort } = {}) {
+export async function startWorker(stateDir, port, varsOverride = {}, { inspectorPort, config } = {}) {
   const vars = Object.entries({ ...BENCH_VARS, ...varsOverride }).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
   // Its own inspector port too: the default (9229) is taken by any other wrangler dev on the machine.
   const inspector = ['--inspector-port', String(inspectorPort ?? (await freePort()))];
-  const child = spawn(wrangler, ['dev', '--port', String(port), '--ip', '127.0.0.1', '--persist-to', stateDir, ...inspector, ...vars], {
+  const configArgs = config ? ['--config', config] : [];
+  const child = spawn(wrangler, ['dev', ...configArgs, '--port', String(port), '--ip', '127.0.0.1', '--persist-to', stateDir, ...inspector, ...vars], {
     env: quietEnv,
     detached: true,
     stdio: ['ignore', 'ignore', 'pipe'],
