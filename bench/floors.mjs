@@ -13,9 +13,11 @@
 // does) and the peak resident memory of the process (VmHWM) is printed, for the stand-in Worker not
 // reading them, streaming each into R2, reading each into one buffer, then adding a write to R2, a
 // parse with postal-mime, and both; and for Edgemail importing them.
-// Usage: npm run bench:floors [-- --quick] [-- --cpu] [-- --memory]   (both parts unless one is named)
+// Between the two, latency: p50/p99 of sequential requests to the stand-in (one that needs nothing,
+// one that needs one D1 read) beside Edgemail's /health and its three first-page lists (100 messages).
+// Usage: npm run bench:floors [-- --quick] [-- --cpu] [-- --latency] [-- --memory]   (all unless named)
 import { mkdirSync } from 'node:fs';
-import { BENCH_VARS, cpuSeconds, fmt, freePort, peakRssMiB, prepareState, rssMiB, startWorker, timed } from '../scripts/local-worker.mjs';
+import { BENCH_VARS, cpuSeconds, fmt, freePort, peakRssMiB, percentile, prepareState, rssMiB, startWorker, timed, timedInterleaved } from '../scripts/local-worker.mjs';
 
 const quick = process.argv.includes('--quick');
 const ROUNDS = quick ? 2 : 4;
@@ -130,8 +132,51 @@ async function memory() {
   }, `/admin/mails/import?to=ingest@${BENCH_VARS.DOMAINS}`, { 'x-admin-auth': BENCH_VARS.ADMIN_PASSWORDS });
 }
 
+/** Sequential p50/p99 of a request that needs no D1, one that needs one D1 round trip, and Edgemail's first pages. */
+async function latency() {
+  prepareState('bench/.state/floors-edgemail-lists');
+  const edgemail = await startWorker('bench/.state/floors-edgemail-lists', await freePort());
+  const floors = await startWorker('bench/.state/floors', await freePort(), {}, { config: 'bench/floors/wrangler.toml' });
+  try {
+    const domain = BENCH_VARS.DOMAINS;
+    const admin = { 'x-admin-auth': BENCH_VARS.ADMIN_PASSWORDS };
+    const address = `small@${domain}`;
+    await deliverAll(edgemail.url, address, 0, 100);
+    const found = await (await fetch(`${edgemail.url}/admin/addresses?query=${encodeURIComponent(address)}&limit=1`, { headers: admin })).json();
+    const { jwt } = await (await fetch(`${edgemail.url}/admin/addresses/${found.results[0].address_id}/token`, { method: 'POST', headers: admin })).json();
+    const get = (url, headers = {}) => async () => {
+      const res = await fetch(url, { headers });
+      if (!res.ok) throw new Error(`${url}: ${res.status}`);
+      await res.arrayBuffer();
+    };
+    const bearer = { authorization: `Bearer ${jwt}` };
+    const n = quick ? 100 : 300;
+    const tasks = [
+      { label: 'stand-in: answers at once', task: get(`${floors.url}/plain`) },
+      { label: 'stand-in: one D1 read (SELECT 1)', task: get(`${floors.url}/select`) },
+      { label: 'Edgemail: /health (no D1)', task: get(`${edgemail.url}/health`) },
+      { label: 'Edgemail: /api/parsed_mails, first 20 of 100', task: get(`${edgemail.url}/api/parsed_mails?limit=20&offset=0`, bearer) },
+      { label: 'Edgemail: /api/mails, first 20 of 100', task: get(`${edgemail.url}/api/mails?limit=20&offset=0`, bearer) },
+      { label: 'Edgemail: /api/v1/…/messages, first 20 of 100', task: get(`${edgemail.url}/api/v1/mailboxes/${encodeURIComponent(address)}/messages?limit=20`, bearer) },
+    ].map((t) => ({ ...t, n }));
+    for (const { task } of tasks) for (let i = 0; i < 50; i++) await task();
+    await new Promise((r) => setTimeout(r, 5000));
+    const results = await timedInterleaved(tasks);
+    const width = Math.max(...tasks.map((t) => t.label.length));
+    console.log(`\nSequential requests, sampled in rounds (${n} each)`);
+    console.log(`${'request'.padEnd(width)} | p50 ms | p99 ms`);
+    for (const [i, { label }] of tasks.entries()) {
+      console.log(`${label.padEnd(width)} | ${fmt(percentile(results[i], 50), 2).padStart(6)} | ${fmt(percentile(results[i], 99), 2).padStart(6)}`);
+    }
+  } finally {
+    edgemail.stop();
+    floors.stop();
+  }
+}
+
 mkdirSync('bench/.state', { recursive: true });
-const only = ['--cpu', '--memory'].filter((flag) => process.argv.includes(flag));
+const only = ['--cpu', '--latency', '--memory'].filter((flag) => process.argv.includes(flag));
 if (only.length === 0 || only.includes('--cpu')) await cpu();
+if (only.length === 0 || only.includes('--latency')) await latency();
 if (only.length === 0 || only.includes('--memory')) await memory();
 process.exit(0);

@@ -1,5 +1,6 @@
-// What a delivery costs the local runtime before Edgemail does anything: the recipient's local part
-// picks how far this Worker goes (bench/floors.mjs). Each step adds one thing to the one before.
+// What the local runtime costs before Edgemail does anything (bench/floors.mjs). For a delivery, the
+// recipient's local part picks how far this Worker goes, each step adding one thing to the one
+// before; for requests, the path does.
 const SIX_ROWS = 6;
 
 export default {
@@ -12,6 +13,9 @@ export default {
     // Large messages (memory): the request path alone; the body streamed into R2 without passing
     // through JavaScript; read into one buffer; then written to R2, parsed, or both, as a delivery does.
     if (pathname === '/sink') return new Response('ok');
+    // Latency: a request that needs nothing, and one that needs one D1 round trip (as a first page does).
+    if (pathname === '/plain') return new Response('ok');
+    if (pathname === '/select') return Response.json((await env.DB.prepare('SELECT 1 AS one').all()).results);
     if (pathname === '/read') return new Response(String((await request.arrayBuffer()).byteLength));
     if (pathname === '/read-r2') {
       const raw = new Uint8Array(await request.arrayBuffer());
