@@ -42,6 +42,9 @@ describe('web UI on a phone', () => {
     await page.getByTestId('mail-row').filter({ hasText: 'Long AAAA' }).click();
     await page.getByTestId('subject').waitFor();
     expect(await pageOverflow(page)).toBeLessThanOrEqual(0);
+    // Reply, Forward and Delete stay together on one line: Delete does not wrap onto a line of its own.
+    const tops = await Promise.all(['reply', 'forward', 'delete'].map(async (id) => (await page.getByTestId(id).boundingBox())!.y));
+    expect(Math.max(...tops) - Math.min(...tops), `tops ${tops.join(', ')}`).toBeLessThan(8);
 
     await page.goBack();
     await page.getByTestId('mail-row').filter({ hasText: 'Wide newsletter' }).click();
