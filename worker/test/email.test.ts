@@ -54,6 +54,22 @@ describe('email() receiving', () => {
     expect(await found('Sale ends')).toEqual(['News']);
   });
 
+  it('previews and indexes the start of a large HTML-only message, after megabytes of inline images, and keeps all of it', async () => {
+    const { jwt } = await createAddress('big-html');
+    const image = `<img src="data:image/png;base64,${'iVBORw0KGgo'.repeat(300_000)}">`;
+    const html = `<html><body>${image}<p>Quarterly zebra report</p>${'<p>More of the report, paragraph after paragraph.</p>\r\n'.repeat(60_000)}<p>Last words</p></body></html>`;
+    const message = `From: news@sender.test\r\nTo: big-html@example.com\r\nSubject: Report\r\nMessage-ID: <big-html@sender.test>\r\nContent-Type: text/html; charset=utf-8\r\n\r\n${html}\r\n`;
+    await deliver(new TestEmailMessage('news@sender.test', 'big-html@example.com', new TextEncoder().encode(message)));
+    const [summary] = (await parsedList(jwt)).results;
+    expect(summary.snippet.startsWith('Quarterly zebra report More of the report')).toBe(true);
+    await searchIndexSettled();
+    const key = await adminKey();
+    expect((await json(await v1(key, `${mailboxPath('big-html@example.com')}/search?q=zebra`))).data.map((m: any) => m.subject)).toEqual(['Report']);
+    // The index holds the start of the body; the message itself is kept whole.
+    const mail = await parsedMail(jwt, summary.id);
+    expect(mail.html.trimEnd()).toBe(html.replace(/\r\n/g, '\n'));
+  });
+
   it('keeps attachment metadata: filename (RFC 2231), type, size, content-id, disposition', async () => {
     const { jwt } = await createAddress('att');
     await deliverFixture('attachments.eml', 'att@example.com');

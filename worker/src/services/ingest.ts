@@ -179,8 +179,9 @@ async function buildRecord(
     rawKey === null ||
     bodiesLiveInR2(deps, folder) ||
     (parsed.text?.length ?? 0) + (parsed.html?.length ?? 0) > MAX_INLINE_BODY_CHARS;
-  // An HTML-only message is turned into text once, for both the preview and the search index.
-  const plain = plainTextOf(parsed);
+  // An HTML-only message is turned into text once, for both the preview and the search index, and
+  // only as far as they read.
+  const plain = plainTextOf(parsed, plainTextNeeded(deps));
   // Codes and sign-in links matter in received mail; your own Sent copies and drafts are skipped.
   const verification = folder === 'INBOX' || folder === 'Junk' ? extractVerification(parsed) : NO_VERIFICATION;
 
@@ -232,7 +233,10 @@ export async function logRejectedDelivery(deps: Deps, from: string, to: string):
 }
 
 /** What the search index holds: sender, recipients, subject and the readable body. */
-export function searchTextOf(parsed: ParsedMessage, bodyChars: number, plain = plainTextOf(parsed)): MailRecord['search'] {
+/** How much of a body's text the preview and the search index read (the preview, its first 3,200). */
+const plainTextNeeded = (deps: Deps) => Math.max(deps.config.searchBodyChars, 4096);
+
+export function searchTextOf(parsed: ParsedMessage, bodyChars: number, plain = plainTextOf(parsed, bodyChars)): MailRecord['search'] {
   const people = (list: { name: string; address: string }[]) => list.map((m) => `${m.name} ${m.address}`.trim()).join(' ');
   return {
     subject: parsed.subject ?? '',

@@ -41,6 +41,33 @@ describe('htmlToText', () => {
     fc.assert(fc.property(html, (input) => htmlToText(input) === byRegex(input)), { numRuns: 2000 });
   });
 
+  it('stops once it has the text asked for, whatever the length of the HTML', () => {
+    const newsletter = '<p>Newsletter paragraph with <b>markup</b> and text.</p>\r\n'.repeat(100_000);
+    const start = htmlToText(newsletter, 1000);
+    expect(start.length).toBeGreaterThanOrEqual(1000);
+    expect(start.length).toBeLessThan(1100);
+    expect(htmlToText(newsletter).startsWith(start)).toBe(true);
+    // Text with no tag at all is cut where asked.
+    expect(htmlToText('plain words '.repeat(1000), 50)).toBe('plain words '.repeat(1000).slice(0, 50));
+  });
+
+  it('skips markup of any length on the way: the text after a megabyte-long inline image is reached', () => {
+    const image = `<img src="data:image/png;base64,${'A'.repeat(3_000_000)}">`;
+    expect(htmlToText(`<html><body>${image}<p>Your code is 482913</p></body></html>`, 100).trim()).toBe('Your code is 482913');
+  });
+
+  it('gives, when bounded, the start of what it gives unbounded (text without entities)', () => {
+    const noEntities = fc.array(piece.filter((p) => !p.includes('&')), { maxLength: 40 }).map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(noEntities, fc.nat({ max: 60 }), (input, max) => {
+        const full = htmlToText(input);
+        const bounded = htmlToText(input, max);
+        return full.startsWith(bounded) && bounded.length >= Math.min(max, full.length);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('reads a wall of unclosed "<style" and "<" (once quadratic: seconds per megabyte)', () => {
     expect(htmlToText('<style'.repeat(200_000)).length).toBe(6 * 200_000);
     expect(htmlToText(`${'<'.repeat(300_000)}x`)).toBe(`${'<'.repeat(300_000)}x`);
