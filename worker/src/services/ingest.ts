@@ -232,10 +232,10 @@ export async function logRejectedDelivery(deps: Deps, from: string, to: string):
   await logDeliveries(deps.db, [{ direction: 'inbound', status: 'rejected', sender: from, recipient: to }], deps.clock.now());
 }
 
-/** What the search index holds: sender, recipients, subject and the readable body. */
-/** How much of a body's text the preview and the search index read (the preview, its first 3,200). */
+/** How much of a body's text the preview (up to 3,200 characters) and the search index read. */
 const plainTextNeeded = (deps: Deps) => Math.max(deps.config.searchBodyChars, 4096);
 
+/** What the search index holds: sender, recipients, subject and the readable body. */
 export function searchTextOf(parsed: ParsedMessage, bodyChars: number, plain = plainTextOf(parsed, bodyChars)): MailRecord['search'] {
   const people = (list: { name: string; address: string }[]) => list.map((m) => `${m.name} ${m.address}`.trim()).join(' ');
   return {

@@ -106,10 +106,10 @@ export function htmlToText(html: string, maxChars = Infinity): string {
       lt = html.indexOf('<', lt + 1);
       continue;
     }
-    const text = html.slice(copied, lt);
+    const before = html.slice(copied, lt);
     const separator = raw || !isInlineTag(html, lt) ? ' ' : '';
-    out.push(text, separator);
-    gathered += text.length + separator.length;
+    out.push(before, separator);
+    gathered += before.length + separator.length;
     copied = end;
     lt = gathered >= maxChars ? -1 : html.indexOf('<', end);
   }
