@@ -1,20 +1,18 @@
 #!/usr/bin/env node
-// bench/floors: what one delivered 2 KB message costs the local runtime before Edgemail's own work.
-//
-// A stand-in Worker (bench/floors/worker.js) takes the same messages through wrangler's local Email
-// Routing endpoint and stops at a given step: at once; after reading the message; after one D1 read;
-// after one D1 write; after a batch of six D1 writes (a delivery's shape). Edgemail takes the same
-// messages in the same run. Each figure is the CPU (user + system) of the runtime workerd process per
-// message, which holds the Worker and its simulated D1 (wrangler's own proxy process is not counted),
-// measured over rounds that alternate the steps, so drift on the machine touches every step alike.
-// It shows how much of `bench:ingest`'s CPU per 2 KB message is the simulators' fixed cost, which a
-// deployed Worker does not pay as Worker CPU time.
-// Then memory: a fresh runtime process takes six 25 MiB messages (as bench:ingest's 25 MiB Worker
-// does) and the peak resident memory of the process (VmHWM) is printed, for the stand-in Worker not
-// reading them, streaming each into R2, reading each into one buffer, then adding a write to R2, a
-// parse with postal-mime, and both; and for Edgemail importing them.
-// Between the two, latency: p50/p99 of sequential requests to the stand-in (one that needs nothing,
-// one that needs one D1 read) beside Edgemail's /health and its three first-page lists (100 messages).
+// bench/floors: what the local runtime costs before Edgemail does anything, beside what Edgemail
+// costs, in one run. A stand-in Worker (bench/floors/worker.js) stops at a given step.
+// - CPU: the same 2 KB messages through wrangler's local Email Routing endpoint; the stand-in stops
+//   at once, after reading the message, after one D1 read, one D1 write, or a batch of six writes
+//   (a delivery's shape). Figures are the CPU (user + system) per message of the runtime workerd
+//   process, which holds the Worker and its simulated D1 (wrangler's proxy process is not counted),
+//   over rounds that alternate the steps, so drift on the machine touches every step alike.
+// - Latency: p50/p99 of sequential requests to the stand-in (one that needs nothing, one that needs
+//   one D1 read) beside Edgemail's /health and its three first-page lists of a 100-message mailbox.
+// - Memory: a fresh runtime process takes six 25 MiB messages (as bench:ingest's 25 MiB Worker does)
+//   and its peak resident memory (VmHWM) is printed: the stand-in not reading them, streaming each
+//   into R2, reading each into one buffer, then writing it to R2, parsing it with postal-mime, or
+//   both; and Edgemail importing them.
+// The floors are in every "before" and "after" figure alike, and are not Worker CPU on Cloudflare.
 // Usage: npm run bench:floors [-- --quick] [-- --cpu] [-- --latency] [-- --memory]   (all unless named)
 import { mkdirSync } from 'node:fs';
 import { BENCH_VARS, cpuSeconds, fmt, freePort, peakRssMiB, percentile, prepareState, rssMiB, startWorker, timed, timedInterleaved } from '../scripts/local-worker.mjs';
