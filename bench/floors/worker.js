@@ -10,34 +10,28 @@ export default {
       await env.DB.exec('CREATE TABLE IF NOT EXISTS rows (id INTEGER PRIMARY KEY, mailbox INTEGER NOT NULL, size INTEGER NOT NULL, body TEXT)');
       return new Response('ok');
     }
-    // Large messages (memory): the request path alone; the body streamed into R2 without passing
-    // through JavaScript; read into one buffer; then written to R2, parsed, or both, as a delivery does.
-    if (pathname === '/sink') return new Response('ok');
     // Latency: a request that needs nothing, and one that needs one D1 round trip (as a first page does).
     if (pathname === '/plain') return new Response('ok');
     if (pathname === '/select') return Response.json((await env.DB.prepare('SELECT 1 AS one').all()).results);
-    if (pathname === '/read') return new Response(String((await request.arrayBuffer()).byteLength));
-    if (pathname === '/read-r2') {
-      const raw = new Uint8Array(await request.arrayBuffer());
-      await env.BLOBS.put(`floors/${crypto.randomUUID()}`, raw);
-      return new Response('ok');
-    }
-    if (pathname === '/read-parse') {
-      const raw = new Uint8Array(await request.arrayBuffer());
-      const { default: PostalMime } = await import('postal-mime');
-      const parsed = await PostalMime.parse(raw);
-      return new Response(String(parsed.attachments.length));
-    }
-    if (pathname === '/read-parse-r2') {
-      const raw = new Uint8Array(await request.arrayBuffer());
-      const { default: PostalMime } = await import('postal-mime');
-      const parsed = await PostalMime.parse(raw);
-      await Promise.all([env.BLOBS.put(`floors/${crypto.randomUUID()}`, raw), ...parsed.attachments.map((a) => env.BLOBS.put(`floors/${crypto.randomUUID()}`, a.content))]);
-      return new Response(String(parsed.attachments.length));
-    }
+    // Large messages (memory): the request path alone; the body streamed into R2 without passing
+    // through JavaScript; read into one buffer; then written to R2, parsed, or both, as a delivery does.
+    if (pathname === '/sink') return new Response('ok');
     if (pathname === '/r2') {
       await env.BLOBS.put(`floors/${crypto.randomUUID()}`, request.body);
       return new Response('ok');
+    }
+    const raw = new Uint8Array(await request.arrayBuffer());
+    const store = (bytes) => env.BLOBS.put(`floors/${crypto.randomUUID()}`, bytes);
+    if (pathname === '/read') return new Response(String(raw.byteLength));
+    if (pathname === '/read-r2') {
+      await store(raw);
+      return new Response('ok');
+    }
+    if (pathname === '/read-parse' || pathname === '/read-parse-r2') {
+      const { default: PostalMime } = await import('postal-mime');
+      const parsed = await PostalMime.parse(raw);
+      if (pathname === '/read-parse-r2') await Promise.all([store(raw), ...parsed.attachments.map((a) => store(a.content))]);
+      return new Response(String(parsed.attachments.length));
     }
     return new Response('not found', { status: 404 });
   },
