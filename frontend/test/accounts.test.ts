@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
 import { freshPage, useChromium } from './browser';
-import { logInAsAdmin } from './ui-helpers';
+import { answerDialogs, logInAsAdmin } from './ui-helpers';
 
 const base = () => inject('workerUrl');
 const browser = useChromium();
@@ -88,6 +88,33 @@ describe('accounts in headless Chromium', () => {
     await user.getByTestId('login-submit').click();
     await expect.poll(() => user.getByTestId('signed-in').textContent()).toContain('owner@ui-shop.test');
     await user.context().close();
+    await admin.context().close();
+  });
+
+  it('rejects a signup from the approval queue, after asking', async () => {
+    const signup = await fetch(`${base()}/api/v1/auth/signup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ domain: 'ui-junk.test', email: 'junk@ui-junk.test', password: 'a long password', name: 'Junk' }),
+    });
+    expect(signup.status).toBe(201);
+    const token = ((await signup.json()) as any).data.token as string;
+
+    const admin = await newPage();
+    const asked = answerDialogs(admin, ['dismiss', 'accept']);
+    await logInAsAdmin(admin);
+    await expect.poll(() => admin.getByTestId('pending-domain').allTextContents()).toContain('ui-junk.test');
+    // Cancelled: nothing happens.
+    await admin.getByTestId('reject-ui-junk.test').click();
+    await expect.poll(() => asked.length).toBe(1);
+    expect(asked[0]).toContain('ui-junk.test');
+    expect(await admin.getByTestId('pending-domain').allTextContents()).toContain('ui-junk.test');
+    expect((await fetch(`${base()}/api/v1/auth/me`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+
+    await admin.getByTestId('reject-ui-junk.test').click();
+    await expect.poll(() => admin.getByTestId('pending-domain').allTextContents()).not.toContain('ui-junk.test');
+    // The signup's account went with its domain.
+    expect((await fetch(`${base()}/api/v1/auth/me`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
     await admin.context().close();
   });
 });

@@ -31,6 +31,7 @@ export const accounts = {
   domains: (creds: Credentials) => v1<DomainInfo[]>('/domains', { creds }),
   pending: (creds: Credentials) => v1<DomainInfo[]>('/domains/pending', { creds }),
   approve: (creds: Credentials, domain: string) => v1<DomainInfo>(`/domains/${enc(domain)}/approve`, { method: 'POST', creds }),
+  removeDomain: (creds: Credentials, domain: string) => v1<{ domain: string }>(`/domains/${enc(domain)}`, { method: 'DELETE', creds }),
   dns: (creds: Credentials, domain: string) => v1<DomainRecords>(`/domains/${enc(domain)}/dns`, { creds }),
   verify: (creds: Credentials, domain: string) => v1<DnsCheck>(`/domains/${enc(domain)}/verify`, { method: 'POST', creds }),
   users: (creds: Credentials) => v1<UserInfo[]>('/users?limit=200', { creds }),

@@ -160,6 +160,8 @@ export const en = {
   recordValue: 'Value',
   approvalQueue: 'Domains awaiting approval',
   approve: 'Approve',
+  reject: 'Reject',
+  rejectDomainConfirm: 'Reject {domain}? The domain, the account that signed up for it and its mailbox are deleted.',
   noPending: 'No domain is waiting.',
   permissionsTitle: 'Permissions',
   userLabel: 'User',

@@ -162,6 +162,8 @@ export const zh: Messages = {
   recordValue: '值',
   approvalQueue: '等待批准的域名',
   approve: '批准',
+  reject: '拒绝',
+  rejectDomainConfirm: '拒绝 {domain}？该域名、为它注册的账户及其邮箱都会被删除。',
   noPending: '没有等待批准的域名。',
   permissionsTitle: '权限',
   userLabel: '用户',

@@ -1,7 +1,9 @@
 /** Queries on `domains`. */
-import { asc, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, inArray, not, sql } from 'drizzle-orm';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Db } from './client';
 import { chunksOf } from './chunks';
+import { addresses } from './schema';
 import { domains, users, type DomainRow } from './schema-accounts';
 
 export async function listDomainRows(db: Db): Promise<DomainRow[]> {
@@ -73,4 +75,44 @@ export async function recordDnsCheck(db: Db, id: number, values: { report: strin
     .update(domains)
     .set({ dnsReportJson: values.report, dnsCheckedAt: values.now, dnsVerifiedAt: values.verified ? values.now : sql`${domains.dnsVerifiedAt}` })
     .where(eq(domains.id, id));
+}
+
+export interface DomainRemoval {
+  /** False when the domain still has addresses holding mail: nothing was deleted then. */
+  removed: boolean;
+  /** The addresses deleted with it (none of them held mail). */
+  addresses: { id: number; address: string }[];
+  /** Accounts deleted with it: those whose login email is on it. */
+  users: number;
+  /** Addresses on it that hold mail (what stopped the removal). */
+  addressesWithMail: number;
+}
+
+/**
+ * Deletes a domain with its empty addresses and the accounts whose login is on it, in one
+ * transaction, only if no address on it holds mail: a domain that has mail is refused whole, so a
+ * refusal changes nothing, and mail arriving meanwhile is never deleted with it. Permissions on the
+ * domain, and the deleted addresses' owners, keys and counters, go by ON DELETE CASCADE.
+ */
+export async function deleteDomainWithoutMail(db: Db, name: string): Promise<DomainRemoval> {
+  // Exact suffix match: LIKE would read `_` in a name as a wildcard.
+  const suffix = `@${name}`;
+  const onDomain = (column: SQLiteColumn) => sql`substr(${column}, -${suffix.length}) = ${suffix}`;
+  const holdsMail = sql`EXISTS (SELECT 1 FROM addresses AS held JOIN mails ON mails.address_id = held.id WHERE substr(held.address, -${suffix.length}) = ${suffix})`;
+  const hasAddresses = sql`EXISTS (SELECT 1 FROM addresses AS left_over WHERE substr(left_over.address, -${suffix.length}) = ${suffix})`;
+  const [deletedAddresses, deletedUsers, deletedDomain, withMail] = await db.batch([
+    db.delete(addresses).where(and(onDomain(addresses.address), not(holdsMail))).returning({ id: addresses.id, address: addresses.address }),
+    db.delete(users).where(and(onDomain(users.email), not(hasAddresses))).returning({ id: users.id }),
+    db.delete(domains).where(and(eq(domains.name, name), not(hasAddresses))).returning({ id: domains.id }),
+    db
+      .select({ n: sql<number>`count(*)` })
+      .from(addresses)
+      .where(and(onDomain(addresses.address), sql`EXISTS (SELECT 1 FROM mails WHERE mails.address_id = ${addresses.id})`)),
+  ]);
+  return {
+    removed: deletedDomain.length > 0,
+    addresses: deletedAddresses,
+    users: deletedUsers.length,
+    addressesWithMail: withMail[0]?.n ?? 0,
+  };
 }

@@ -36,6 +36,8 @@ export const ERROR_STATUS = {
   webhook_delivery_not_found: 404,
   address_taken: 409,
   domain_exists: 409,
+  domain_in_use: 409,
+  domain_configured: 409,
   user_exists: 409,
   method_not_allowed: 405,
   not_cancellable: 409,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { admin, bearer, call, createAddress, deliver, envWith, json, TestEmailMessage, testEnv } from '../helpers';
 import { adminKey, v1 } from '../v1/helpers';
-import { asUser, dnsUrl, dohEnv, publish, signup, unpublish } from './helpers';
+import { activeAccount, asUser, dnsUrl, dohEnv, publish, signup, unpublish } from './helpers';
 
 const message = (to: string) =>
   new TextEncoder().encode(`From: a@sender.test\r\nTo: ${to}\r\nSubject: hello\r\nMessage-ID: <${Math.random()}@sender.test>\r\n\r\nHi\r\n`);
@@ -163,5 +163,78 @@ describe('POST /api/v1/domains/{domain}/verify (DNS-over-HTTPS)', () => {
     const res = await call('/api/v1/domains/resolver-down.test/verify', { method: 'POST', headers: { authorization: `Bearer ${account.token}` } }, e);
     expect(res.status).toBe(502);
     expect((await json(res)).error).toMatchObject({ code: 'dns_lookup_failed', retryable: true });
+  });
+});
+
+describe('DELETE /api/v1/domains/{domain}', () => {
+  const addressCount = async (domain: string) =>
+    (await testEnv.DB.prepare('SELECT count(*) AS n FROM addresses WHERE address LIKE ?').bind(`%@${domain}`).first<{ n: number }>())!.n;
+
+  it('turns a signup down: the domain, its mailbox and the account go, and the name can be signed up for again', async () => {
+    const account = await signup('turn-down.test');
+    const admin = await adminKey();
+    const res = await v1(admin, '/domains/turn-down.test', { method: 'DELETE' });
+    expect(res.status).toBe(200);
+    expect((await json(res)).data).toEqual({ domain: 'turn-down.test', deleted: true, addresses_deleted: 1, users_deleted: 1 });
+
+    expect((await json(await v1(admin, '/domains/pending'))).data.map((d: any) => d.domain)).not.toContain('turn-down.test');
+    expect(await addressCount('turn-down.test')).toBe(0);
+    const grants = await testEnv.DB.prepare('SELECT count(*) AS n FROM permissions WHERE domain_id NOT IN (SELECT id FROM domains)').first<{ n: number }>();
+    expect(grants!.n).toBe(0);
+    // The account's session died with it.
+    expect((await v1(account.token, '/domains')).status).toBe(401);
+    // The name is free again.
+    const again = await signup('turn-down.test');
+    expect((await json(await v1(admin, '/domains/pending'))).data.map((d: any) => d.domain)).toContain(again.domain);
+  });
+
+  it('is refused whole while an address on the domain holds mail, and goes through once that mailbox is deleted', async () => {
+    const account = await activeAccount('in-use.test');
+    const spare = await json(await call('/admin/new_address', { method: 'POST', headers: admin, body: JSON.stringify({ name: 'spare', domain: 'in-use.test' }) }));
+    expect(spare.address).toBe('spare@in-use.test');
+    const mail = new TestEmailMessage('a@sender.test', account.email, message(account.email));
+    await deliver(mail);
+    expect(mail.rejected).toBeNull();
+
+    const refused = await v1(account.admin, '/domains/in-use.test', { method: 'DELETE' });
+    expect(refused.status).toBe(409);
+    expect((await json(refused)).error).toMatchObject({ code: 'domain_in_use', param: 'domain', message: expect.stringContaining('1 address on in-use.test still holds mail') });
+    // Nothing changed: the empty address, the account and its mail are all still there.
+    expect(await addressCount('in-use.test')).toBe(2);
+    expect((await inbox(account.token, account.email)).count).toBe(1);
+    expect((await json(await v1(account.admin, '/domains'))).data.map((d: any) => d.domain)).toContain('in-use.test');
+
+    const found = await json(await call(`/admin/addresses?query=${encodeURIComponent(account.email)}`, { headers: admin }));
+    const [row] = found.results.filter((r: any) => r.address === account.email);
+    expect((await call(`/admin/addresses/${row.address_id}`, { method: 'DELETE', headers: admin })).status).toBe(200);
+    const res = await v1(account.admin, '/domains/in-use.test', { method: 'DELETE' });
+    expect((await json(res)).data).toEqual({ domain: 'in-use.test', deleted: true, addresses_deleted: 1, users_deleted: 1 });
+    expect(await addressCount('in-use.test')).toBe(0);
+    // Mail for it is no longer ours.
+    const late = new TestEmailMessage('a@sender.test', 'spare@in-use.test', message('spare@in-use.test'));
+    await deliver(late);
+    expect(late.rejected).not.toBeNull();
+  });
+
+  it('keeps DOMAINS entries, answers 404 for an unknown domain, and is for admins only', async () => {
+    const account = await signup('not-yours.test');
+    const admin = await adminKey();
+    const configured = await v1(admin, '/domains/mail.test', { method: 'DELETE' });
+    expect(configured.status).toBe(409);
+    expect((await json(configured)).error).toMatchObject({ code: 'domain_configured', message: expect.stringContaining('DOMAINS') });
+    expect((await json(await v1(admin, '/domains/nowhere.test', { method: 'DELETE' }))).error.code).toBe('domain_not_found');
+    // Its own signup holds manage_domains on it, which does not reach deletion.
+    const own = await v1(account.token, '/domains/not-yours.test', { method: 'DELETE' });
+    expect(own.status).toBe(403);
+    expect((await json(own)).error.code).toBe('access_denied');
+    expect((await json(await v1(admin, '/domains/pending'))).data.map((d: any) => d.domain)).toContain('not-yours.test');
+  });
+
+  it('matches addresses on the domain exactly, not on a longer name that ends the same way', async () => {
+    await signup('ab.test');
+    await signup('xab.test');
+    const admin = await adminKey();
+    expect((await json(await v1(admin, '/domains/ab.test', { method: 'DELETE' }))).data.addresses_deleted).toBe(1);
+    expect(await addressCount('xab.test')).toBe(1);
   });
 });

@@ -117,6 +117,7 @@ export const MAPPED: Record<string, Probe[]> = {
   'GET /api/v1/domains': [own('my domains', undefined, { sees: 'session' })],
   'GET /api/v1/domains/pending': [own('the approval queue')],
   'POST /api/v1/domains/:domain/approve': [at("B's domain", domain)],
+  'DELETE /api/v1/domains/:domain': [at("B's domain", domain)],
   'GET /api/v1/domains/:domain/dns': [at("B's domain", domain, { ok: 'session' })],
   'POST /api/v1/domains/:domain/verify': [at("B's domain", domain, { ok: 'session' })],
   'POST /api/v1/permissions/bulk': [at("rights on B's domain for me", (t, self) => grantOn(self.userEmail, t.domain)), at("rights for B's user", (t) => grantOn(t.userEmail, t.domain))],

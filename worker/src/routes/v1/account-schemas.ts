@@ -104,5 +104,6 @@ export const NewUserInput = z
 
 const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: ErrorEnvelope } } });
 export const conflict = { 409: errorResponse('Already exists (domain_exists, user_exists, address_taken)') } as const;
+export const inUse = { 409: errorResponse('The domain is in use or configured (domain_in_use, domain_configured)') } as const;
 export const upstream = { 502: errorResponse('The DNS resolver failed (dns_lookup_failed)') } as const;
 export const unconfigured = { 503: errorResponse('A secret the operation needs is not set (not_configured)') } as const;

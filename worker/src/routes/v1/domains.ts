@@ -1,16 +1,17 @@
 /**
- * /api/v1/domains: the domains a caller may see, the admin's approval queue, and per domain the DNS
- * records to publish and a check that they are published.
+ * /api/v1/domains: the domains a caller may see, the admin's approval queue and deletion, and per
+ * domain the DNS records to publish and a check that they are published.
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import { domainsVisibleTo, requireDomainPermission } from '../../services/accounts/access';
 import { approveDomain, listPendingDomains } from '../../services/domains/approval';
 import { dnsRecords } from '../../services/domains/dns';
 import { getDomain } from '../../services/domains/registry';
+import { removeDomain } from '../../services/domains/removal';
 import { verifyDomainDns } from '../../services/domains/verify';
 import { requireAdminPrincipal } from '../../services/principal';
 import { domainInfo } from './account-presenters';
-import { DnsReport, Domain, DomainDns, unconfigured, upstream } from './account-schemas';
+import { DnsReport, Domain, DomainDns, inUse, unconfigured, upstream } from './account-schemas';
 import { meta, security, v1Router } from './common';
 import { commonErrors, envelope, listEnvelope, ok } from './schemas';
 
@@ -44,6 +45,24 @@ const approve = createRoute({
   summary: 'Approve a domain (admin): generates its DKIM key (RSA 2048) and activates it',
   request: { params: domainParam },
   responses: { ...ok(envelope(Domain.extend({ records: DomainDns.shape.records })), 'The active domain and its records'), ...commonErrors, ...unconfigured },
+});
+
+const remove = createRoute({
+  method: 'delete',
+  path: '/domains/{domain}',
+  tags: ['Domains'],
+  security,
+  summary: 'Delete a domain (admin): turns a signup down, or drops a domain never used',
+  description:
+    'Deletes the domain, its addresses and the accounts whose login email is on it, in one transaction. ' +
+    'Refused whole (409 `domain_in_use`) while any address on it holds mail: delete those mailboxes first, so no mail is lost by accident. ' +
+    'A domain listed in `DOMAINS` is refused (409 `domain_configured`): the next request would seed it again.',
+  request: { params: domainParam },
+  responses: {
+    ...ok(envelope(z.object({ domain: z.string(), deleted: z.literal(true), addresses_deleted: z.number().int(), users_deleted: z.number().int() })), 'Deleted'),
+    ...commonErrors,
+    ...inUse,
+  },
 });
 
 const dns = createRoute({
@@ -80,6 +99,12 @@ export const domainRoutes = v1Router()
     requireAdminPrincipal(c.var.principal);
     const row = await approveDomain(c.var.deps, c.req.valid('param').domain);
     return c.json({ ok: true as const, success: true as const, data: { ...domainInfo(row), records: dnsRecords(row) }, meta: meta(c) }, 200);
+  })
+  .openapi(remove, async (c) => {
+    requireAdminPrincipal(c.var.principal);
+    const removed = await removeDomain(c.var.deps, c.req.valid('param').domain);
+    const data = { domain: removed.domain, deleted: true as const, addresses_deleted: removed.addressesDeleted, users_deleted: removed.usersDeleted };
+    return c.json({ ok: true as const, success: true as const, data, meta: meta(c) }, 200);
   })
   .openapi(dns, async (c) => {
     const { domain } = c.req.valid('param');

@@ -36,6 +36,8 @@ const MEANING: Record<ErrorCode, string> = {
   webhook_delivery_not_found: 'No such webhook delivery.',
   address_taken: 'The address already exists.',
   domain_exists: 'The domain is already registered.',
+  domain_in_use: 'Addresses on the domain still hold mail: delete those mailboxes before the domain.',
+  domain_configured: 'The domain is in DOMAINS: take it out of the configuration before deleting it.',
   user_exists: 'A user with this email already exists.',
   method_not_allowed: 'The route exists, but not with this method.',
   not_cancellable: 'The email has already been handed to the provider.',
