@@ -276,6 +276,27 @@ describe('web UI: keyboard, failures, forwarding', () => {
     await page.context().close();
   });
 
+  it('shows when a message arrived beside its Date header when the two are far apart, as the inbox does', async () => {
+    const me = await apiNewAddress('ux-dates');
+    const raw = (subject: string, date: string) =>
+      ['From: dora@sender.test', `To: ${me.address}`, `Subject: ${subject}`, `Date: ${date}`, `Message-ID: <${Math.random()}@sender.test>`, '', 'Body', ''].join('\r\n');
+    await deliverRaw('dora@sender.test', me.address, raw('Written in 2021', 'Tue, 02 Mar 2021 09:15:00 +0000'));
+    await deliverRaw('dora@sender.test', me.address, raw('Written just now', new Date().toUTCString()));
+    const page = await newPage();
+    await signInAs(page, me, 'inbox');
+    await page.getByTestId('mail-row').filter({ hasText: 'Written in 2021' }).click();
+    await expect.poll(() => page.getByTestId('date').textContent()).toContain('2021');
+    // The inbox row shows today's arrival; so does the message, under its own label.
+    const arrived = await page.getByTestId('received-at').textContent();
+    expect(arrived).not.toContain('2021');
+    expect(arrived).toMatch(/\d{1,2}:\d{2}/);
+    await page.goBack();
+    await page.getByTestId('mail-row').filter({ hasText: 'Written just now' }).click();
+    await expect.poll(() => page.getByTestId('subject').textContent()).toBe('Written just now');
+    expect(await page.getByTestId('received-at').count()).toBe(0);
+    await page.context().close();
+  });
+
   it('back from a message returns to the same place in the inbox, with what was loaded, the message now read', async () => {
     const me = await apiNewAddress('ux-scroll');
     for (let i = 0; i < 30; i++) await deliver(me.address, `Numbered ${String(i).padStart(2, '0')}`);
