@@ -2,19 +2,29 @@
 import { z } from 'zod';
 
 /** Accepts `a,b`, `a b` or a JSON array `["a","b"]`, as users write lists in wrangler.toml or the dashboard. */
-export const list = z
-  .string()
-  .optional()
-  .transform((raw, ctx) => {
-    const text = (raw ?? '').trim();
-    if (!text.startsWith('[')) return text.split(/[\s,]+/).filter(Boolean);
-    try {
-      return z.array(z.string()).parse(JSON.parse(text)).map((s) => s.trim()).filter(Boolean);
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'expected a JSON array of strings or a comma-separated list' });
-      return z.NEVER;
-    }
-  });
+export const list = listSplitOn(/[\s,]+/);
+
+/**
+ * A list of passwords: `a,b`, one per line, or a JSON array. Spaces belong to a password: split on
+ * them, the passphrase "correct horse battery staple" would have made each of its words a password.
+ */
+export const passwordList = listSplitOn(/\s*[,\r\n]+\s*/);
+
+function listSplitOn(separator: RegExp) {
+  return z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      const text = (raw ?? '').trim();
+      if (!text.startsWith('[')) return text.split(separator).filter(Boolean);
+      try {
+        return z.array(z.string()).parse(JSON.parse(text)).map((s) => s.trim()).filter(Boolean);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'expected a JSON array of strings or a comma-separated list' });
+        return z.NEVER;
+      }
+    });
+}
 
 export const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
   z

@@ -53,6 +53,14 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...base, DOMAINS: '["a.test","B.test"]' }).seedDomains).toEqual(['a.test', 'b.test']);
   });
 
+  it('keeps the spaces of a password: only commas and line breaks separate passwords', () => {
+    const config = loadConfig({ ...base, ADMIN_PASSWORDS: 'correct horse battery staple', PASSWORDS: ' site one ,\nsite two\r\n' });
+    expect(config.adminPasswords).toEqual(['correct horse battery staple']);
+    expect(config.sitePasswords).toEqual(['site one', 'site two']);
+    expect(loadConfig({ ...base, ADMIN_PASSWORDS: 'first,second' }).adminPasswords).toEqual(['first', 'second']);
+    expect(loadConfig({ ...base, ADMIN_PASSWORDS: '["with, comma", " spaced "]' }).adminPasswords).toEqual(['with, comma', 'spaced']);
+  });
+
   it('takes a setting left blank (as the dashboard can leave a var) as its default', () => {
     const blank = Object.fromEntries(
       ['CATCH_ALL', 'MAIL_PROVIDER', 'RESEND_API_URL', 'SMTP_RELAY_SECURITY', 'SIGNUP', 'DOH_RESOLVER_URL', 'REMOTE_ATTACHMENTS', 'TRACKING', 'MAX_MESSAGE_BYTES', 'TRACK_OPENS'].map((name) => [name, ' ']),

@@ -3,7 +3,7 @@
  * value. Every variable is documented in README.md ("Configuration").
  */
 import { z } from 'zod';
-import { bool, choice, int, list, optional, urlOr } from './config-fields';
+import { bool, choice, int, list, optional, passwordList, urlOr } from './config-fields';
 
 export const AI_PROVIDERS = ['workers-ai', 'openai', 'anthropic'] as const;
 export type AiProviderName = (typeof AI_PROVIDERS)[number];
@@ -46,8 +46,8 @@ const configSchema = z.object({
   ADMIN_ONLY_CREATE: bool(false),
   JWT_SECRET: z.string({ error: 'JWT_SECRET is not set' }).min(16, 'JWT_SECRET must be at least 16 characters'),
   JWT_TTL_SECONDS: int(0),
-  ADMIN_PASSWORDS: list,
-  PASSWORDS: list,
+  ADMIN_PASSWORDS: passwordList,
+  PASSWORDS: passwordList,
   FORWARD_TO: list,
   RETENTION_DAYS: int(0),
   ADDRESS_TTL_DAYS: int(0),

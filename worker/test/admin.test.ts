@@ -18,6 +18,13 @@ describe('admin authentication', () => {
     }
   });
 
+  it('takes a passphrase with spaces as one password, not one password per word', async () => {
+    const e = envWith({ ADMIN_PASSWORDS: 'correct horse battery staple' });
+    const as = (password: string) => call('/admin/addresses', { headers: { 'x-admin-auth': password, 'cf-connecting-ip': '192.0.2.77' } }, e);
+    expect((await as('correct horse battery staple')).status).toBe(200);
+    expect((await as('horse')).status).toBe(401);
+  });
+
   it('refuses an address JWT on admin routes', async () => {
     const { jwt } = await createAddress('notadmin');
     expect((await call('/admin/addresses', { headers: bearer(jwt) })).status).toBe(401);
