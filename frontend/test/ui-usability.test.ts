@@ -3,6 +3,7 @@
  * reachable by Tab, failed calls say so, forwarding keeps attachments, recipients may carry names,
  * a revoked address can be forgotten, and the admin list pages past 50.
  */
+import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { freshPage, useChromium } from './browser';
@@ -294,6 +295,27 @@ describe('web UI: keyboard, failures, forwarding', () => {
     await page.getByTestId('mail-row').filter({ hasText: 'Written just now' }).click();
     await expect.poll(() => page.getByTestId('subject').textContent()).toBe('Written just now');
     expect(await page.getByTestId('received-at').count()).toBe(0);
+    await page.context().close();
+  });
+
+  it('downloads the whole mailbox as one mbox file from the password page', async () => {
+    const me = await apiNewAddress('ux-export');
+    await deliver(me.address, 'Kept for later', true);
+    await deliver(me.address, 'Second to keep');
+    const page = await newPage();
+    await signInAs(page, me, 'password');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-mbox').click()]);
+    expect(download.suggestedFilename()).toBe(`${me.address}.mbox`);
+    const file = (await readFile((await download.path())!)).toString('latin1');
+    // Two entries, each opened by its separator line, each message whole (the attachment too).
+    expect(file.match(/^From dora@sender\.test \w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}$/gm)).toHaveLength(2);
+    expect([...file.matchAll(/^Subject: (.*)\r$/gm)].map((m) => m[1])).toEqual(['Kept for later', 'Second to keep']);
+    expect(file).toContain('filename="report.pdf"');
+
+    // A failure is said, not swallowed.
+    await page.route('**/api/v1/mailboxes/*/export*', (route) => route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ ok: false, error: { code: 'internal_error', message: 'Internal error (req_y).' } }) }));
+    await page.getByTestId('export-mbox').click();
+    await expect.poll(() => page.getByTestId('export-error').textContent()).toBe('The mailbox could not be exported: Internal error (req_y).');
     await page.context().close();
   });
 

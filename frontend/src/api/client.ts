@@ -53,10 +53,7 @@ export async function request<T>(path: string, init: RequestInit & { creds?: Cre
   if (creds.mailbox) headers.set('x-mailbox', creds.mailbox);
   if (rest.body && !(rest.body instanceof FormData) && !headers.has('content-type')) headers.set('content-type', 'application/json');
   const response = await fetch(path, { ...rest, headers });
-  if (!response.ok) {
-    const body = (await response.json().catch(() => null)) as ApiError | null;
-    throw new ApiFailure(response.status, body?.error.code ?? 'http_error', body?.error.message ?? `HTTP ${response.status}`, body?.error.param);
-  }
+  if (!response.ok) throw await failureOf(response);
   return (await response.json()) as T;
 }
 
@@ -97,6 +94,19 @@ export const api = {
     if (!response.ok) throw new ApiFailure(response.status, 'http_error', `HTTP ${response.status}`);
     return response.blob();
   },
+  /** The whole mailbox as one mbox file, fetched part by part (GET /api/v1/mailboxes/{address}/export). */
+  exportMailbox: async (creds: Credentials, address: string) => {
+    const parts: Blob[] = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = cursor ? `?cursor=${encodeURIComponent(cursor)}` : '';
+      const response = await fetch(`/api/v1/mailboxes/${encodeURIComponent(address)}/export${query}`, { headers: authHeaders(creds) });
+      if (!response.ok) throw await failureOf(response);
+      parts.push(await response.blob());
+      cursor = response.headers.get('edgemail-next-cursor');
+    } while (cursor);
+    return new Blob(parts, { type: 'application/mbox' });
+  },
   send: (creds: Credentials, body: SendInput) => request<SendResponse>('/api/send_mail', { method: 'POST', body: json(body), creds }),
   sentList: (creds: Credentials, limit: number, offset: number) => request<ListResponse<SentSummary>>(`/api/sendbox?${page(limit, offset)}`, { creds }),
   sentMail: (creds: Credentials, id: number) => request<SentMail>(`/api/sendbox/${id}`, { creds }),
@@ -121,6 +131,12 @@ export const api = {
     request<AddressInfo>(`/admin/addresses/${id}/send_balance`, { method: 'PUT', body: json({ balance }), creds }),
   adminToken: (creds: Credentials, id: number) => request<NewAddressResponse>(`/admin/addresses/${id}/token`, { method: 'POST', creds }),
 };
+
+/** The error an answer carries: its JSON error's code and message when it has one. */
+async function failureOf(response: Response): Promise<ApiFailure> {
+  const body = (await response.json().catch(() => null)) as ApiError | null;
+  return new ApiFailure(response.status, body?.error.code ?? 'http_error', body?.error.message ?? `HTTP ${response.status}`, body?.error.param);
+}
 
 function authHeaders(creds: Credentials): Record<string, string> {
   return {

@@ -5,14 +5,12 @@ import type { AppEnv } from '../env';
 import { idParam, pageQuery, validate } from '../lib/validate';
 import { mailboxReader, requireAddress, requireMailboxReader } from '../middleware/auth';
 import { deleteMessage, getAttachmentContent, getFullMessage, getRawMessage, listSummariesFor, listWithRawFor } from '../services/mailbox';
-import { compatMail, contentDisposition, fullMail, mailSummary, safeContentType } from './presenters';
+import { compatMail, contentDisposition, DOWNLOAD_HEADERS, fullMail, mailSummary, safeContentType } from './presenters';
 
 const attachmentParams = idParam.extend({ index: z.coerce.number().int().min(0) });
 const searchQuery = pageQuery.extend({ q: z.string().trim().max(200).optional().transform((v) => v || undefined) });
 
 /** Downloads are inert: never sniffed, never rendered as a page of our origin. */
-const DOWNLOAD_HEADERS = { 'X-Content-Type-Options': 'nosniff', 'Content-Security-Policy': "sandbox; default-src 'none'" };
-
 // requireAddress is attached per route, not with .use(): this router shares the /api prefix, and an
 // unknown /api path must stay a 404 rather than become a 401.
 export const mailRoutes = new Hono<AppEnv>()

@@ -147,6 +147,7 @@ export const MAPPED: Record<string, Probe[]> = {
     ...viaBoth("B's message", (address, t) => ({ params: { address, uid: t.mailUid } }), { ok: 'jwt' }),
     ...viaBoth(`B's message${CHECKED_FIRST}`, (address, t) => ({ params: { address, uid: t.mailUid }, query: { cursor: 'x' } }), { ok: 'key' }),
   ],
+  'GET /api/v1/mailboxes/:address/export': [at("B's mailbox as mbox", box, { ok: 'key' })],
   'GET /api/v1/mailboxes/:address/messages/:uid/raw': viaBoth("B's message", (address, t) => ({ params: { address, uid: t.mailUid } }), { ok: 'key' }),
   'GET /api/v1/mailboxes/:address/messages/:uid/attachments/:index': viaBoth("B's attachment", (address, t) => ({ params: { address, uid: t.mailUid, index: '0' } }), { ok: 'session' }),
   'PATCH /api/v1/mailboxes/:address/messages/:uid': viaBoth("B's message", (address, t) => ({ params: { address, uid: t.mailUid }, json: { flags: ['\\Flagged'], folder: 'Junk' } }), { ok: 'jwt' }),

@@ -200,6 +200,7 @@ export const QUERY_ROUTES: Record<string, QueryRoute> = {
   'GET /api/v1/keys': { as: 'admin' },
   'GET /api/v1/mailboxes/:address/search': { as: 'key', params: box, base: () => ({ q: 'Report' }) },
   'GET /api/v1/mailboxes/:address/messages': { as: 'key', params: box },
+  'GET /api/v1/mailboxes/:address/export': { as: 'jwt', params: box },
   'GET /api/v1/stats/delivery': { as: 'session', base: (s) => ({ sender: s.p.address }) },
   'GET /api/v1/stats/domain/:domain': { as: 'session', params: (s) => ({ domain: s.p.domain }) },
   'GET /api/v1/emails': { as: 'jwt' },

@@ -17,6 +17,7 @@ import { keyRoutes } from './keys';
 import { permissionRoutes } from './permissions';
 import { userRoutes } from './users';
 import { mailboxRoutes } from './mailboxes';
+import { exportRoutes } from './export';
 import { messageRoutes } from './messages';
 import { statsRoutes } from './stats';
 import { suppressionRoutes } from './suppressions';
@@ -72,6 +73,7 @@ export function createV1App() {
   app.route('/', keyRoutes);
   app.route('/', mailboxRoutes);
   app.route('/', messageRoutes);
+  app.route('/', exportRoutes);
   app.route('/', statsRoutes);
   app.route('/', aiRoutes);
   app.route('/', emailSendRoutes);

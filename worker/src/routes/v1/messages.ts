@@ -5,7 +5,7 @@ import { settlePrincipal } from '../../middleware/v1-auth';
 import { findMessage, findMessageFor, listMessagesFor, parseFolder, trashOrDelete, updateFlagsAndFolder } from '../../services/folders';
 import { mailboxFor } from '../../services/mailbox-access';
 import { getAttachmentContent, getFullMessage, getRawMessage } from '../../services/mailbox';
-import { contentDisposition, safeContentType } from '../presenters';
+import { contentDisposition, DOWNLOAD_HEADERS, safeContentType } from '../presenters';
 import { addressParam, etagFor, limitParam, meta, offsetParam, security, uidParam, v1Router } from './common';
 import { fullMessage, messageSummary } from './presenters';
 import { commonErrors, envelope, Flag, FolderName, listEnvelope, Message, MessageSummary, ok } from './schemas';
@@ -85,8 +85,6 @@ const remove = createRoute({
   request: { params },
   responses: { ...ok(envelope(z.object({ uid: z.string(), result: z.enum(['trashed', 'deleted']) })), 'What happened'), ...commonErrors },
 });
-
-const DOWNLOAD_HEADERS = { 'X-Content-Type-Options': 'nosniff', 'Content-Security-Policy': "sandbox; default-src 'none'" };
 
 export const messageRoutes = v1Router()
   .openapi(list, async (c) => {
