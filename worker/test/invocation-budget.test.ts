@@ -103,6 +103,24 @@ describe('D1 queries per invocation', () => {
     expect(trips.count).toBeLessThan(PAID_PLAN);
   });
 
+  it('a mailbox export part of 1,000 messages: the list, then its bytes 50 rows at a time, within the free plan', async () => {
+    const { trips, env } = counted();
+    const { address, jwt } = await createAddress('budget-export', undefined, env);
+    const mbox = Array.from({ length: 400 }, (_, i) => `From a@sender.test Mon Mar  2 10:00:00 2026\n${new TextDecoder().decode(mail(address, i)).replace(/\r\n/g, '\n')}`).join('\n');
+    for (let i = 0; i < 3; i++) {
+      const copy = mbox.replace(/budget-/g, `budget-${i}-`);
+      await call(`/admin/mails/import?to=${encodeURIComponent(address)}`, { method: 'POST', body: copy, headers: { ...admin, 'content-type': 'application/mbox' } }, env);
+    }
+    trips.count = 0;
+    const res = await v1(jwt, `/mailboxes/${encodeURIComponent(address)}/export?limit=1000`, {}, env);
+    expect(res.headers.get('edgemail-message-count')).toBe('1000');
+    await res.arrayBuffer();
+    // The token's address row, the list of 1,000 (plus one, to know whether more remain), then 20
+    // reads of 50 rows.
+    expect(trips.count).toBe(22);
+    expect(trips.count).toBeLessThan(FREE_PLAN);
+  });
+
   it('a v1 batch of 100 messages is accepted in a handful; a send-queue batch stays within the paid plan, and 5 messages within the free one', async () => {
     const { trips, env } = counted();
     const sender = await createAddress('budget-sender', undefined, env);
