@@ -298,6 +298,26 @@ describe('web UI: keyboard, failures, forwarding', () => {
     await page.context().close();
   });
 
+  it('deletes every message of the mailbox at once, after asking', async () => {
+    const me = await apiNewAddress('ux-delete-all');
+    for (const subject of ['One', 'Two', 'Three']) await deliver(me.address, subject);
+    const page = await freshPage(browser(), { viewport: { width: 1200, height: 800 } });
+    const asked = answerDialogs(page, ['dismiss', 'accept']);
+    await signInAs(page, me, 'inbox');
+    await expect.poll(() => page.getByTestId('mail-row').count()).toBe(3);
+    await page.getByTestId('delete-all').click();
+    await expect.poll(() => asked.length).toBe(1);
+    expect(asked[0]).toContain('Delete all 3 messages');
+    expect((await inbox(me.jwt)).results).toHaveLength(3);
+
+    await page.getByTestId('delete-all').click();
+    await page.getByTestId('empty').waitFor();
+    expect((await inbox(me.jwt)).results).toHaveLength(0);
+    // Nothing left to delete: the button goes.
+    expect(await page.getByTestId('delete-all').count()).toBe(0);
+    await page.context().close();
+  });
+
   it('downloads the whole mailbox as one mbox file from the password page', async () => {
     const me = await apiNewAddress('ux-export');
     await deliver(me.address, 'Kept for later', true);

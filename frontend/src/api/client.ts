@@ -94,6 +94,16 @@ export const api = {
     if (!response.ok) throw new ApiFailure(response.status, 'http_error', `HTTP ${response.status}`);
     return response.blob();
   },
+  /** Deletes every message of a folder for good, a part per call, until none is left; answers how many went. */
+  emptyFolder: async (creds: Credentials, address: string, folder: string) => {
+    let deleted = 0;
+    for (let more = true; more; ) {
+      const { data } = await request<{ data: { deleted: number; more: boolean } }>(`/api/v1/mailboxes/${encodeURIComponent(address)}/folders/${folder}/messages`, { method: 'DELETE', creds });
+      deleted += data.deleted;
+      more = data.more;
+    }
+    return deleted;
+  },
   /** The whole mailbox as one mbox file, fetched part by part (GET /api/v1/mailboxes/{address}/export). */
   exportMailbox: async (creds: Credentials, address: string) => {
     const parts: Blob[] = [];

@@ -178,3 +178,9 @@ export async function replaceDraftContent(
       .onConflictDoUpdate({ target: searchPending.mailId, set: { ...search, createdAt: now } }),
   ]);
 }
+
+/** Ids of up to `limit` messages in one folder, oldest first. */
+export async function idsInFolder(db: Db, addressId: number, folder: Folder, limit: number): Promise<number[]> {
+  const rows = await db.select({ id: mails.id }).from(mails).where(and(eq(mails.addressId, addressId), eq(mails.folder, folder))).orderBy(mails.id).limit(limit);
+  return rows.map((r) => r.id);
+}

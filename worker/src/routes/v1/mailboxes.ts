@@ -1,11 +1,12 @@
-/** /api/v1/mailboxes/{address}: folders, full-text search, drafts. */
+/** /api/v1/mailboxes/{address}: folders (and emptying one), full-text search, drafts. */
 import { createRoute, z } from '@hono/zod-openapi';
 import { settlePrincipal } from '../../middleware/v1-auth';
-import { createDraft, findMessage, listFoldersFor, searchMessagesFor, updateDraft, type DraftInput } from '../../services/folders';
+import { emptyFolder } from '../../services/empty-folder';
+import { createDraft, findMessage, listFoldersFor, parseFolder, searchMessagesFor, updateDraft, type DraftInput } from '../../services/folders';
 import { mailboxFor } from '../../services/mailbox-access';
 import { addressParam, meta, security, uidParam, v1Router } from './common';
 import { messageSummary } from './presenters';
-import { commonErrors, envelope, Folder, listEnvelope, MessageSummary, ok, SearchHit } from './schemas';
+import { commonErrors, envelope, Folder, FolderName, listEnvelope, MessageSummary, ok, SearchHit } from './schemas';
 
 const folders = createRoute({
   method: 'get',
@@ -74,6 +75,16 @@ const updateDraftRoute = createRoute({
   responses: { ...ok(envelope(MessageSummary), 'The draft'), ...commonErrors },
 });
 
+const emptyFolderRoute = createRoute({
+  method: 'delete',
+  path: '/mailboxes/{address}/folders/{folder}/messages',
+  tags: ['Mailboxes'],
+  security,
+  summary: 'Empty a folder: its messages deleted for good, up to 400 a call (call again while `more` is true)',
+  request: { params: z.object({ address: addressParam, folder: z.string().openapi({ param: { name: 'folder', in: 'path' }, example: 'Trash' }) }) },
+  responses: { ...ok(envelope(z.object({ folder: FolderName, deleted: z.number().int(), more: z.boolean() })), 'How many went, and whether more remain'), ...commonErrors },
+});
+
 const toDraft = (b: z.infer<typeof DraftBody>): DraftInput => ({
   to: b.to.map((address) => ({ address })),
   cc: b.cc.map((address) => ({ address })),
@@ -94,6 +105,13 @@ export const mailboxRoutes = v1Router()
     await settlePrincipal(c, confirmed);
     const data = hits.map((h) => ({ ...messageSummary(h.mail), match: h.snippet }));
     return c.json({ ok: true as const, success: true as const, data, meta: { ...meta(c), total: data.length, limit, offset: 0, next_cursor: null } }, 200);
+  })
+  .openapi(emptyFolderRoute, async (c) => {
+    const { address, folder: name } = c.req.valid('param');
+    const folder = parseFolder(name);
+    const mailbox = await mailboxFor(c.var.deps, c.var.principal, address);
+    const { deleted, more } = await emptyFolder(c.var.deps, mailbox, folder);
+    return c.json({ ok: true as const, success: true as const, data: { folder, deleted, more }, meta: meta(c) }, 200);
   })
   .openapi(createDraftRoute, async (c) => {
     const mailbox = await mailboxFor(c.var.deps, c.var.principal, c.req.valid('param').address);
