@@ -121,6 +121,19 @@ describe('D1 queries per invocation', () => {
     expect(trips.count).toBeLessThan(FREE_PLAN);
   });
 
+  it('emptying a folder of 400 messages: the list, then two queries per 40, within the free plan', async () => {
+    const { trips, env } = counted();
+    const { address, jwt } = await createAddress('budget-empty', undefined, env);
+    const mbox = Array.from({ length: 400 }, (_, i) => `From a@sender.test Mon Mar  2 10:00:00 2026\n${new TextDecoder().decode(mail(address, i)).replace(/\r\n/g, '\n')}`).join('\n');
+    await call(`/admin/mails/import?to=${encodeURIComponent(address)}`, { method: 'POST', body: mbox, headers: { ...admin, 'content-type': 'application/mbox' } }, env);
+    trips.count = 0;
+    const res = await v1(jwt, `/mailboxes/${encodeURIComponent(address)}/folders/INBOX/messages`, { method: 'DELETE' }, env);
+    expect((await json(res)).data).toEqual({ folder: 'INBOX', deleted: 400, more: false });
+    // The token's address row, the ids, then per 40 messages their R2 keys and the delete.
+    expect(trips.count).toBe(22);
+    expect(trips.count).toBeLessThan(FREE_PLAN);
+  });
+
   it('a v1 batch of 100 messages is accepted in a handful; a send-queue batch stays within the paid plan, and 5 messages within the free one', async () => {
     const { trips, env } = counted();
     const sender = await createAddress('budget-sender', undefined, env);

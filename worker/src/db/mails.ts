@@ -194,7 +194,8 @@ export async function markSeen(db: Db, addressId: number, id: number): Promise<v
 export async function blobKeysOf(db: Db, addressId: number, mailIds: number[]): Promise<string[]> {
   if (mailIds.length === 0) return [];
   const owned = and(eq(mails.addressId, addressId), inArray(mails.id, mailIds));
-  const [raws, atts] = await Promise.all([
+  // One round trip for both.
+  const [raws, atts] = await db.batch([
     db.select({ key: mailContents.rawKey }).from(mailContents).innerJoin(mails, eq(mails.id, mailContents.mailId)).where(owned),
     db.select({ key: attachments.blobKey }).from(attachments).innerJoin(mails, eq(mails.id, attachments.mailId)).where(owned),
   ]);

@@ -9,7 +9,7 @@ import type { Deps } from './deps';
 import type { Folder } from './folders';
 import { deleteMessages } from './mailbox';
 
-/** 400 messages: 21 D1 queries, within the 50 a Workers Free invocation may make. */
+/** 400 messages: 22 D1 queries with the credential's, within the 50 a Workers Free invocation may make. */
 export const EMPTY_FOLDER_PER_CALL = 400;
 
 export async function emptyFolder(deps: Deps, mailbox: AddressRow, folder: Folder): Promise<{ deleted: number; more: boolean }> {
