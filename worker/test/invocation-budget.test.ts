@@ -23,6 +23,10 @@ function counted() {
 
 const mail = (to: string, i: number) => new TextEncoder().encode(`From: a@sender.test\r\nTo: ${to}\r\nSubject: budget ${i}\r\nMessage-ID: <budget-${to}-${i}@x>\r\n\r\nhello ${i}\r\n`);
 
+/** IMPORT_MAX_MESSAGES (400) messages for `address`, as one mbox file. */
+const mboxOf400 = (address: string) =>
+  Array.from({ length: 400 }, (_, i) => `From a@sender.test Mon Mar  2 10:00:00 2026\n${new TextDecoder().decode(mail(address, i)).replace(/\r\n/g, '\n')}`).join('\n');
+
 describe('D1 queries per invocation', () => {
   it('a received message: one batch (two when the isolate has not seen the mailbox lately)', async () => {
     const { trips, env } = counted();
@@ -95,7 +99,7 @@ describe('D1 queries per invocation', () => {
   it('an mbox import of IMPORT_MAX_MESSAGES (400) messages: one per message, within the paid plan', async () => {
     const { trips, env } = counted();
     const { address } = await createAddress('budget-import', undefined, env);
-    const mbox = Array.from({ length: 400 }, (_, i) => `From a@sender.test Mon Mar  2 10:00:00 2026\n${new TextDecoder().decode(mail(address, i)).replace(/\r\n/g, '\n')}`).join('\n');
+    const mbox = mboxOf400(address);
     trips.count = 0;
     const res = await call(`/admin/mails/import?to=${encodeURIComponent(address)}`, { method: 'POST', body: mbox, headers: { ...admin, 'content-type': 'application/mbox' } }, env);
     expect((await json(res)).imported).toBe(400);
@@ -106,7 +110,7 @@ describe('D1 queries per invocation', () => {
   it('a mailbox export part of 1,000 messages: the list, then its bytes 50 rows at a time, within the free plan', async () => {
     const { trips, env } = counted();
     const { address, jwt } = await createAddress('budget-export', undefined, env);
-    const mbox = Array.from({ length: 400 }, (_, i) => `From a@sender.test Mon Mar  2 10:00:00 2026\n${new TextDecoder().decode(mail(address, i)).replace(/\r\n/g, '\n')}`).join('\n');
+    const mbox = mboxOf400(address);
     for (let i = 0; i < 3; i++) {
       const copy = mbox.replace(/budget-/g, `budget-${i}-`);
       await call(`/admin/mails/import?to=${encodeURIComponent(address)}`, { method: 'POST', body: copy, headers: { ...admin, 'content-type': 'application/mbox' } }, env);
@@ -124,7 +128,7 @@ describe('D1 queries per invocation', () => {
   it('emptying a folder of 400 messages: the list, then two queries per 40, within the free plan', async () => {
     const { trips, env } = counted();
     const { address, jwt } = await createAddress('budget-empty', undefined, env);
-    const mbox = Array.from({ length: 400 }, (_, i) => `From a@sender.test Mon Mar  2 10:00:00 2026\n${new TextDecoder().decode(mail(address, i)).replace(/\r\n/g, '\n')}`).join('\n');
+    const mbox = mboxOf400(address);
     await call(`/admin/mails/import?to=${encodeURIComponent(address)}`, { method: 'POST', body: mbox, headers: { ...admin, 'content-type': 'application/mbox' } }, env);
     trips.count = 0;
     const res = await v1(jwt, `/mailboxes/${encodeURIComponent(address)}/folders/INBOX/messages`, { method: 'DELETE' }, env);
