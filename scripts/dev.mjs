@@ -30,6 +30,8 @@ function ensureDevVars() {
         '# Locally every new address can send right away; production defaults to 0 (admin grants).',
         'DEFAULT_SEND_BALANCE=1000',
         'SEND_RATE_PER_MINUTE=120',
+        '# Locally anyone may create as many addresses as they like; production allows 30 per IP per hour.',
+        'NEW_ADDRESSES_PER_HOUR=0',
         'RESEND_API_KEY=',
         '# Locally a webhook receiver on 127.0.0.1 works; production refuses private addresses.',
         'WEBHOOK_ALLOW_PRIVATE=true',

@@ -15,6 +15,7 @@ export const BENCH_VARS = {
   DOMAINS: 'bench.test',
   DEFAULT_SEND_BALANCE: '1000000',
   SEND_RATE_PER_MINUTE: '0',
+  NEW_ADDRESSES_PER_HOUR: '0',
 };
 
 /** A TCP port that was free a moment ago. */

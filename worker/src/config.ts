@@ -65,6 +65,7 @@ const configSchema = z.object({
   SEND_RETRY_BASE_SECONDS: int(30, 1, 3600),
   DEFAULT_SEND_BALANCE: int(0),
   SEND_RATE_PER_MINUTE: int(10),
+  NEW_ADDRESSES_PER_HOUR: int(30),
   MAX_RECIPIENTS: int(50, 1, 1000),
   // Each imported message is one D1 query; Cloudflare allows 1,000 per invocation (Workers Paid), 50 (Free).
   IMPORT_MAX_MESSAGES: int(400, 1, 100_000),
@@ -141,6 +142,8 @@ export interface Config {
   defaultSendBalance: number;
   /** Messages per address per rolling minute; 0 means unlimited. */
   sendRatePerMinute: number;
+  /** Addresses anyone (not an admin) may create per client IP per hour; 0 means unlimited. */
+  newAddressesPerHour: number;
   /** Envelope recipients per message (To + Cc + Bcc). */
   maxRecipients: number;
   /** IMPORT_MAX_MESSAGES: messages one import request may hold (each is a D1 query in that request). */
@@ -236,6 +239,7 @@ export function loadConfig(env: Record<string, unknown>): Config {
     sending: { maxAttempts: v.SEND_MAX_ATTEMPTS, retryBaseSeconds: v.SEND_RETRY_BASE_SECONDS },
     defaultSendBalance: v.DEFAULT_SEND_BALANCE,
     sendRatePerMinute: v.SEND_RATE_PER_MINUTE,
+    newAddressesPerHour: v.NEW_ADDRESSES_PER_HOUR,
     maxRecipients: v.MAX_RECIPIENTS,
     importMaxMessages: v.IMPORT_MAX_MESSAGES,
     v1RateLimits: { read: v.V1_RATE_READ_PER_MINUTE, write: v.V1_RATE_WRITE_PER_MINUTE, search: v.V1_RATE_SEARCH_PER_MINUTE },

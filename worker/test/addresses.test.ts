@@ -63,6 +63,23 @@ describe('POST /api/new_address', () => {
     expect((await newAddress({ name: 'gated' }, admin, e)).status).toBe(200);
   });
 
+  it('lets one IP address create NEW_ADDRESSES_PER_HOUR addresses an hour; others and the admin are not held back', async () => {
+    const e = envWith({ NEW_ADDRESSES_PER_HOUR: '2' });
+    const from = (ip: string, extra: Record<string, string> = {}) => newAddress({}, { 'cf-connecting-ip': ip, ...extra }, e);
+    expect((await from('198.51.100.7')).status).toBe(200);
+    expect((await from('198.51.100.7')).status).toBe(200);
+    const third = await from('198.51.100.7');
+    expect(third.status).toBe(429);
+    const retryAfter = Number(third.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(3600);
+    expect((await json(third)).error).toMatchObject({ code: 'rate_limited', message: expect.stringContaining('2 new addresses per hour from one IP address') });
+    expect((await from('198.51.100.8')).status).toBe(200);
+    expect((await from('198.51.100.7', admin)).status).toBe(200);
+    // 0 is no limit.
+    for (let i = 0; i < 3; i++) expect((await newAddress({}, { 'cf-connecting-ip': '198.51.100.9' }, envWith({ NEW_ADDRESSES_PER_HOUR: '0' }))).status).toBe(200);
+  });
+
   it('lets the admin create addresses through /admin/new_address whatever the switch', async () => {
     const e = envWith({ ADMIN_ONLY_CREATE: 'true' });
     const res = await call('/admin/new_address', { method: 'POST', body: JSON.stringify({ name: 'byadmin' }), headers: admin }, e);
