@@ -29,6 +29,7 @@ declare namespace Cloudflare {
 		RESEND_API_URL: string;
 		DEFAULT_SEND_BALANCE: string;
 		SEND_RATE_PER_MINUTE: string;
+		NEW_ADDRESSES_PER_HOUR: string;
 		MAX_RECIPIENTS: string;
 		IMPORT_MAX_MESSAGES: string;
 		V1_RATE_READ_PER_MINUTE: string;

@@ -5,8 +5,7 @@ import type { AppEnv } from '../env';
 import { AppError } from '../lib/errors';
 import { validate } from '../lib/validate';
 import { isAdmin, requireAddress } from '../middleware/auth';
-import { enforceLimit, HOUR_MS, type Limit } from '../services/rate-limit';
-import { createAddress, rotateToken } from '../services/addresses';
+import { countAnonymousCreation, createAddress, rotateToken } from '../services/addresses';
 import { openDomainNames } from '../services/domains/registry';
 import { issueAddressToken } from '../services/tokens';
 import { aiEnabled } from '../services/ai/settings';
@@ -40,8 +39,7 @@ export const addressRoutes = new Hono<AppEnv>()
     if (deps.config.adminOnlyCreate && !admin) {
       throw new AppError('unauthorized', 'Only an admin can create addresses on this server.');
     }
-    // Every address is a D1 row and a mailbox to serve: a script must not fill the database.
-    if (!admin) await enforceLimit(deps, newAddressLimit(deps.config.newAddressesPerHour, c.req.header('cf-connecting-ip')));
+    if (!admin) await countAnonymousCreation(deps, c.req.header('cf-connecting-ip'));
     const row = await createAddress(deps, c.req.valid('json'));
     return c.json({ address: row.address, address_id: row.id, jwt: await issueAddressToken(deps, row) });
   })
@@ -50,11 +48,3 @@ export const addressRoutes = new Hono<AppEnv>()
     const row = await rotateToken(c.var.deps, c.var.mailbox.id);
     return c.json({ address: row.address, address_id: row.id, jwt: await issueAddressToken(c.var.deps, row) });
   });
-
-/** NEW_ADDRESSES_PER_HOUR per client IP (Cloudflare sets CF-Connecting-IP and overwrites a client's). */
-const newAddressLimit = (max: number, client: string | undefined): Limit => ({
-  name: `new-address:${client ?? 'unknown'}`,
-  max,
-  windowMs: HOUR_MS,
-  describe: `${max} new addresses per hour from one IP address`,
-});

@@ -16,6 +16,7 @@ import { setSendBalance } from '../db/sent';
 import { randomToken } from '../lib/clock';
 import { AppError } from '../lib/errors';
 import { addressBlobPrefixes, deleteBlobPrefix } from './blobs';
+import { enforceLimit, HOUR_MS } from './rate-limit';
 import { cachedMailbox, forgetMailbox, rememberMailbox } from './mailbox-cache';
 import type { Deps } from './deps';
 import { activeDomainNames, allDomains as allDomainsOf, domainOf, openDomainNames } from './domains/registry';
@@ -204,4 +205,15 @@ export async function recordActivity(deps: Deps, mailbox: AddressRow): Promise<v
   // The row in hand says whether the last record is recent: then there is nothing to write.
   if (mailbox.lastActiveAt >= now - ACTIVITY_RESOLUTION_MS) return;
   await touchAddress(deps.db, mailbox.id, now, ACTIVITY_RESOLUTION_MS);
+}
+
+/**
+ * Counts one address made by someone who is not an admin (a temporary address, or a signup's
+ * mailbox) against NEW_ADDRESSES_PER_HOUR for their IP: every address is a D1 row and a mailbox to
+ * serve, so a script must not fill the database. `client` is CF-Connecting-IP, which Cloudflare
+ * sets and overwrites whatever a client sent.
+ */
+export async function countAnonymousCreation(deps: Deps, client: string | undefined): Promise<void> {
+  const max = deps.config.newAddressesPerHour;
+  await enforceLimit(deps, { name: `new-address:${client ?? 'unknown'}`, max, windowMs: HOUR_MS, describe: `${max} new addresses per hour from one IP address` });
 }

@@ -81,6 +81,19 @@ describe('POST /api/v1/auth/signup', () => {
     expect((await attempt('quiet.test')).status).toBe(201);
   });
 
+  it('counts each signup against NEW_ADDRESSES_PER_HOUR for the caller\'s IP, with new temporary addresses', async () => {
+    const e = envWith({ NEW_ADDRESSES_PER_HOUR: '2' });
+    const from = (ip: string, domain: string) =>
+      call('/api/v1/auth/signup', { method: 'POST', headers: { 'cf-connecting-ip': ip }, body: JSON.stringify({ domain, email: `a@${domain}`, password: PASSWORD, name: 'x' }) }, e);
+    expect((await from('203.0.113.5', 'ip-one.test')).status).toBe(201);
+    expect((await call('/api/new_address', { method: 'POST', headers: { 'cf-connecting-ip': '203.0.113.5' }, body: '{}' }, e)).status).toBe(200);
+    const limited = await from('203.0.113.5', 'ip-two.test');
+    expect(limited.status).toBe(429);
+    expect((await json(limited)).error).toMatchObject({ code: 'rate_limited', message: expect.stringContaining('new addresses per hour from one IP address') });
+    // Nothing was made for it; another IP is not held back.
+    expect((await from('203.0.113.6', 'ip-two.test')).status).toBe(201);
+  });
+
   it('is refused when SIGNUP=off', async () => {
     const res = await post({ domain: 'closed.test', email: 'a@closed.test', password: PASSWORD, name: 'x' }, envWith({ SIGNUP: 'off' }));
     expect(res.status).toBe(403);

@@ -39,7 +39,7 @@ const login = createRoute({
 /** Public: registered before the v1 auth middleware. */
 export const publicAuthRoutes = v1Router()
   .openapi(signup, async (c) => {
-    const r = await signUp(c.var.deps, c.req.valid('json'));
+    const r = await signUp(c.var.deps, c.req.valid('json'), c.req.header('cf-connecting-ip'));
     const data = {
       token: r.token,
       token_type: 'user' as const,

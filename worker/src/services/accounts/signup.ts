@@ -6,6 +6,7 @@
 import { insertSignup, recordSignupAttempt } from '../../db/signup';
 import { findUserByEmail } from '../../db/users';
 import { findAddressByName } from '../../db/addresses';
+import { countAnonymousCreation } from '../addresses';
 import { AppError } from '../../lib/errors';
 import type { Deps } from '../deps';
 import { DOMAIN_NAME, findDomainFresh, forgetDomainCache } from '../domains/registry';
@@ -34,7 +35,8 @@ export interface SignupResult {
   message: string;
 }
 
-export async function signUp(deps: Deps, input: SignupInput): Promise<SignupResult> {
+/** `client` is the caller's IP (CF-Connecting-IP): a signup makes a mailbox, counted as new addresses are. */
+export async function signUp(deps: Deps, input: SignupInput, client: string | undefined): Promise<SignupResult> {
   if (!deps.config.signup) throw new AppError('signup_disabled', 'Self-signup is turned off on this server.');
   const domain = input.domain.trim().toLowerCase().replace(/\.$/, '');
   if (!DOMAIN_NAME.test(domain)) throw new AppError('validation_failed', 'domain must be a domain name such as example.com.', 'domain');
@@ -43,6 +45,7 @@ export async function signUp(deps: Deps, input: SignupInput): Promise<SignupResu
   validatePassword(input.password);
   const name = input.name.trim();
 
+  await countAnonymousCreation(deps, client);
   // Counted before the existence check, so probing which domains exist is rate limited too.
   const now = deps.clock.now();
   const { count, oldest } = await recordSignupAttempt(deps.db, domain, now, now - HOUR_MS);

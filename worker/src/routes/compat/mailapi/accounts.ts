@@ -18,7 +18,7 @@ import { DomainParam } from './schemas';
  * PASSWORDS makes the whole deployment private, as /api/v1/auth/signup does.
  */
 export const signupRoutes = new Hono<AppEnv>().post('/auth/signup', requireSitePassword, validate('json', SignupInput), async (c) => {
-  const r = await signUp(c.var.deps, c.req.valid('json'));
+  const r = await signUp(c.var.deps, c.req.valid('json'), c.req.header('cf-connecting-ip'));
   return c.json(
     {
       success: true,
