@@ -298,6 +298,22 @@ describe('web UI: keyboard, failures, forwarding', () => {
     await page.context().close();
   });
 
+  it('marks a message unread again: back in the inbox it is bold, and stays so', async () => {
+    const me = await apiNewAddress('ux-unread');
+    await deliver(me.address, 'Read me later');
+    const page = await newPage();
+    await signInAs(page, me, 'inbox');
+    const row = page.getByTestId('mail-row').filter({ hasText: 'Read me later' });
+    await row.click();
+    await expect.poll(() => page.getByTestId('subject').textContent()).toBe('Read me later');
+    expect((await inbox(me.jwt)).results[0].seen).toBe(true);
+    await page.getByTestId('mark-unread').click();
+    await expect.poll(() => page.url()).toMatch(/#\/inbox$/);
+    await expect.poll(() => row.getAttribute('class')).toContain('unread');
+    expect((await inbox(me.jwt)).results[0].seen).toBe(false);
+    await page.context().close();
+  });
+
   it('deletes every message of the mailbox at once, after asking', async () => {
     const me = await apiNewAddress('ux-delete-all');
     for (const subject of ['One', 'Two', 'Three']) await deliver(me.address, subject);

@@ -94,6 +94,9 @@ export const api = {
     if (!response.ok) throw new ApiFailure(response.status, 'http_error', `HTTP ${response.status}`);
     return response.blob();
   },
+  /** Marks a message unread again (v1's -FLAGS), keeping its other flags. */
+  markUnread: (creds: Credentials, address: string, uid: string) =>
+    request(`/api/v1/mailboxes/${encodeURIComponent(address)}/messages/${encodeURIComponent(uid)}`, { method: 'PATCH', body: json({ remove_flags: ['\\Seen'] }), creds }),
   /** Deletes every message of a folder for good, a part per call, until none is left; answers how many went. */
   emptyFolder: async (creds: Credentials, address: string, folder: string) => {
     let deleted = 0;

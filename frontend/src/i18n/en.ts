@@ -48,6 +48,7 @@ export const en = {
   deleteAllConfirm: 'Delete all {n} messages of this mailbox for good? Download a backup first on the Password page if you may need them.',
   deleteAllFailed: 'Not every message was deleted: {reason}',
   reply: 'Reply',
+  markUnread: 'Mark unread',
   forward: 'Forward',
   back: 'Back',
   from: 'From',

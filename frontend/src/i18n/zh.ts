@@ -50,6 +50,7 @@ export const zh: Messages = {
   deleteAllConfirm: '永久删除此邮箱的全部 {n} 封邮件？如果之后可能还需要，请先在“密码”页下载备份。',
   deleteAllFailed: '未能删除全部邮件：{reason}',
   reply: '回复',
+  markUnread: '标为未读',
   forward: '转发',
   back: '返回',
   from: '发件人',

@@ -142,11 +142,13 @@ export async function findMessageInFolder(deps: Deps, mailbox: AddressRow, id: n
   return row;
 }
 
-export async function updateFlagsAndFolder(deps: Deps, row: MailRow, patch: { flags?: string[]; folder?: string }): Promise<MailRow> {
+export async function updateFlagsAndFolder(deps: Deps, row: MailRow, patch: { flags?: string[]; add_flags?: string[]; remove_flags?: string[]; folder?: string }): Promise<MailRow> {
   const changes: Partial<Pick<MailRow, 'seen' | 'flagged' | 'folder'>> = {};
-  if (patch.flags) {
-    changes.seen = patch.flags.includes(FLAG_SEEN);
-    changes.flagged = patch.flags.includes(FLAG_FLAGGED);
+  // The full list when given; otherwise what is added or removed, the rest as it was.
+  const flagNow = (flag: string, was: boolean) => (patch.flags ? patch.flags.includes(flag) : patch.add_flags?.includes(flag) ? true : patch.remove_flags?.includes(flag) ? false : was);
+  if (patch.flags || patch.add_flags || patch.remove_flags) {
+    changes.seen = flagNow(FLAG_SEEN, row.seen);
+    changes.flagged = flagNow(FLAG_FLAGGED, row.flagged);
   }
   if (patch.folder !== undefined) changes.folder = parseFolder(patch.folder);
   await updateMessage(deps.db, row, changes);

@@ -96,6 +96,25 @@ describe('v1 messages', () => {
     expect((await json(await call('/api/parsed_mails', { headers: bearer(jwt) }))).count).toBe(1);
   });
 
+  it('adds and removes single flags, keeping the others, and refuses contradictions', async () => {
+    const { key, address } = await setup('v1-flag-changes');
+    await deliverFixture('multipart-alternative.eml', address);
+    const [m] = (await json(await v1(key, `${mailboxPath(address)}/messages`))).data;
+    const patch = (body: unknown) => v1(key, `${mailboxPath(address)}/messages/${m.uid}`, { method: 'PATCH', body: JSON.stringify(body) });
+    expect((await json(await patch({ add_flags: ['\\Flagged'] }))).data.flags).toEqual(['\\Flagged']);
+    expect((await json(await patch({ add_flags: ['\\Seen'] }))).data.flags).toEqual(['\\Seen', '\\Flagged']);
+    // Marking unread keeps the star.
+    expect((await json(await patch({ remove_flags: ['\\Seen'] }))).data.flags).toEqual(['\\Flagged']);
+    const folders = await json(await v1(key, `${mailboxPath(address)}/folders`));
+    expect(folders.data.find((f: any) => f.name === 'INBOX')).toMatchObject({ messages: 1, unread: 1 });
+    for (const body of [{ flags: ['\\Seen'], add_flags: ['\\Flagged'] }, { add_flags: ['\\Seen'], remove_flags: ['\\Seen'] }, {}]) {
+      const res = await patch(body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect((await json(res)).error.code).toBe('validation_failed');
+    }
+    expect((await json(await v1(key, `${mailboxPath(address)}/messages/${m.uid}`))).data.flags).toEqual(['\\Flagged']);
+  });
+
   it('moves to Trash on delete, and deletes for good from Trash', async () => {
     const { key, address, jwt } = await setup('v1-trash');
     await deliverFixture('multipart-alternative.eml', address);

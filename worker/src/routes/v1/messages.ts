@@ -68,10 +68,21 @@ const patch = createRoute({
   path: `${base}/{uid}`,
   tags: ['Messages'],
   security,
-  summary: 'Set flags (the full list) and/or move to another folder',
+  summary: 'Set flags (the full list, or flags to add and to remove) and/or move to another folder',
   request: {
     params,
-    body: { content: { 'application/json': { schema: z.object({ flags: z.array(Flag).optional(), folder: FolderName.optional() }) } } },
+    body: {
+      content: {
+        'application/json': {
+          schema: z.object({
+            flags: z.array(Flag).optional().openapi({ description: 'The full list: a flag left out is cleared' }),
+            add_flags: z.array(Flag).optional().openapi({ description: 'Set these, keep the others (IMAP +FLAGS)' }),
+            remove_flags: z.array(Flag).optional().openapi({ description: 'Clear these, keep the others (IMAP -FLAGS)' }),
+            folder: FolderName.optional(),
+          }),
+        },
+      },
+    },
   },
   responses: { ...ok(envelope(MessageSummary), 'The updated message'), ...commonErrors },
 });
@@ -127,7 +138,11 @@ export const messageRoutes = v1Router()
   .openapi(patch, async (c) => {
     const { address, uid } = c.req.valid('param');
     const body = c.req.valid('json');
-    if (body.flags === undefined && body.folder === undefined) throw new AppError('validation_failed', 'Give flags and/or folder.', 'flags');
+    const changes = body.add_flags !== undefined || body.remove_flags !== undefined;
+    if (body.flags === undefined && !changes && body.folder === undefined) throw new AppError('validation_failed', 'Give flags (or add_flags, remove_flags) and/or folder.', 'flags');
+    if (body.flags !== undefined && changes) throw new AppError('validation_failed', 'Give either flags (the full list) or add_flags and remove_flags, not both.', 'flags');
+    const both = body.add_flags?.find((flag) => body.remove_flags?.includes(flag));
+    if (both) throw new AppError('validation_failed', `${both} is both added and removed.`, 'add_flags');
     const mailbox = await mailboxFor(c.var.deps, c.var.principal, address);
     const updated = await updateFlagsAndFolder(c.var.deps, await findMessage(c.var.deps, mailbox, uid), body);
     return c.json({ ok: true as const, success: true as const, data: messageSummary(updated), meta: meta(c) }, 200);
