@@ -16,9 +16,13 @@
 //   The operations on both mailboxes are sampled in rounds (each once per round), so a runtime still
 //   warming up slows them all alike rather than whichever is measured first.
 //   Every answer must be 200 with the expected shape (search: at least one hit); prints p50/p99.
+// - Then the whole-mailbox operations, once each, with the runtime's CPU per message:
+//     export       GET /api/v1/mailboxes/{address}/export?limit=1000, part after part (mbox)
+//     empty        DELETE /api/v1/mailboxes/{address}/folders/INBOX/messages, call after call
+//   (the small mailbox is emptied last; the big one is only exported).
 // Usage: npm run bench:api [-- --quick]
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { fmt, freePort, peakRssMiB, percentile, prepareState, startWorker, timedInterleaved, BENCH_VARS } from '../scripts/local-worker.mjs';
+import { cpuSeconds, fmt, freePort, peakRssMiB, percentile, prepareState, startWorker, timedInterleaved, BENCH_VARS } from '../scripts/local-worker.mjs';
 
 const quick = process.argv.includes('--quick');
 const stateDir = 'bench/.state/api';
@@ -109,6 +113,53 @@ function request(url, key, mailbox, op, query) {
   };
 }
 
+/** Exports the whole mailbox, part by part; checks every message came once. */
+async function exportAll(url, key, mailbox) {
+  const base = `${url}/api/v1/mailboxes/${encodeURIComponent(mailbox.address)}/export?limit=1000`;
+  let cursor = null;
+  let messages = 0;
+  let bytes = 0;
+  let parts = 0;
+  do {
+    const res = await fetch(cursor ? `${base}&cursor=${cursor}` : base, { headers: { authorization: `Bearer ${key}` } });
+    if (res.status !== 200) throw new Error(`export: HTTP ${res.status} ${await res.text()}`);
+    const body = new Uint8Array(await res.arrayBuffer());
+    messages += Number(res.headers.get('edgemail-message-count'));
+    bytes += body.byteLength;
+    parts++;
+    cursor = res.headers.get('edgemail-next-cursor');
+  } while (cursor);
+  if (messages !== mailbox.count) throw new Error(`export of ${mailbox.address}: ${messages} messages, expected ${mailbox.count}`);
+  return { messages, bytes, parts };
+}
+
+/** Empties the mailbox's INBOX, call after call. */
+async function emptyInbox(url, key, mailbox) {
+  const target = `${url}/api/v1/mailboxes/${encodeURIComponent(mailbox.address)}/folders/INBOX/messages`;
+  let deleted = 0;
+  let calls = 0;
+  for (let more = true; more; calls++) {
+    const body = await call(target, { method: 'DELETE', headers: { authorization: `Bearer ${key}` } });
+    deleted += body.data.deleted;
+    more = body.data.more;
+  }
+  if (deleted !== mailbox.count) throw new Error(`empty ${mailbox.address}: ${deleted} deleted, expected ${mailbox.count}`);
+  return { messages: deleted, calls };
+}
+
+/** Runs `task` once; wall time and the runtime's CPU, per message it handled. */
+async function wholeMailbox(label, mailbox, workerdPid, task) {
+  const cpu = cpuSeconds(workerdPid);
+  const start = performance.now();
+  const result = await task();
+  const ms = performance.now() - start;
+  const cpuMs = (cpuSeconds(workerdPid) - cpu) * 1000;
+  const size = result.bytes ? `, ${fmt(result.bytes / 1024 / 1024)} MiB in ${result.parts} parts` : `, ${result.calls} calls`;
+  console.log(
+    `${mailbox.count.toLocaleString().padEnd(8)} | ${label.padEnd(6)} | ${fmt(ms / 1000).padStart(6)} s | ${fmt(result.messages / (ms / 1000), 0).padStart(7)} msgs/s | ${fmt(cpuMs / result.messages, 3).padStart(6)} CPU ms/msg${size}`,
+  );
+}
+
 async function main() {
   mkdirSync('bench/.state', { recursive: true });
   writeFileSync(seedFile, MAILBOXES.map(seedSql).join('\n'));
@@ -134,6 +185,11 @@ async function main() {
         `${mailbox.count.toLocaleString().padEnd(8)} | ${label.padEnd(15)} | ${String(n).padStart(3)} | ${fmt(percentile(latencies, 50)).padStart(6)} | ${fmt(percentile(latencies, 99)).padStart(6)}`,
       );
     }
+    console.log('\nWhole mailbox (one run each; CPU is the runtime process, local D1 included)');
+    const [small, big] = MAILBOXES;
+    await wholeMailbox('export', big, workerdPid, () => exportAll(url, key, big));
+    await wholeMailbox('export', small, workerdPid, () => exportAll(url, key, small));
+    await wholeMailbox('empty', small, workerdPid, () => emptyInbox(url, key, small));
     console.log(`\nworkerd peak memory: ${fmt(peakRssMiB(workerdPid))} MiB`);
   } finally {
     worker.stop();
