@@ -81,12 +81,17 @@ describe('POST /api/v1/auth/signup', () => {
     expect((await attempt('quiet.test')).status).toBe(201);
   });
 
-  it('counts each signup against NEW_ADDRESSES_PER_HOUR for the caller\'s IP, with new temporary addresses', async () => {
+  it('counts each signup against NEW_ADDRESSES_PER_HOUR for the caller\'s IP, with new temporary addresses and accounts\' own ones', async () => {
     const e = envWith({ NEW_ADDRESSES_PER_HOUR: '2' });
     const from = (ip: string, domain: string) =>
       call('/api/v1/auth/signup', { method: 'POST', headers: { 'cf-connecting-ip': ip }, body: JSON.stringify({ domain, email: `a@${domain}`, password: PASSWORD, name: 'x' }) }, e);
-    expect((await from('203.0.113.5', 'ip-one.test')).status).toBe(201);
+    const first = await from('203.0.113.5', 'ip-one.test');
+    expect(first.status).toBe(201);
+    const session = (await json(first)).data.token;
     expect((await call('/api/new_address', { method: 'POST', headers: { 'cf-connecting-ip': '203.0.113.5' }, body: '{}' }, e)).status).toBe(200);
+    // An account's own address on an open domain counts as anyone's does.
+    const own = await call('/api/v1/auth/me/addresses', { method: 'POST', headers: { 'cf-connecting-ip': '203.0.113.5', authorization: `Bearer ${session}` }, body: '{}' }, e);
+    expect(own.status).toBe(429);
     const limited = await from('203.0.113.5', 'ip-two.test');
     expect(limited.status).toBe(429);
     expect((await json(limited)).error).toMatchObject({ code: 'rate_limited', message: expect.stringContaining('new addresses per hour from one IP address') });

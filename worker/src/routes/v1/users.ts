@@ -81,6 +81,6 @@ export const userRoutes = v1Router()
   .openapi(newAddress, async (c) => {
     const p = c.var.principal;
     if (p.kind !== 'user') throw new AppError('access_denied', 'This needs a user session token (log in first).');
-    const row = await createOwnAddress(c.var.deps, p, c.req.valid('json'));
+    const row = await createOwnAddress(c.var.deps, p, c.req.valid('json'), c.req.header('cf-connecting-ip'));
     return c.json({ ok: true as const, success: true as const, data: ownedAddress(row), meta: meta(c) }, 201);
   });

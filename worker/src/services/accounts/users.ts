@@ -4,7 +4,7 @@ import type { AddressRow } from '../../db/schema';
 import type { UserRow } from '../../db/schema-accounts';
 import { deleteUserRow, findUserByEmail, findUserById, insertOwner, insertUser, listUserRows, ownedAddresses } from '../../db/users';
 import { AppError } from '../../lib/errors';
-import { createAddress, LOCAL_PART } from '../addresses';
+import { countAnonymousCreation, createAddress, LOCAL_PART } from '../addresses';
 import type { Deps } from '../deps';
 import { domainOf, isActiveDomain, openDomainNames } from '../domains/registry';
 import type { Principal } from '../principal';
@@ -94,15 +94,16 @@ export async function deleteUser(deps: Deps, user: UserRow): Promise<void> {
 }
 
 /**
- * A new address owned by the logged-in user: on an open domain (as anyone may), or on a domain where
- * they hold manage_users.
+ * A new address owned by the logged-in user: on an open domain (as anyone may, and counted as
+ * anyone's are: a signup is open to anyone too), or on a domain where they hold manage_users.
  */
-export async function createOwnAddress(deps: Deps, principal: Extract<Principal, { kind: 'user' }>, input: { name?: string; domain?: string }): Promise<AddressRow> {
+export async function createOwnAddress(deps: Deps, principal: Extract<Principal, { kind: 'user' }>, input: { name?: string; domain?: string }, client: string | undefined): Promise<AddressRow> {
   const domain = input.domain?.toLowerCase() ?? (await openDomainNames(deps))[0];
   const open = domain !== undefined && (await openDomainNames(deps)).includes(domain);
   if (domain && !open && !(await mayActOnDomain(deps, principal, domain, 'manage_users'))) {
     throw new AppError('access_denied', `Creating addresses on ${domain} needs manage_users there.`, 'domain');
   }
+  if (open) await countAnonymousCreation(deps, client);
   const row = await createAddress(deps, { ...input, domain }, { anyActiveDomain: !open });
   await insertOwner(deps.db, row.id, principal.userId);
   return row;
