@@ -1,8 +1,8 @@
 /** Queries on `domains`. */
-import { and, asc, eq, getTableColumns, inArray, not, sql } from 'drizzle-orm';
-import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
+import { and, asc, eq, getTableColumns, inArray, not, sql, type SQLWrapper } from 'drizzle-orm';
 import type { Db } from './client';
 import { chunksOf } from './chunks';
+import { endsWithText } from './contains';
 import { addresses } from './schema';
 import { domains, users, type DomainRow } from './schema-accounts';
 
@@ -78,41 +78,51 @@ export async function recordDnsCheck(db: Db, id: number, values: { report: strin
 }
 
 export interface DomainRemoval {
-  /** False when the domain still has addresses holding mail: nothing was deleted then. */
+  /** False when something stopped it (see the counts): nothing was deleted then. */
   removed: boolean;
   /** The addresses deleted with it (none of them held mail). */
   addresses: { id: number; address: string }[];
-  /** Accounts deleted with it: those whose login email is on it. */
+  /** Accounts deleted with it: those whose login email is on it and that own no other mailbox. */
   users: number;
-  /** Addresses on it that hold mail (what stopped the removal). */
+  /** Addresses on it that hold mail (what stops the removal). */
   addressesWithMail: number;
+  /** Addresses on it still there: all of them when it was refused. */
+  addressesLeft: number;
 }
 
 /**
- * Deletes a domain with its empty addresses and the accounts whose login is on it, in one
- * transaction, only if no address on it holds mail: a domain that has mail is refused whole, so a
- * refusal changes nothing, and mail arriving meanwhile is never deleted with it. Permissions on the
- * domain, and the deleted addresses' owners, keys and counters, go by ON DELETE CASCADE.
+ * Deletes a domain with its addresses and the accounts whose login is on it, in one transaction,
+ * only if no address on it holds mail and it has at most `maxAddresses` of them: a refusal changes
+ * nothing, and mail arriving meanwhile is never deleted with it. An account that owns a mailbox on
+ * another domain is kept (its mail would otherwise lose its owner). Permissions on the domain, and
+ * the deleted addresses' owners, keys and counters, go by ON DELETE CASCADE.
  */
-export async function deleteDomainWithoutMail(db: Db, name: string): Promise<DomainRemoval> {
-  // Exact suffix match: LIKE would read `_` in a name as a wildcard.
+export async function deleteDomainWithoutMail(db: Db, name: string, maxAddresses: number): Promise<DomainRemoval> {
   const suffix = `@${name}`;
-  const onDomain = (column: SQLiteColumn) => sql`substr(${column}, -${suffix.length}) = ${suffix}`;
-  const holdsMail = sql`EXISTS (SELECT 1 FROM addresses AS held JOIN mails ON mails.address_id = held.id WHERE substr(held.address, -${suffix.length}) = ${suffix})`;
-  const hasAddresses = sql`EXISTS (SELECT 1 FROM addresses AS left_over WHERE substr(left_over.address, -${suffix.length}) = ${suffix})`;
-  const [deletedAddresses, deletedUsers, deletedDomain, withMail] = await db.batch([
-    db.delete(addresses).where(and(onDomain(addresses.address), not(holdsMail))).returning({ id: addresses.id, address: addresses.address }),
-    db.delete(users).where(and(onDomain(users.email), not(hasAddresses))).returning({ id: users.id }),
+  const onDomain = (column: SQLWrapper) => endsWithText(column, suffix);
+  const onDomainCount = sql`(SELECT count(*) FROM addresses AS counted WHERE ${onDomain(sql`counted.address`)})`;
+  const holdsMail = sql`EXISTS (SELECT 1 FROM addresses AS held JOIN mails ON mails.address_id = held.id WHERE ${onDomain(sql`held.address`)})`;
+  const hasAddresses = sql`EXISTS (SELECT 1 FROM addresses AS left_over WHERE ${onDomain(sql`left_over.address`)})`;
+  const ownsMailbox = sql`EXISTS (SELECT 1 FROM mailbox_owners WHERE mailbox_owners.user_id = ${users.id})`;
+  const [deletedAddresses, deletedUsers, deletedDomain, withMail, left] = await db.batch([
+    db
+      .delete(addresses)
+      .where(and(onDomain(addresses.address), not(holdsMail), sql`${onDomainCount} <= ${maxAddresses}`))
+      .returning({ id: addresses.id, address: addresses.address }),
+    // After the addresses on the domain are gone, a mailbox still owned is one elsewhere.
+    db.delete(users).where(and(onDomain(users.email), not(hasAddresses), not(ownsMailbox))).returning({ id: users.id }),
     db.delete(domains).where(and(eq(domains.name, name), not(hasAddresses))).returning({ id: domains.id }),
     db
       .select({ n: sql<number>`count(*)` })
       .from(addresses)
       .where(and(onDomain(addresses.address), sql`EXISTS (SELECT 1 FROM mails WHERE mails.address_id = ${addresses.id})`)),
+    db.select({ n: sql<number>`count(*)` }).from(addresses).where(onDomain(addresses.address)),
   ]);
   return {
     removed: deletedDomain.length > 0,
     addresses: deletedAddresses,
     users: deletedUsers.length,
     addressesWithMail: withMail[0]?.n ?? 0,
+    addressesLeft: left[0]?.n ?? 0,
   };
 }

@@ -230,6 +230,33 @@ describe('DELETE /api/v1/domains/{domain}', () => {
     expect((await json(await v1(admin, '/domains/pending'))).data.map((d: any) => d.domain)).toContain('not-yours.test');
   });
 
+  it('keeps an account that owns a mailbox on another domain, with that mailbox and its mail', async () => {
+    const account = await signup('keeps-user.test');
+    const own = await v1(account.token, '/auth/me/addresses', { method: 'POST', body: JSON.stringify({ name: 'keeps-user-elsewhere' }) });
+    expect(own.status).toBe(201);
+    const elsewhere = 'keeps-user-elsewhere@example.com';
+    const mail = new TestEmailMessage('a@sender.test', elsewhere, message(elsewhere));
+    await deliver(mail);
+    expect(mail.rejected).toBeNull();
+    const admin = await adminKey();
+    const res = await v1(admin, '/domains/keeps-user.test', { method: 'DELETE' });
+    expect((await json(res)).data).toEqual({ domain: 'keeps-user.test', deleted: true, addresses_deleted: 1, users_deleted: 0 });
+    // The account still reaches its other mailbox and the mail in it.
+    expect((await inbox(account.token, elsewhere)).count).toBe(1);
+  });
+
+  it('refuses a domain with more addresses than it deletes at once, and changes nothing', async () => {
+    await activeAccount('crowded.test');
+    for (let i = 0; i < 10; i++) {
+      const made = await call('/admin/new_address', { method: 'POST', headers: admin, body: JSON.stringify({ name: `extra${i}`, domain: 'crowded.test' }) });
+      expect(made.status).toBe(200);
+    }
+    const res = await v1(await adminKey(), '/domains/crowded.test', { method: 'DELETE' });
+    expect(res.status).toBe(409);
+    expect((await json(res)).error).toMatchObject({ code: 'domain_in_use', message: 'crowded.test has 11 addresses; a domain is deleted with at most 10: delete the others first.' });
+    expect(await addressCount('crowded.test')).toBe(11);
+  });
+
   it('matches addresses on the domain exactly, not on a longer name that ends the same way', async () => {
     await signup('ab.test');
     await signup('xab.test');
