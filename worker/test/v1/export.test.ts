@@ -89,6 +89,22 @@ describe('GET /api/v1/mailboxes/{address}/export', () => {
     expect(new TextDecoder().decode(await rest.arrayBuffer())).toContain('Subject: r2 40\r\n');
   });
 
+  it('leaves out a message whose R2 object went while the part was streaming, and sends the rest', async () => {
+    const e = envWith({ BODIES_IN_R2: 'true' });
+    const me = await createAddress('export-gone', undefined, e);
+    for (const subject of ['first', 'second']) {
+      const mail = new TestEmailMessage('sender@far.test', me.address, message(me.address, subject, 'in R2'));
+      await deliver(mail, e);
+    }
+    const { results } = await testEnv.DB.prepare('SELECT raw_key FROM mail_contents JOIN mails ON mails.id = mail_id WHERE address_id = ? ORDER BY mails.id').bind(me.address_id).all<{ raw_key: string }>();
+    await testEnv.BLOBS.delete(results[0]!.raw_key);
+    const res = await v1(me.jwt, `${mailboxPath(me.address)}/export`, {}, e);
+    expect(res.status).toBe(200);
+    const messages = splitMbox(new Uint8Array(await res.arrayBuffer())).map((raw) => new TextDecoder().decode(raw));
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toContain('Subject: second');
+  });
+
   it('exports one folder when asked, and an empty mailbox as an empty file', async () => {
     const me = await createAddress('export-folder');
     const empty = await exportPart(me.jwt, me.address);

@@ -15,7 +15,7 @@ const exportRoute = createRoute({
   summary: 'The mailbox as an mbox file (mboxrd), oldest first, in parts',
   description:
     'Every message exactly as stored, for a backup or another mail program (Thunderbird, mutt; `POST /admin/mails/import` takes it back). ' +
-    'A part holds up to `limit` messages, 64 MiB of them and 40 stored in R2; when more remain, the `Edgemail-Next-Cursor` header (and a `Link: rel="next"`) ' +
+    'A part holds up to `limit` messages, 64 MiB of them, 40 stored in R2 and 40 reads of those in D1; when more remain, the `Edgemail-Next-Cursor` header (and a `Link: rel="next"`) ' +
     'gives the cursor of the next part. Concatenated, the parts are one mbox file.',
   request: {
     params: z.object({ address: addressParam }),
