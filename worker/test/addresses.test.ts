@@ -75,6 +75,11 @@ describe('POST /api/new_address', () => {
     expect(retryAfter).toBeLessThanOrEqual(3600);
     expect((await json(third)).error).toMatchObject({ code: 'rate_limited', message: expect.stringContaining('2 new addresses per hour from one IP address') });
     expect((await from('198.51.100.8')).status).toBe(200);
+    // An IPv6 client is counted by its /64: another address in it is the same client.
+    expect((await from('2001:db8:5:6::1')).status).toBe(200);
+    expect((await from('2001:db8:5:6::2')).status).toBe(200);
+    expect((await from('2001:db8:5:6:ffff::3')).status).toBe(429);
+    expect((await from('2001:db8:5:7::1')).status).toBe(200);
     expect((await from('198.51.100.7', admin)).status).toBe(200);
     // 0 is no limit.
     for (let i = 0; i < 3; i++) expect((await newAddress({}, { 'cf-connecting-ip': '198.51.100.9' }, envWith({ NEW_ADDRESSES_PER_HOUR: '0' }))).status).toBe(200);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyIp, ipv6Groups, isInternalHostName, isPrivateIp } from './ip';
+import { classifyIp, clientKey, ipv6Groups, isInternalHostName, isPrivateIp } from './ip';
 
 describe('isPrivateIp', () => {
   it('refuses loopback, private, link-local, CGNAT, multicast and reserved IPv4', () => {
@@ -71,4 +71,14 @@ describe('IP classification', () => {
     for (const text of ['example.com', 'localhost', '1.2.3', '1.2.3.256', ':::', '1::2::3', '']) expect(classifyIp(text)).toBeNull();
   });
 
+});
+
+describe('clientKey', () => {
+  it('counts an IPv6 client by its /64, whatever its spelling, and an IPv4 one by its address', () => {
+    expect(clientKey('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64');
+    expect(clientKey('2001:0DB8:0001:0002:ffff:ffff:ffff:ffff')).toBe('2001:db8:1:2::/64');
+    expect(clientKey('2001:db8:1:3::1')).toBe('2001:db8:1:3::/64');
+    expect(clientKey('198.51.100.7')).toBe('198.51.100.7');
+    expect(clientKey('not an ip')).toBe('not an ip');
+  });
 });

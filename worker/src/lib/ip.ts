@@ -108,3 +108,14 @@ export function isInternalHostName(host: string): boolean {
   if (!h.includes('.') || METADATA_NAMES.has(h)) return true;
   return /(^|\.)(localhost|localdomain|local|internal|intranet|lan|home\.arpa)$/.test(h);
 }
+
+/**
+ * Who a per-client limit counts: an IPv4 address as it is, an IPv6 one by its /64, the block one
+ * subscriber is usually given (counting single IPv6 addresses, one client would be many). Text that
+ * is neither stays as it is.
+ */
+export function clientKey(ip: string): string {
+  const groups = ipv6Groups(ip);
+  if (!groups || ipv4ToNumber(ip) !== null) return ip;
+  return `${groups.slice(0, 4).map((g) => g.toString(16)).join(':')}::/64`;
+}

@@ -7,6 +7,7 @@ import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../env';
 import { AppError } from '../lib/errors';
+import { clientKey } from '../lib/ip';
 import { matchesAny } from '../lib/secrets';
 import type { AddressRow } from '../db/schema';
 import { resolveSession, SESSION_PREFIX } from '../services/accounts/sessions';
@@ -41,7 +42,8 @@ export async function checkAdminPassword(c: Context<AppEnv>, presented: string |
   const limit = deps.config.adminAuthFailuresPerMinute;
   if (limit === 0) return ok;
   // Cloudflare sets CF-Connecting-IP on every request and overwrites whatever a client sent.
-  const client = c.req.header('cf-connecting-ip') ?? 'unknown';
+  const ip = c.req.header('cf-connecting-ip');
+  const client = ip ? clientKey(ip) : 'unknown';
   const counter = c.env.RATE_LIMITER.get(c.env.RATE_LIMITER.idFromName(`admin-auth:${client}`));
   const now = deps.clock.now();
   const decision = await counter.attempt(!ok, limit, ADMIN_FAILURE_WINDOW_MS, now);

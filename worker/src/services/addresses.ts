@@ -16,6 +16,7 @@ import { setSendBalance } from '../db/sent';
 import { randomToken } from '../lib/clock';
 import { AppError } from '../lib/errors';
 import { addressBlobPrefixes, deleteBlobPrefix } from './blobs';
+import { clientKey } from '../lib/ip';
 import { enforceLimit, HOUR_MS } from './rate-limit';
 import { cachedMailbox, forgetMailbox, rememberMailbox } from './mailbox-cache';
 import type { Deps } from './deps';
@@ -215,5 +216,5 @@ export async function recordActivity(deps: Deps, mailbox: AddressRow): Promise<v
  */
 export async function countAnonymousCreation(deps: Deps, client: string | undefined): Promise<void> {
   const max = deps.config.newAddressesPerHour;
-  await enforceLimit(deps, { name: `new-address:${client ?? 'unknown'}`, max, windowMs: HOUR_MS, describe: `${max} new addresses per hour from one IP address` });
+  await enforceLimit(deps, { name: `new-address:${client ? clientKey(client) : 'unknown'}`, max, windowMs: HOUR_MS, describe: `${max} new addresses per hour from one IP address` });
 }
