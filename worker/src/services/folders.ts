@@ -144,12 +144,14 @@ export async function findMessageInFolder(deps: Deps, mailbox: AddressRow, id: n
 
 export async function updateFlagsAndFolder(deps: Deps, row: MailRow, patch: { flags?: string[]; add_flags?: string[]; remove_flags?: string[]; folder?: string }): Promise<MailRow> {
   const changes: Partial<Pick<MailRow, 'seen' | 'flagged' | 'folder'>> = {};
-  // The full list when given; otherwise what is added or removed, the rest as it was.
-  const flagNow = (flag: string, was: boolean) => (patch.flags ? patch.flags.includes(flag) : patch.add_flags?.includes(flag) ? true : patch.remove_flags?.includes(flag) ? false : was);
-  if (patch.flags || patch.add_flags || patch.remove_flags) {
-    changes.seen = flagNow(FLAG_SEEN, row.seen);
-    changes.flagged = flagNow(FLAG_FLAGGED, row.flagged);
-  }
+  // The full list sets every flag; added and removed ones set only themselves, so a concurrent change
+  // to another flag is not undone with the value read before it.
+  const flagNow = (flag: string): boolean | undefined =>
+    patch.flags ? patch.flags.includes(flag) : patch.add_flags?.includes(flag) ? true : patch.remove_flags?.includes(flag) ? false : undefined;
+  const seen = flagNow(FLAG_SEEN);
+  const flagged = flagNow(FLAG_FLAGGED);
+  if (seen !== undefined) changes.seen = seen;
+  if (flagged !== undefined) changes.flagged = flagged;
   if (patch.folder !== undefined) changes.folder = parseFolder(patch.folder);
   await updateMessage(deps.db, row, changes);
   // A message we sent to this mailbox gets read_at (services/tracking/replies.ts).

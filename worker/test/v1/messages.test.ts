@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { bearer, call, createAddress, deliver, deliverFixture, fixture, json, searchIndexSettled, TestEmailMessage } from '../helpers';
+import { findAddress } from '../../src/services/addresses';
+import { createDeps } from '../../src/services/deps';
+import { findMessage, updateFlagsAndFolder } from '../../src/services/folders';
+import { bearer, call, createAddress, deliver, deliverFixture, fixture, json, searchIndexSettled, TestEmailMessage, testEnv } from '../helpers';
 import { adminKey, mailboxKey, mailboxPath, v1 } from './helpers';
 
 async function setup(name: string) {
@@ -113,6 +116,19 @@ describe('v1 messages', () => {
       expect((await json(res)).error.code).toBe('validation_failed');
     }
     expect((await json(await v1(key, `${mailboxPath(address)}/messages/${m.uid}`))).data.flags).toEqual(['\\Flagged']);
+  });
+
+  it('an added or removed flag writes only itself: a change to another flag made meanwhile stays', async () => {
+    const { key, address } = await setup('v1-flag-race');
+    await deliverFixture('multipart-alternative.eml', address);
+    const [m] = (await json(await v1(key, `${mailboxPath(address)}/messages`))).data;
+    const deps = createDeps(testEnv);
+    const row = await findMessage(deps, await findAddress(deps, address), m.uid);
+    // Starred by another request after this one read the row.
+    await testEnv.DB.prepare('UPDATE mails SET flagged = 1 WHERE id = ?').bind(row.id).run();
+    await updateFlagsAndFolder(deps, row, { add_flags: ['\\Seen'] });
+    const stored = await testEnv.DB.prepare('SELECT seen, flagged FROM mails WHERE id = ?').bind(row.id).first();
+    expect(stored).toEqual({ seen: 1, flagged: 1 });
   });
 
   it('moves to Trash on delete, and deletes for good from Trash', async () => {
