@@ -323,7 +323,7 @@ describe('web UI: keyboard, failures, forwarding', () => {
     await expect.poll(() => page.getByTestId('mail-row').count()).toBe(3);
     await page.getByTestId('delete-all').click();
     await expect.poll(() => asked.length).toBe(1);
-    expect(asked[0]).toContain('Delete all 3 messages');
+    expect(asked[0]).toContain('Delete all 3 received messages');
     expect((await inbox(me.jwt)).results).toHaveLength(3);
 
     await page.getByTestId('delete-all').click();

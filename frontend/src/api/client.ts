@@ -103,7 +103,8 @@ export const api = {
     for (let more = true; more; ) {
       const { data } = await request<{ data: { deleted: number; more: boolean } }>(`/api/v1/mailboxes/${encodeURIComponent(address)}/folders/${folder}/messages`, { method: 'DELETE', creds });
       deleted += data.deleted;
-      more = data.more;
+      // A call that deleted nothing cannot make progress by being repeated.
+      more = data.more && data.deleted > 0;
     }
     return deleted;
   },

@@ -45,7 +45,7 @@ export const en = {
   delete: 'Delete',
   deleteConfirm: 'Delete this message?',
   deleteAll: 'Delete all',
-  deleteAllConfirm: 'Delete all {n} messages of this mailbox for good? Download a backup first on the Password page if you may need them.',
+  deleteAllConfirm: 'Delete all {n} received messages for good? Sent and Drafts stay. Download a backup first on the Password page if you may need them.',
   deleteAllFailed: 'Not every message was deleted: {reason}',
   reply: 'Reply',
   markUnread: 'Mark unread',

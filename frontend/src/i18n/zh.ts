@@ -47,7 +47,7 @@ export const zh: Messages = {
   delete: '删除',
   deleteConfirm: '删除这封邮件？',
   deleteAll: '全部删除',
-  deleteAllConfirm: '永久删除此邮箱的全部 {n} 封邮件？如果之后可能还需要，请先在“密码”页下载备份。',
+  deleteAllConfirm: '永久删除全部 {n} 封收到的邮件？已发送和草稿会保留。如果之后可能还需要，请先在“密码”页下载备份。',
   deleteAllFailed: '未能删除全部邮件：{reason}',
   reply: '回复',
   markUnread: '标为未读',

@@ -85,10 +85,10 @@ export function addressInfo(row: AddressRow): AddressInfo {
   };
 }
 
-/** `attachment; filename="..."` with an ASCII fallback and the exact name in RFC 5987 form. */
 /** Headers for bytes a browser must only download: never sniffed as a page, never run as one. */
 export const DOWNLOAD_HEADERS = { 'X-Content-Type-Options': 'nosniff', 'Content-Security-Policy': "sandbox; default-src 'none'" };
 
+/** `attachment; filename="..."` with an ASCII fallback and the exact name in RFC 5987 form. */
 export function contentDisposition(filename: string | null, fallback: string): string {
   const name = (filename ?? '').replace(/[\r\n]/g, ' ').trim() || fallback;
   const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
