@@ -326,8 +326,17 @@ describe('web UI: keyboard, failures, forwarding', () => {
     expect(asked[0]).toContain('Delete all 3 received messages');
     expect((await inbox(me.jwt)).results).toHaveLength(3);
 
+    // The first call meets the rate limit: it is made again after the second Retry-After names.
+    let limited = 0;
+    await page.route('**/api/v1/mailboxes/*/folders/*/messages', (route) =>
+      limited++ === 0
+        ? route.fulfill({ status: 429, headers: { 'retry-after': '1' }, contentType: 'application/json', body: JSON.stringify({ ok: false, error: { code: 'rate_limited', message: 'Rate limit reached; retry in 1 s.' } }) })
+        : route.fallback(),
+    );
     await page.getByTestId('delete-all').click();
     await page.getByTestId('empty').waitFor();
+    expect(limited).toBeGreaterThan(1);
+    expect(await page.getByTestId('inbox-error').count()).toBe(0);
     expect((await inbox(me.jwt)).results).toHaveLength(0);
     // Nothing left to delete: the button goes.
     expect(await page.getByTestId('delete-all').count()).toBe(0);

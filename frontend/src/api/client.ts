@@ -25,8 +25,26 @@ export class ApiFailure extends Error {
     readonly code: string,
     message: string,
     readonly param?: string,
+    /** Seconds the server asked to wait (Retry-After), on a 429. */
+    readonly retryAfter?: number,
   ) {
     super(message);
+  }
+}
+
+/**
+ * Runs one call of a long series (a folder emptied or a mailbox exported part by part) again after
+ * the wait a rate limit names, so the series finishes instead of failing halfway; a few times, a
+ * minute at most each.
+ */
+async function patiently<T>(call: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (err) {
+      if (!(err instanceof ApiFailure) || err.status !== 429 || attempt === attempts) throw err;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(60, err.retryAfter ?? 1) * 1000));
+    }
   }
 }
 
@@ -101,7 +119,9 @@ export const api = {
   emptyFolder: async (creds: Credentials, address: string, folder: string) => {
     let deleted = 0;
     for (let more = true; more; ) {
-      const { data } = await request<{ data: { deleted: number; more: boolean } }>(`/api/v1/mailboxes/${encodeURIComponent(address)}/folders/${folder}/messages`, { method: 'DELETE', creds });
+      const { data } = await patiently(() =>
+        request<{ data: { deleted: number; more: boolean } }>(`/api/v1/mailboxes/${encodeURIComponent(address)}/folders/${folder}/messages`, { method: 'DELETE', creds }),
+      );
       deleted += data.deleted;
       // A call that deleted nothing cannot make progress by being repeated.
       more = data.more && data.deleted > 0;
@@ -114,8 +134,11 @@ export const api = {
     let cursor: string | null = null;
     do {
       const query: string = cursor ? `?cursor=${encodeURIComponent(cursor)}` : '';
-      const response = await fetch(`/api/v1/mailboxes/${encodeURIComponent(address)}/export${query}`, { headers: authHeaders(creds) });
-      if (!response.ok) throw await failureOf(response);
+      const response = await patiently(async () => {
+        const answer = await fetch(`/api/v1/mailboxes/${encodeURIComponent(address)}/export${query}`, { headers: authHeaders(creds) });
+        if (!answer.ok) throw await failureOf(answer);
+        return answer;
+      });
       parts.push(await response.blob());
       cursor = response.headers.get('edgemail-next-cursor');
     } while (cursor);
@@ -149,7 +172,8 @@ export const api = {
 /** The error an answer carries: its JSON error's code and message when it has one. */
 async function failureOf(response: Response): Promise<ApiFailure> {
   const body = (await response.json().catch(() => null)) as ApiError | null;
-  return new ApiFailure(response.status, body?.error.code ?? 'http_error', body?.error.message ?? `HTTP ${response.status}`, body?.error.param);
+  const retryAfter = Number(response.headers.get('retry-after')) || undefined;
+  return new ApiFailure(response.status, body?.error.code ?? 'http_error', body?.error.message ?? `HTTP ${response.status}`, body?.error.param, retryAfter);
 }
 
 function authHeaders(creds: Credentials): Record<string, string> {
