@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
 import { freshPage, useChromium } from './browser';
-import { answerDialogs, logInAsAdmin } from './ui-helpers';
+import { answerDialogs, deliverRaw, logInAsAdmin } from './ui-helpers';
 
 const base = () => inject('workerUrl');
 const browser = useChromium();
@@ -88,6 +88,34 @@ describe('accounts in headless Chromium', () => {
     await user.getByTestId('login-submit').click();
     await expect.poll(() => user.getByTestId('signed-in').textContent()).toContain('owner@ui-shop.test');
     await user.context().close();
+    await admin.context().close();
+  });
+
+  it('lists every domain for the admin and deletes one no longer used; one whose mailbox holds mail is refused, with the reason', async () => {
+    for (const domain of ['ui-unused.test', 'ui-busy.test']) {
+      const signup = await fetch(`${base()}/api/v1/auth/signup`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ domain, email: `owner@${domain}`, password: 'a long password', name: 'Owner' }),
+      });
+      expect(signup.status).toBe(201);
+      expect((await fetch(`${base()}/api/v1/domains/${domain}/approve`, { method: 'POST', headers: adminHeaders() })).status).toBe(200);
+    }
+    await deliverRaw('a@far.test', 'owner@ui-busy.test', 'From: a@far.test\r\nTo: owner@ui-busy.test\r\nSubject: kept\r\nMessage-ID: <busy@far.test>\r\n\r\nkeep me\r\n');
+
+    const admin = await newPage();
+    answerDialogs(admin, ['accept', 'accept']);
+    await logInAsAdmin(admin);
+    const listed = () => admin.getByTestId('domain-row').allTextContents();
+    await expect.poll(listed).toEqual(expect.arrayContaining([expect.stringContaining('ui-unused.test'), expect.stringContaining('ui-busy.test')]));
+    // A DOMAINS entry has no Delete: it would be seeded again.
+    expect(await admin.getByTestId('delete-domain-example.com').count()).toBe(0);
+
+    await admin.getByTestId('delete-domain-ui-unused.test').click();
+    await expect.poll(listed).not.toEqual(expect.arrayContaining([expect.stringContaining('ui-unused.test')]));
+    await admin.getByTestId('delete-domain-ui-busy.test').click();
+    await expect.poll(() => admin.getByTestId('domains-error').textContent()).toBe('1 address on ui-busy.test still holds mail: delete it first.');
+    expect(await listed()).toEqual(expect.arrayContaining([expect.stringContaining('ui-busy.test')]));
     await admin.context().close();
   });
 
