@@ -343,6 +343,24 @@ describe('web UI: keyboard, failures, forwarding', () => {
     await page.context().close();
   });
 
+  it('deletes the address itself from the password page, after asking: its mail and password are gone', async () => {
+    const me = await apiNewAddress('ux-burn');
+    await deliver(me.address, 'Soon gone');
+    const page = await freshPage(browser(), { viewport: { width: 1200, height: 800 } });
+    const asked = answerDialogs(page, ['dismiss', 'accept']);
+    await signInAs(page, me, 'password');
+    await page.getByTestId('delete-address').click();
+    await expect.poll(() => asked.length).toBe(1);
+    expect(asked[0]).toContain(`Delete ${me.address} and all its mail for good?`);
+    expect((await inbox(me.jwt)).results).toHaveLength(1);
+
+    await page.getByTestId('delete-address').click();
+    await page.getByTestId('create-random').waitFor();
+    expect(await page.evaluate(() => localStorage.getItem('edgemail.addresses'))).toBe('[]');
+    expect((await fetch(`${base()}/api/parsed_mails`, { headers: { authorization: `Bearer ${me.jwt}` } })).status).toBe(401);
+    await page.context().close();
+  });
+
   it('downloads the whole mailbox as one mbox file from the password page', async () => {
     const me = await apiNewAddress('ux-export');
     await deliver(me.address, 'Kept for later', true);

@@ -112,6 +112,8 @@ export const api = {
     if (!response.ok) throw new ApiFailure(response.status, 'http_error', `HTTP ${response.status}`);
     return response.blob();
   },
+  /** Deletes the address with all its mail, for good (its own token may). */
+  deleteAddress: (creds: Credentials, address: string) => request(`/api/v1/mailboxes/${encodeURIComponent(address)}`, { method: 'DELETE', creds }),
   /** Marks a message unread again (v1's -FLAGS), keeping its other flags. */
   markUnread: (creds: Credentials, address: string, uid: string) =>
     request(`/api/v1/mailboxes/${encodeURIComponent(address)}/messages/${encodeURIComponent(uid)}`, { method: 'PATCH', body: json({ remove_flags: ['\\Seen'] }), creds }),

@@ -15,6 +15,8 @@ export const en = {
   login: 'Log in',
   forget: 'Forget this address',
   forgetConfirm: 'Forget {address} in this browser? Without its password you cannot get back in.',
+  deleteAddress: 'Delete this address',
+  deleteOwnAddressConfirm: 'Delete {address} and all its mail for good? Its password stops working everywhere, and mail sent to it is refused.',
   myAddresses: 'My addresses',
   welcomeTitle: 'Your own temporary mailboxes',
   welcomeText: 'Create an address in one click. Its password (a JWT) opens it here, over the API and over SMTP.',

@@ -17,6 +17,8 @@ export const zh: Messages = {
   login: '登录',
   forget: '忘记此地址',
   forgetConfirm: '在此浏览器中忘记 {address}？没有密码将无法再次登录。',
+  deleteAddress: '删除此地址',
+  deleteOwnAddressConfirm: '永久删除 {address} 及其全部邮件？它的密码将在所有地方失效，发往它的邮件会被拒收。',
   myAddresses: '我的地址',
   welcomeTitle: '属于你自己的临时邮箱',
   welcomeText: '一键创建地址。它的密码（JWT）可在这里、API 和 SMTP 中使用。',

@@ -147,6 +147,8 @@ export const MAPPED: Record<string, Probe[]> = {
     ...viaBoth("B's message", (address, t) => ({ params: { address, uid: t.mailUid } }), { ok: 'jwt' }),
     ...viaBoth(`B's message${CHECKED_FIRST}`, (address, t) => ({ params: { address, uid: t.mailUid }, query: { cursor: 'x' } }), { ok: 'key' }),
   ],
+  // No control with B's own credential: it would delete B, whom the other probes read (v1/delete-mailbox.test.ts covers it).
+  'DELETE /api/v1/mailboxes/:address': [at('B itself, deleted', box)],
   // No control with B's own credential: it would empty the inbox the other probes read (v1/empty-folder.test.ts covers it).
   'DELETE /api/v1/mailboxes/:address/folders/:folder/messages': [at("B's inbox, emptied", (t) => ({ params: { address: t.address, folder: 'INBOX' } }))],
   'GET /api/v1/mailboxes/:address/export': [at("B's mailbox as mbox", box, { ok: 'key' })],

@@ -1,6 +1,8 @@
 /** /api/v1/mailboxes/{address}: folders (and emptying one), full-text search, drafts. */
 import { createRoute, z } from '@hono/zod-openapi';
 import { settlePrincipal } from '../../middleware/v1-auth';
+import { AppError } from '../../lib/errors';
+import { deleteAddress } from '../../services/addresses';
 import { emptyFolder } from '../../services/empty-folder';
 import { createDraft, findMessage, listFoldersFor, parseFolder, searchMessagesFor, updateDraft, type DraftInput } from '../../services/folders';
 import { mailboxFor } from '../../services/mailbox-access';
@@ -85,6 +87,17 @@ const emptyFolderRoute = createRoute({
   responses: { ...ok(envelope(z.object({ folder: FolderName, deleted: z.number().int(), more: z.boolean() })), 'How many went, and whether more remain'), ...commonErrors },
 });
 
+const deleteMailboxRoute = createRoute({
+  method: 'delete',
+  path: '/mailboxes/{address}',
+  tags: ['Mailboxes'],
+  security,
+  summary: 'Delete the address with all its mail, for good (its own token, or an admin key)',
+  description: 'Every message, attachment and R2 object of the mailbox goes, and every token of the address stops working. An API key of the mailbox or an account session cannot do it: only the address token (its password) or an admin.',
+  request: { params: z.object({ address: addressParam }) },
+  responses: { ...ok(envelope(z.object({ address: z.string(), deleted: z.literal(true) })), 'Deleted'), ...commonErrors },
+});
+
 const toDraft = (b: z.infer<typeof DraftBody>): DraftInput => ({
   to: b.to.map((address) => ({ address })),
   cc: b.cc.map((address) => ({ address })),
@@ -105,6 +118,15 @@ export const mailboxRoutes = v1Router()
     await settlePrincipal(c, confirmed);
     const data = hits.map((h) => ({ ...messageSummary(h.mail), match: h.snippet }));
     return c.json({ ok: true as const, success: true as const, data, meta: { ...meta(c), total: data.length, limit, offset: 0, next_cursor: null } }, 200);
+  })
+  .openapi(deleteMailboxRoute, async (c) => {
+    const mailbox = await mailboxFor(c.var.deps, c.var.principal, c.req.valid('param').address);
+    const p = c.var.principal;
+    if (p.kind !== 'admin' && !(p.kind === 'mailbox' && p.keyId === null)) {
+      throw new AppError('access_denied', "Only the address's own token (its password) or an admin key deletes a mailbox.");
+    }
+    await deleteAddress(c.var.deps, mailbox.id);
+    return c.json({ ok: true as const, success: true as const, data: { address: mailbox.address, deleted: true as const }, meta: meta(c) }, 200);
   })
   .openapi(emptyFolderRoute, async (c) => {
     const { address, folder: name } = c.req.valid('param');
