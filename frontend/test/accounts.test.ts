@@ -109,6 +109,7 @@ describe('accounts in headless Chromium', () => {
     const listed = () => admin.getByTestId('domain-row').allTextContents();
     await expect.poll(listed).toEqual(expect.arrayContaining([expect.stringContaining('ui-unused.test'), expect.stringContaining('ui-busy.test')]));
     // A DOMAINS entry has no Delete: it would be seeded again.
+    expect(await admin.getByTestId('domain-row').filter({ hasText: 'example.com' }).textContent()).toContain('in DOMAINS');
     expect(await admin.getByTestId('delete-domain-example.com').count()).toBe(0);
 
     await admin.getByTestId('delete-domain-ui-unused.test').click();

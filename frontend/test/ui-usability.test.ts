@@ -334,6 +334,9 @@ describe('web UI: keyboard, failures, forwarding', () => {
         : route.fallback(),
     );
     await page.getByTestId('delete-all').click();
+    // While it waits, the button says so and cannot start a second series.
+    await expect.poll(() => page.getByTestId('delete-all').textContent()).toBe('Deleting…');
+    expect(await page.getByTestId('delete-all').isDisabled()).toBe(true);
     await page.getByTestId('empty').waitFor();
     expect(limited).toBeGreaterThan(1);
     expect(await page.getByTestId('inbox-error').count()).toBe(0);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { call, createAddress, deliver, json, TestEmailMessage, testEnv } from '../helpers';
+import { signup } from '../accounts/helpers';
+import { admin, call, createAddress, deliver, json, TestEmailMessage, testEnv } from '../helpers';
 import { adminKey, mailboxKey, mailboxPath, v1 } from './helpers';
 
 const encode = (text: string) => new TextEncoder().encode(text);
@@ -31,8 +32,8 @@ describe('DELETE /api/v1/mailboxes/{address}', () => {
   it("an admin key may; a mailbox's API key and another address's token may not", async () => {
     const me = await createAddress('keep-me');
     const other = await createAddress('keep-other');
-    const admin = await adminKey();
-    const { key } = await mailboxKey(admin, me.address);
+    const adminSecret = await adminKey();
+    const { key } = await mailboxKey(adminSecret, me.address);
     const byKey = await v1(key, mailboxPath(me.address), { method: 'DELETE' });
     expect(byKey.status).toBe(403);
     expect((await json(byKey)).error.code).toBe('access_denied');
@@ -41,8 +42,17 @@ describe('DELETE /api/v1/mailboxes/{address}', () => {
     expect((await json(byOther)).error.code).toBe('mailbox_not_found');
     expect((await v1(me.jwt, `${mailboxPath(me.address)}/messages`)).status).toBe(200);
 
-    const byAdmin = await v1(admin, mailboxPath(me.address), { method: 'DELETE' });
+    const byAdmin = await v1(adminSecret, mailboxPath(me.address), { method: 'DELETE' });
     expect((await json(byAdmin)).data).toEqual({ address: me.address, deleted: true });
-    expect((await v1(admin, mailboxPath(me.address), { method: 'DELETE' })).status).toBe(404);
+    expect((await v1(adminSecret, mailboxPath(me.address), { method: 'DELETE' })).status).toBe(404);
+  });
+
+  it('an account session may not, even on the mailbox it owns; the admin password may', async () => {
+    const account = await signup('burn-owner.test');
+    const bySession = await v1(account.token, mailboxPath(account.email), { method: 'DELETE' });
+    expect(bySession.status).toBe(403);
+    expect((await json(bySession)).error.code).toBe('access_denied');
+    const byPassword = await call(`/api/v1${mailboxPath(account.email)}`, { method: 'DELETE', headers: admin });
+    expect((await json(byPassword)).data).toEqual({ address: account.email, deleted: true });
   });
 });

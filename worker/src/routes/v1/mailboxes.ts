@@ -92,8 +92,8 @@ const deleteMailboxRoute = createRoute({
   path: '/mailboxes/{address}',
   tags: ['Mailboxes'],
   security,
-  summary: 'Delete the address with all its mail, for good (its own token, or an admin key)',
-  description: 'Every message, attachment and R2 object of the mailbox goes, and every token of the address stops working. An API key of the mailbox or an account session cannot do it: only the address token (its password) or an admin.',
+  summary: 'Delete the address with all its mail, for good (its own token, or an admin)',
+  description: 'Every message, attachment and R2 object of the mailbox goes, and every token of the address stops working. An API key of the mailbox or an account session cannot do it: only the address token (its password) or an admin (key, password or session).',
   request: { params: z.object({ address: addressParam }) },
   responses: { ...ok(envelope(z.object({ address: z.string(), deleted: z.literal(true) })), 'Deleted'), ...commonErrors },
 });
@@ -123,7 +123,7 @@ export const mailboxRoutes = v1Router()
     const mailbox = await mailboxFor(c.var.deps, c.var.principal, c.req.valid('param').address);
     const p = c.var.principal;
     if (p.kind !== 'admin' && !(p.kind === 'mailbox' && p.keyId === null)) {
-      throw new AppError('access_denied', "Only the address's own token (its password) or an admin key deletes a mailbox.");
+      throw new AppError('access_denied', "Only the address's own token (its password) or an admin deletes a mailbox.");
     }
     await deleteAddress(c.var.deps, mailbox.id);
     return c.json({ ok: true as const, success: true as const, data: { address: mailbox.address, deleted: true as const }, meta: meta(c) }, 200);
